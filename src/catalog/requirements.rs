@@ -1,0 +1,360 @@
+//! Karpenter requirement evaluation: which instance types a pool's requirements allow.
+//!
+//! Semantics follow Kubernetes node selector requirements: `In` needs the label present
+//! with one of the values, `NotIn` and `DoesNotExist` also match nodes without the label,
+//! `Gt`/`Lt`/`Gte`/`Lte` compare integers. Keys the catalog cannot evaluate (zones,
+//! custom labels, capacity type) do not narrow the set.
+
+use super::{catalog, names, InstanceType};
+
+/// One requirement as written (operator and values are taken verbatim).
+#[derive(Debug, Clone)]
+pub struct Req<'r> {
+    pub key: &'r str,
+    pub operator: &'r str,
+    pub values: Vec<&'r str>,
+}
+
+/// The instance types a pool may launch.
+#[derive(Debug, Clone)]
+pub struct InstanceSet {
+    /// Catalog types the requirements allow.
+    pub types: Vec<&'static InstanceType>,
+    /// Types named by an `In` list on the instance-type key that the catalog has no facts
+    /// for (for example `t3.large`): allowed, but not priced.
+    pub unpriced: Vec<String>,
+    /// True when the requirements confine the pool to families the catalog holds in full,
+    /// so `len()` is the real count; false when it is only a lower bound.
+    pub exact: bool,
+    /// True when no requirement narrows the instance types at all.
+    pub unconstrained: bool,
+}
+
+impl InstanceSet {
+    pub fn len(&self) -> usize {
+        self.types.len() + self.unpriced.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether any allowed type carries a requestable accelerator.
+    pub fn has_accelerators(&self) -> bool {
+        self.types.iter().any(|t| t.has_accelerator())
+    }
+
+    /// Whether any allowed type has no accelerator (general-purpose capacity).
+    pub fn has_general_purpose(&self) -> bool {
+        !self.unpriced.is_empty() || self.types.iter().any(|t| !t.has_accelerator_hardware())
+    }
+
+    /// Accelerator resources the allowed types advertise, sorted.
+    pub fn accelerator_resources(&self) -> Vec<&'static str> {
+        let mut v: Vec<&str> = self
+            .types
+            .iter()
+            .filter(|t| t.has_accelerator())
+            .map(|t| t.accelerator_resource.as_str())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The most expensive priced type (by on-demand price).
+    pub fn most_expensive(&self) -> Option<&'static InstanceType> {
+        self.types
+            .iter()
+            .filter(|t| t.on_demand_usd_hour.is_some())
+            .max_by(|a, b| {
+                a.on_demand_usd_hour
+                    .partial_cmp(&b.on_demand_usd_hour)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .copied()
+    }
+
+    /// All allowed type names, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .types
+            .iter()
+            .map(|t| t.name.clone())
+            .chain(self.unpriced.iter().cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// What a label key means to the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    InstanceType,
+    Family,
+    Category,
+    Generation,
+    Size,
+    Cpu,
+    Memory,
+    GpuName,
+    GpuCount,
+    GpuMemory,
+    GpuManufacturer,
+    AcceleratorName,
+    AcceleratorManufacturer,
+    AcceleratorCount,
+    Arch,
+}
+
+fn attr_of(key: &str) -> Option<Attr> {
+    Some(match key {
+        "node.kubernetes.io/instance-type" | "beta.kubernetes.io/instance-type" => {
+            Attr::InstanceType
+        }
+        "karpenter.k8s.aws/instance-family" => Attr::Family,
+        "karpenter.k8s.aws/instance-category" => Attr::Category,
+        "karpenter.k8s.aws/instance-generation" => Attr::Generation,
+        "karpenter.k8s.aws/instance-size" => Attr::Size,
+        "karpenter.k8s.aws/instance-cpu" => Attr::Cpu,
+        "karpenter.k8s.aws/instance-memory" => Attr::Memory,
+        "karpenter.k8s.aws/instance-gpu-name" => Attr::GpuName,
+        "karpenter.k8s.aws/instance-gpu-count" => Attr::GpuCount,
+        "karpenter.k8s.aws/instance-gpu-memory" => Attr::GpuMemory,
+        "karpenter.k8s.aws/instance-gpu-manufacturer" => Attr::GpuManufacturer,
+        "karpenter.k8s.aws/instance-accelerator-name" => Attr::AcceleratorName,
+        "karpenter.k8s.aws/instance-accelerator-manufacturer" => Attr::AcceleratorManufacturer,
+        "karpenter.k8s.aws/instance-accelerator-count" => Attr::AcceleratorCount,
+        "kubernetes.io/arch" | "beta.kubernetes.io/arch" => Attr::Arch,
+        _ => return None,
+    })
+}
+
+/// Whether the catalog narrows on this key (so a value under it names an instance fact).
+pub fn is_instance_key(key: &str) -> bool {
+    attr_of(key).is_some_and(|a| a != Attr::Arch)
+}
+
+/// The label value an instance carries for an attribute, or None when it has no such label.
+fn label(t: &InstanceType, attr: Attr) -> Option<String> {
+    let s = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    match attr {
+        Attr::InstanceType => Some(t.name.clone()),
+        Attr::Family => Some(t.family.clone()),
+        Attr::Category => Some(t.category.clone()),
+        Attr::Generation => Some(t.generation.to_string()),
+        Attr::Size => Some(t.size.clone()),
+        Attr::Cpu => Some(t.vcpu.to_string()),
+        Attr::Memory => Some(t.memory_mib.to_string()),
+        Attr::GpuName => s(&t.gpu_name),
+        Attr::GpuCount => (!t.gpu_name.is_empty()).then(|| t.gpu_count.to_string()),
+        Attr::GpuMemory => (!t.gpu_name.is_empty()).then(|| t.gpu_memory_mib.to_string()),
+        Attr::GpuManufacturer => s(t.gpu_manufacturer),
+        Attr::AcceleratorName => s(&t.accelerator_name),
+        Attr::AcceleratorManufacturer => s(t.accelerator_manufacturer),
+        Attr::AcceleratorCount => (!t.accelerator_name.is_empty()).then(|| t.gpu_count.to_string()),
+        Attr::Arch => Some(t.arch.to_string()),
+    }
+}
+
+fn matches(t: &InstanceType, attr: Attr, op: &str, values: &[&str]) -> bool {
+    let have = label(t, attr);
+    let num = |v: &str| v.trim().parse::<i64>().ok();
+    let cmp = |f: fn(i64, i64) -> bool| match (
+        have.as_deref().and_then(num),
+        values.first().and_then(|v| num(v)),
+    ) {
+        (Some(h), Some(v)) => f(h, v),
+        _ => false,
+    };
+    match op {
+        "In" => have.is_some_and(|h| values.contains(&h.as_str())),
+        "NotIn" => have.is_none_or(|h| !values.contains(&h.as_str())),
+        "Exists" => have.is_some(),
+        "DoesNotExist" => have.is_none(),
+        "Gt" => cmp(|h, v| h > v),
+        "Lt" => cmp(|h, v| h < v),
+        "Gte" => cmp(|h, v| h >= v),
+        "Lte" => cmp(|h, v| h <= v),
+        _ => true,
+    }
+}
+
+/// Whether a requirement confines the pool to families the catalog holds in full.
+fn makes_exact(attr: Attr, op: &str, values: &[&str]) -> bool {
+    const ACCELERATOR_CATEGORIES: &[&str] = &["g", "gr", "p", "inf", "trn", "dl"];
+    let positive = |v: &str| v.trim().parse::<i64>().is_ok_and(|n| n >= 0);
+    match (attr, op) {
+        (Attr::InstanceType, "In") => true,
+        (Attr::Family, "In") => values.iter().all(|f| super::catalog().has_family(f)),
+        (Attr::Category, "In") => values.iter().all(|c| ACCELERATOR_CATEGORIES.contains(c)),
+        (Attr::GpuName | Attr::GpuManufacturer | Attr::AcceleratorName, "In" | "Exists") => true,
+        (Attr::GpuCount | Attr::GpuMemory | Attr::AcceleratorCount, "Exists") => true,
+        (Attr::GpuCount | Attr::GpuMemory | Attr::AcceleratorCount, "Gt" | "Gte") => {
+            values.first().is_some_and(|v| positive(v))
+        }
+        _ => false,
+    }
+}
+
+/// Evaluate requirements against the catalog.
+pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
+    let cat = catalog();
+    let mut exact = false;
+    let mut unconstrained = true;
+    let mut evaluated: Vec<(Attr, &Req)> = Vec::new();
+    for r in reqs {
+        if let Some(attr) = attr_of(r.key) {
+            if attr != Attr::Arch {
+                unconstrained = false;
+            }
+            exact |= makes_exact(attr, r.operator, &r.values);
+            evaluated.push((attr, r));
+        }
+    }
+    let types: Vec<&'static InstanceType> = cat
+        .types
+        .iter()
+        .filter(|t| {
+            evaluated
+                .iter()
+                .all(|(attr, r)| matches(t, *attr, r.operator, &r.values))
+        })
+        .collect();
+    // Named types outside the catalog: allowed when every other requirement that can be
+    // judged from the name alone (type, family, category, size) lets them through.
+    let mut unpriced = Vec::new();
+    for (attr, r) in &evaluated {
+        if *attr != Attr::InstanceType || r.operator != "In" {
+            continue;
+        }
+        for name in &r.values {
+            if cat.get(name).is_some() || !names::is_known_instance_type(name) {
+                continue;
+            }
+            let (family, size) = name.split_once('.').unwrap_or((name, ""));
+            let (category, generation) = names::category_generation(family);
+            let ok = evaluated.iter().all(|(a, rr)| {
+                let v = match a {
+                    Attr::InstanceType => name.to_string(),
+                    Attr::Family => family.to_string(),
+                    Attr::Category => category.clone(),
+                    Attr::Size => size.to_string(),
+                    Attr::Generation => generation.to_string(),
+                    Attr::Arch => names::arch_of_family(family).to_string(),
+                    _ => return rr.operator == "NotIn" || rr.operator == "DoesNotExist",
+                };
+                match rr.operator {
+                    "In" => rr.values.contains(&v.as_str()),
+                    "NotIn" => !rr.values.contains(&v.as_str()),
+                    "Exists" => true,
+                    "DoesNotExist" => false,
+                    op => {
+                        let (h, x) = (
+                            v.parse::<i64>().ok(),
+                            rr.values.first().and_then(|x| x.parse::<i64>().ok()),
+                        );
+                        match (h, x, op) {
+                            (Some(h), Some(x), "Gt") => h > x,
+                            (Some(h), Some(x), "Lt") => h < x,
+                            (Some(h), Some(x), "Gte") => h >= x,
+                            (Some(h), Some(x), "Lte") => h <= x,
+                            _ => false,
+                        }
+                    }
+                }
+            });
+            if ok && !unpriced.contains(&name.to_string()) {
+                unpriced.push(name.to_string());
+            }
+        }
+    }
+    InstanceSet {
+        types,
+        unpriced,
+        exact,
+        unconstrained,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req<'a>(key: &'a str, operator: &'a str, values: &[&'a str]) -> Req<'a> {
+        Req {
+            key,
+            operator,
+            values: values.to_vec(),
+        }
+    }
+
+    #[test]
+    fn seed_spot_pool_allows_four_types() {
+        let set = evaluate(&[
+            req("karpenter.sh/capacity-type", "In", &["spot"]),
+            req(
+                "node.kubernetes.io/instance-type",
+                "In",
+                &["g4dn.xlarge", "g4dn.2xlarge", "g5.xlarge", "g5.2xlarge"],
+            ),
+        ]);
+        assert_eq!(set.len(), 4);
+        assert!(set.exact);
+        assert!(set.has_accelerators());
+        assert_eq!(set.most_expensive().unwrap().name, "g5.2xlarge");
+    }
+
+    #[test]
+    fn cpu_categories_are_a_lower_bound() {
+        let set = evaluate(&[
+            req(
+                "karpenter.k8s.aws/instance-category",
+                "In",
+                &["c", "m", "r"],
+            ),
+            req("karpenter.k8s.aws/instance-generation", "Gt", &["2"]),
+        ]);
+        assert!(!set.exact);
+        assert!(!set.has_accelerators());
+        assert!(set.len() > 50);
+    }
+
+    #[test]
+    fn gpu_labels_and_operators() {
+        let set = evaluate(&[
+            req("karpenter.k8s.aws/instance-gpu-name", "In", &["t4"]),
+            req("karpenter.k8s.aws/instance-gpu-count", "Lte", &["1"]),
+            req("kubernetes.io/arch", "In", &["amd64"]),
+        ]);
+        assert!(set.exact);
+        assert!(set
+            .types
+            .iter()
+            .all(|t| t.family == "g4dn" && t.gpu_count == 1));
+        let none = evaluate(&[req(
+            "karpenter.k8s.aws/instance-gpu-count",
+            "DoesNotExist",
+            &[],
+        )]);
+        assert!(!none.has_accelerators());
+        let unconstrained = evaluate(&[req("topology.kubernetes.io/zone", "In", &["us-east-1a"])]);
+        assert!(unconstrained.unconstrained);
+        assert_eq!(unconstrained.len(), catalog().types.len());
+    }
+
+    #[test]
+    fn named_types_outside_the_catalog_count() {
+        let set = evaluate(&[req(
+            "node.kubernetes.io/instance-type",
+            "In",
+            &["t3.large", "m5.large", "nonsense"],
+        )]);
+        assert_eq!(
+            set.names(),
+            vec!["m5.large".to_string(), "t3.large".to_string()]
+        );
+    }
+}

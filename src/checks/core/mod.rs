@@ -1,0 +1,3 @@
+//! Checks about the inputs themselves.
+
+pub mod yaml_parse;

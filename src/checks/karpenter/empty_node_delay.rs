@@ -1,0 +1,67 @@
+//! `empty-node-ttl-too-long`: empty nodes are paid for while Karpenter waits to remove
+//! them; the wait should be short, shortest for GPU nodes.
+
+use super::pool_hit;
+use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::model::units::human_seconds;
+use crate::model::PoolApi;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let max_gpu = ctx.params.int("max-seconds-gpu", 300).max(0) as u64;
+    let max_other = ctx.params.int("max-seconds", 1800).max(0) as u64;
+    let mut hits = Vec::new();
+    for pool in &ctx.model.node_pools {
+        let Some((secs, node)) = pool.empty_delay() else {
+            continue;
+        };
+        let gpu = pool.gpu_capable();
+        let max = if gpu { max_gpu } else { max_other };
+        if secs <= max {
+            continue;
+        }
+        let field = if pool.api == PoolApi::V1Alpha5 {
+            "ttlSecondsAfterEmpty"
+        } else {
+            "consolidateAfter"
+        };
+        let cost = pool
+            .instances
+            .most_expensive()
+            .and_then(|t| Some((t, t.on_demand_usd_hour?)))
+            .map(|(t, price)| {
+                let extra_hours = (secs - max) as f64 / 3600.0;
+                format!(
+                    "; each scale-down keeps an empty {} up to {} longer than needed, {} per node at {} an hour ({PRICE_SOURCE}; {} a month if left idle)",
+                    t.name,
+                    human_seconds(secs - max),
+                    usd(price * extra_hours),
+                    usd(price),
+                    usd(price * HOURS_PER_MONTH)
+                )
+            })
+            .unwrap_or_default();
+        let value = if pool.api == PoolApi::V1Alpha5 {
+            max.to_string()
+        } else {
+            human_seconds(max)
+        };
+        hits.push(
+            pool_hit(
+                pool,
+                node.span(),
+                format!(
+                    "{} `{}` keeps empty nodes for {} before removing them, longer than the {} allowed{cost}",
+                    super::pool_kind(pool),
+                    pool.name,
+                    human_seconds(secs),
+                    human_seconds(max)
+                ),
+            )
+            .help(format!("lower `{field}` to {value} or less"))
+            .gpu(gpu),
+        );
+    }
+    hits
+}

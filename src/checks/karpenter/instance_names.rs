@@ -1,0 +1,64 @@
+//! `unknown-instance-type`: a requirement value that names no real instance type,
+//! family, category or GPU. `In` then silently matches nothing (pods stay Pending or land
+//! elsewhere); `NotIn` silently excludes nothing.
+
+use super::pool_hit;
+use crate::catalog::names::{self, NameKind};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for pool in &ctx.model.node_pools {
+        for r in &pool.requirements {
+            if r.operator != "In" && r.operator != "NotIn" {
+                continue;
+            }
+            let (kind, what, known): (NameKind, &str, fn(&str) -> bool) = match r.key.as_str() {
+                "node.kubernetes.io/instance-type" | "beta.kubernetes.io/instance-type" => (
+                    NameKind::InstanceType,
+                    "instance type",
+                    names::is_known_instance_type,
+                ),
+                "karpenter.k8s.aws/instance-family" => {
+                    (NameKind::Family, "instance family", names::is_known_family)
+                }
+                "karpenter.k8s.aws/instance-category" => (
+                    NameKind::Category,
+                    "instance category",
+                    names::is_known_category,
+                ),
+                "karpenter.k8s.aws/instance-gpu-name" => {
+                    (NameKind::GpuName, "GPU name", names::is_known_gpu_name)
+                }
+                _ => continue,
+            };
+            for v in &r.values {
+                if known(&v.value) {
+                    continue;
+                }
+                let effect = if r.operator == "In" {
+                    "matches no instance, so this entry allows nothing"
+                } else {
+                    "excludes nothing"
+                };
+                let suggestion = names::closest(&v.value, kind);
+                let message = format!(
+                    "`{}` is not a known {what} ({effect}) in node pool `{}`{}",
+                    v.value,
+                    pool.name,
+                    suggestion
+                        .as_ref()
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default()
+                );
+                let help = match &suggestion {
+                    Some(s) => format!("replace `{}` with `{s}`", v.value),
+                    None => format!("use a {what} from the AWS instance type list"),
+                };
+                hits.push(pool_hit(pool, v.node.span(), message).help(help));
+            }
+        }
+    }
+    hits
+}

@@ -1,0 +1,113 @@
+//! Checks over Karpenter node pools (all three API generations, one model).
+
+pub mod api_deprecation;
+pub mod disruption_conflicts;
+pub mod empty_node_delay;
+pub mod empty_node_reclaim;
+pub mod fallback_cap;
+pub mod fallback_weight;
+pub mod gpu_pool_taint;
+pub mod instance_flexibility;
+pub mod instance_names;
+pub mod node_expiry;
+pub mod nodepool_limits;
+pub mod spot_fallback;
+
+use crate::catalog::{usd, PRICE_SOURCE};
+use crate::engine::Hit;
+use crate::model::NodePool;
+use crate::source::NodeRef;
+use std::ops::Range;
+
+/// A hit about a pool at a span.
+pub fn pool_hit(pool: &NodePool, span: Range<usize>, message: String) -> Hit {
+    Hit::new(pool.file, span, message).resource(pool.resource)
+}
+
+/// Span of a node's key when it has one (for "this block lacks X"), else the node.
+pub fn key_or_value(n: NodeRef<'_>) -> Range<usize> {
+    n.key_span()
+}
+
+/// "GPU pool" or "pool", for messages.
+pub fn pool_kind(pool: &NodePool) -> &'static str {
+    if pool.gpu_capable() {
+        "GPU-capable node pool"
+    } else {
+        "node pool"
+    }
+}
+
+/// A pool that allows spot but not on-demand.
+pub fn is_spot_only(pool: &NodePool) -> bool {
+    let ct = pool.capacity_types();
+    ct.spot && !ct.on_demand
+}
+
+/// A pool that allows on-demand but not spot.
+pub fn is_on_demand_only(pool: &NodePool) -> bool {
+    let ct = pool.capacity_types();
+    ct.on_demand && !ct.spot
+}
+
+/// Whether `other` offers the same kind of capacity as `pool`: GPU capacity for a GPU
+/// pool, general-purpose capacity otherwise.
+pub fn same_kind_of_capacity(pool: &NodePool, other: &NodePool) -> bool {
+    if pool.gpu_capable() {
+        other.gpu_capable()
+    } else {
+        other.instances.has_general_purpose()
+    }
+}
+
+/// Pools that can take a spot pool's pods on on-demand capacity: they allow on-demand,
+/// serve the same kind of capacity, and carry no taint those pods do not tolerate.
+pub fn on_demand_fallbacks<'p, 'a>(
+    spot: &NodePool<'a>,
+    pools: &'p [NodePool<'a>],
+) -> Vec<&'p NodePool<'a>> {
+    pools
+        .iter()
+        .filter(|p| p.resource != spot.resource)
+        .filter(|p| p.capacity_types().on_demand)
+        .filter(|p| same_kind_of_capacity(spot, p))
+        .filter(|p| p.taints_tolerated_by_pods_of(spot))
+        .collect()
+}
+
+/// Pairs of (spot-only pool, on-demand-only pool that backs it).
+pub fn spot_fallback_pairs<'p, 'a>(
+    pools: &'p [NodePool<'a>],
+) -> Vec<(&'p NodePool<'a>, &'p NodePool<'a>)> {
+    let mut pairs = Vec::new();
+    for s in pools.iter().filter(|p| is_spot_only(p)) {
+        for f in on_demand_fallbacks(s, pools) {
+            if is_on_demand_only(f) {
+                pairs.push((s, f));
+            }
+        }
+    }
+    pairs
+}
+
+/// "an idle g5.2xlarge costs $1.21 an hour (us-east-1 on-demand list price)", for the
+/// most expensive type the pool allows; None when nothing in it is priced.
+pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
+    let t = pool.instances.most_expensive()?;
+    let price = t.on_demand_usd_hour?;
+    Some(format!(
+        "an idle {} (the most expensive type it allows) costs {} an hour, {} a month ({PRICE_SOURCE}, 730 h)",
+        t.name,
+        usd(price),
+        usd(price * crate::catalog::HOURS_PER_MONTH)
+    ))
+}
+
+/// Render a limit value compactly (`100`, `4000Gi`-style values are shown as numbers).
+pub fn fmt_amount(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}

@@ -1,0 +1,40 @@
+//! The Rust behind the rules: one file per check, each declaring what it reads.
+//! A rule names its check; several rules may share one with different parameters.
+
+pub mod core;
+pub mod karpenter;
+
+use crate::engine::params::Params;
+use crate::engine::{Hit, RuleDef};
+use crate::model::ModelSet;
+
+/// What a check sees: the whole model (cross-resource checks need it) and its rule's
+/// effective parameters.
+pub struct CheckCtx<'a> {
+    pub model: &'a ModelSet<'a>,
+    pub params: &'a Params,
+    pub rule: &'a RuleDef,
+}
+
+pub type CheckFn = fn(&CheckCtx) -> Vec<Hit>;
+
+/// Every check by name.
+pub const CHECKS: &[(&str, CheckFn)] = &[
+    ("yaml-parse", core::yaml_parse::run),
+    ("nodepool-limits", karpenter::nodepool_limits::run),
+    ("spot-fallback", karpenter::spot_fallback::run),
+    ("instance-flexibility", karpenter::instance_flexibility::run),
+    ("fallback-weight", karpenter::fallback_weight::run),
+    ("fallback-cap", karpenter::fallback_cap::run),
+    ("empty-node-reclaim", karpenter::empty_node_reclaim::run),
+    ("empty-node-delay", karpenter::empty_node_delay::run),
+    ("node-expiry", karpenter::node_expiry::run),
+    ("gpu-pool-taint", karpenter::gpu_pool_taint::run),
+    ("instance-names", karpenter::instance_names::run),
+    ("disruption-conflicts", karpenter::disruption_conflicts::run),
+    ("karpenter-api-deprecation", karpenter::api_deprecation::run),
+];
+
+pub fn lookup(name: &str) -> Option<CheckFn> {
+    CHECKS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}

@@ -1,0 +1,13 @@
+//! skinflint: a policy-as-code linter that keeps ML model serving on Kubernetes cheap.
+//!
+//! Data flows one way: [`source`] discovers and parses inputs into span trees, [`model`]
+//! classifies and normalises them (one node-pool model over three Karpenter APIs),
+//! [`catalog`] knows instance types and prices, [`checks`] evaluate rules, [`engine`]
+//! runs them and [`report`] renders the findings.
+
+pub mod catalog;
+pub mod checks;
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod source;

@@ -1,0 +1,162 @@
+//! The `skinflint` binary: parse arguments, call the library, map the outcome to an exit
+//! code (0 clean, 1 findings at or above --fail-on, 2 could not run).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Color, Command, FailOn, Format, RulesFormat};
+use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format } => run_rules(format),
+        Command::Explain { id } => run_explain(&id),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("skinflint: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
+    let config = if args.no_config {
+        ConfigChoice::None
+    } else if let Some(p) = args.config {
+        ConfigChoice::File(p)
+    } else {
+        ConfigChoice::Discover(std::env::current_dir().map_err(|e| e.to_string())?)
+    };
+    let mut req = CheckRequest::new(args.paths);
+    req.config = config;
+    req.select = args.select;
+    req.ignore = args.ignore;
+    req.load.max_file_size = args.max_file_size;
+    let outcome = engine::check(&req).map_err(|e| e.to_string())?;
+    for note in &outcome.notes {
+        eprintln!("skinflint: note: {note}");
+    }
+    match args.format {
+        Format::Json => write_out(&skinflint::report::json::render(&outcome)),
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            write_out(&skinflint::report::human::render(&outcome, color));
+        }
+    }
+    let fail_on = match args.fail_on {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+        None => match outcome.config.fail_on.as_deref() {
+            Some("never") => None,
+            Some(s) => Severity::parse(s),
+            None => Some(Severity::Warning),
+        },
+    };
+    let failed = fail_on.is_some_and(|min| outcome.findings.iter().any(|f| f.severity >= min));
+    Ok(u8::from(failed))
+}
+
+fn run_rules(format: RulesFormat) -> Result<u8, String> {
+    let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
+    match format {
+        RulesFormat::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "title": r.title, "severity": r.severity,
+                        "gpu_severity": r.gpu_severity, "category": r.category,
+                        "check": r.check, "params": r.params.0,
+                    })
+                })
+                .collect();
+            write_out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            ));
+        }
+        RulesFormat::Human => {
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
+            let mut s = String::new();
+            for r in &rules {
+                let sev = match r.gpu_severity {
+                    Some(g) if g != r.severity => {
+                        format!("{} ({} on GPU pools)", r.severity.as_str(), g.as_str())
+                    }
+                    _ => r.severity.as_str().to_string(),
+                };
+                s.push_str(&format!(
+                    "{:width$}  {:<8} {:<12} {}\n",
+                    r.id, r.category, sev, r.title
+                ));
+            }
+            write_out(&s);
+        }
+    }
+    Ok(0)
+}
+
+fn run_explain(id: &str) -> Result<u8, String> {
+    let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
+    let Some(r) = rules.iter().find(|r| r.id == id) else {
+        return Err(engine::ToolError::UnknownRule(id.to_string()).to_string());
+    };
+    let mut s = format!("{}: {}\n\n", r.id, r.title);
+    s.push_str(&format!("Severity: {}", r.severity.as_str()));
+    if let Some(g) = r.gpu_severity {
+        s.push_str(&format!(" ({} for GPU capacity)", g.as_str()));
+    }
+    s.push_str(&format!(
+        "   Category: {}   Declared in: {}\n",
+        r.category, r.source
+    ));
+    if !r.params.0.is_empty() {
+        let params: Vec<String> = r
+            .params
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        s.push_str(&format!("Parameters: {}\n", params.join(", ")));
+    }
+    s.push_str(&format!(
+        "\nWhat it flags\n  {}\n\nWhy it costs money\n  {}\n\nHow to fix\n  {}\n",
+        r.docs.what, r.docs.why, r.docs.fix
+    ));
+    if let Some((bad, good)) = skinflint::engine::registry::fixtures(id) {
+        s.push_str(&format!("\nExample that fires (fixtures/{id}/bad.yaml)\n\n{}\nExample that passes (fixtures/{id}/good.yaml)\n\n{}", indent(bad), indent(good)));
+    }
+    write_out(&s);
+    Ok(0)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}

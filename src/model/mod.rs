@@ -1,0 +1,102 @@
+//! Typed, span-carrying views of the resources skinflint reads.
+//!
+//! Classification turns each YAML document into resources (unwrapping `List` kinds);
+//! normalisation builds one model per concept, whatever API version it was written in.
+
+pub mod nodepool;
+pub mod units;
+
+use crate::source::{Loaded, NodeRef};
+use serde::Serialize;
+
+pub use nodepool::{NodePool, PoolApi};
+
+/// Identity of a resource, as the JSON report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ResourceRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// One Kubernetes object found in an input.
+#[derive(Debug, Clone)]
+pub struct Resource<'a> {
+    pub file: usize,
+    pub root: NodeRef<'a>,
+    pub id: ResourceRef,
+}
+
+/// Everything the checks see: the loaded files and the models built from them.
+pub struct ModelSet<'a> {
+    pub files: &'a [Loaded],
+    pub resources: Vec<Resource<'a>>,
+    pub node_pools: Vec<NodePool<'a>>,
+    /// Resources whose kind no rule reads.
+    pub skipped: usize,
+}
+
+impl<'a> ModelSet<'a> {
+    pub fn build(files: &'a [Loaded]) -> Self {
+        let mut resources = Vec::new();
+        for (fi, f) in files.iter().enumerate() {
+            for doc in &f.documents {
+                if let Some(root) = NodeRef::root(doc) {
+                    classify(fi, root, &mut resources, 0);
+                }
+            }
+        }
+        let mut node_pools = Vec::new();
+        let mut skipped = 0;
+        for (ri, r) in resources.iter().enumerate() {
+            match NodePool::from_resource(ri, r) {
+                Some(p) => node_pools.push(p),
+                None => skipped += 1,
+            }
+        }
+        ModelSet {
+            files,
+            resources,
+            node_pools,
+            skipped,
+        }
+    }
+}
+
+/// Turn a document root into resources: a mapping with `apiVersion` and `kind`, or the
+/// items of a `List`.
+fn classify<'a>(file: usize, root: NodeRef<'a>, out: &mut Vec<Resource<'a>>, depth: usize) {
+    if !root.is_map() {
+        return;
+    }
+    let api_version = root.get("apiVersion").and_then(|n| n.as_str());
+    let kind = root.get("kind").and_then(|n| n.as_str());
+    let (Some(api_version), Some(kind)) = (api_version, kind) else {
+        return;
+    };
+    if kind.ends_with("List") && depth < 2 {
+        if let Some(items) = root.get("items").and_then(|i| i.items()) {
+            for item in items {
+                classify(file, item, out, depth + 1);
+            }
+            return;
+        }
+    }
+    let meta = root.get("metadata");
+    let text = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+    };
+    out.push(Resource {
+        file,
+        root,
+        id: ResourceRef {
+            api_version: api_version.to_string(),
+            kind: kind.to_string(),
+            name: text("name"),
+            namespace: text("namespace"),
+        },
+    });
+}

@@ -1,0 +1,61 @@
+//! `--format json`: the stable contract other tools build on. Extend it; never rename.
+
+use crate::engine::Outcome;
+use crate::model::ResourceRef;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    resource: Option<&'a ResourceRef>,
+    savings_usd_month: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+    summary: &'a crate::engine::Summary,
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let findings = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let file = &outcome.files[f.file].file;
+            let start = file.line_col(f.span.start);
+            let end = file.end_line_col(&f.span);
+            JsonFinding {
+                rule: &f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: &f.help,
+                file: &file.path,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                resource: f.resource.as_ref(),
+                savings_usd_month: f.savings_usd_month.map(|v| (v * 100.0).round() / 100.0),
+            }
+        })
+        .collect();
+    let report = JsonReport {
+        version: env!("CARGO_PKG_VERSION"),
+        findings,
+        summary: &outcome.summary,
+    };
+    let mut s =
+        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

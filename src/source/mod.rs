@@ -1,0 +1,231 @@
+//! Discovery and bounded reading of inputs, and their YAML documents.
+
+pub mod scalar;
+pub mod text;
+pub mod yaml;
+
+use rayon::prelude::*;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use text::{LineCol, SourceFile};
+pub use yaml::{Document, Limits, NodeRef, Parsed, YamlProblem};
+
+/// Default largest input read, in bytes.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+/// A path the user named that does not exist: skinflint cannot do its job (exit 2).
+#[derive(Debug)]
+pub struct PathNotFound(pub String);
+
+/// Expand the user's paths into inputs: files as given, directories walked recursively for
+/// `.yaml`/`.yml` (gitignore-aware, hidden directories skipped, symlink loops reported and
+/// skipped), `-` for standard input. Returned sorted and without duplicates.
+pub fn discover(paths: &[String]) -> Result<(Vec<Input>, Vec<String>), PathNotFound> {
+    let mut inputs = Vec::new();
+    let mut notes = Vec::new();
+    for p in paths {
+        if p == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|_| PathNotFound(p.clone()))?;
+        if !meta.is_dir() {
+            inputs.push(Input::File(path.to_path_buf()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(true)
+            .follow_links(true)
+            .require_git(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file())
+                        || (e.path_is_symlink() && e.path().is_file());
+                    if is_file && is_yaml_name(e.path()) {
+                        inputs.push(Input::File(clean_path(e.path())));
+                    }
+                }
+                Err(err) => notes.push(format!("skipped while walking {p}: {err}")),
+            }
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    Ok((inputs, notes))
+}
+
+fn is_yaml_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml") | Some("yml")
+    )
+}
+
+fn clean_path(path: &Path) -> PathBuf {
+    path.strip_prefix("./").unwrap_or(path).to_path_buf()
+}
+
+/// Options for reading and parsing.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub max_file_size: u64,
+    pub limits: Limits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// One input after reading and parsing.
+#[derive(Debug)]
+pub struct Loaded {
+    pub file: SourceFile,
+    pub documents: Vec<Document>,
+    /// Reading or parsing problems, each with a byte span in `file`.
+    pub problems: Vec<LoadProblem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadProblem {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Read and parse every input, in parallel, keeping the input order.
+pub fn load_all(inputs: &[Input], opts: LoadOptions, stdin_text: Option<Vec<u8>>) -> Vec<Loaded> {
+    let stdin_text = stdin_text.map(|b| (b, "<stdin>".to_string()));
+    inputs
+        .par_iter()
+        .map(|input| match input {
+            Input::Stdin => {
+                let (bytes, name) = stdin_text
+                    .as_ref()
+                    .map(|(b, n)| (Ok(b.clone()), n.clone()))
+                    .unwrap_or_else(|| (read_stdin(opts.max_file_size), "<stdin>".to_string()));
+                load_bytes(name, bytes, opts)
+            }
+            Input::File(path) => {
+                let name = path.to_string_lossy().into_owned();
+                load_bytes(name, read_file(path, opts.max_file_size), opts)
+            }
+        })
+        .collect()
+}
+
+fn read_stdin(max: u64) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(buf)
+}
+
+fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if meta.len() > max {
+        return Err(format!(
+            "file is {} bytes, larger than the {} byte limit (raise it with --max-file-size)",
+            meta.len(),
+            max
+        ));
+    }
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut buf))
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(buf)
+}
+
+/// Decode and parse one input's bytes. Exposed for tests and benchmarks.
+pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOptions) -> Loaded {
+    let problem = |message: String| LoadProblem {
+        span: 0..0,
+        message,
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(message) => {
+            return Loaded {
+                file: SourceFile::new(name, String::new()),
+                documents: Vec::new(),
+                problems: vec![problem(message)],
+            }
+        }
+    };
+    if bytes.len() as u64 > opts.max_file_size {
+        return Loaded {
+            file: SourceFile::new(name, String::new()),
+            documents: Vec::new(),
+            problems: vec![problem(format!(
+                "input is larger than the {} byte limit (raise it with --max-file-size)",
+                opts.max_file_size
+            ))],
+        };
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Loaded {
+            file: SourceFile::new(name, String::new()),
+            documents: Vec::new(),
+            problems: vec![problem(
+                "file is UTF-16 encoded; Kubernetes manifests must be UTF-8".to_string(),
+            )],
+        };
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            // Keep the valid prefix so the error can be shown at its line and column.
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            return Loaded {
+                file: SourceFile::new(name, prefix),
+                documents: Vec::new(),
+                problems: vec![LoadProblem {
+                    span: valid..valid,
+                    message: format!("invalid UTF-8 at byte {valid}; the file is not text"),
+                }],
+            };
+        }
+    };
+    let parsed = yaml::parse(&text, opts.limits);
+    let file = SourceFile::new(name, text);
+    let problems = parsed
+        .problems
+        .into_iter()
+        .map(|p| LoadProblem {
+            message: match &p.first {
+                Some(first) => format!(
+                    "{} (first defined on line {}); the Kubernetes API server rejects duplicate keys",
+                    p.message,
+                    file.line_col(first.start).line
+                ),
+                None => p.message,
+            },
+            span: p.span,
+        })
+        .collect();
+    Loaded {
+        file,
+        documents: parsed.documents,
+        problems,
+    }
+}

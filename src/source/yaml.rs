@@ -1,0 +1,558 @@
+//! A small arena tree over the YAML pull parser, with a byte span on every node.
+//!
+//! Built iteratively (no recursion), so deep nesting cannot overflow the stack. Aliases stay
+//! references to their anchored node and are never expanded, so an alias bomb costs one node
+//! per alias. Every duplicate mapping key is reported with both spans and parsing goes on.
+//! Documents parsed before a syntax error are kept.
+
+use granit_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Index of a node inside its [`Document`].
+pub type NodeId = u32;
+
+/// Limits that bound the time and memory one input may cost.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of collections accepted.
+    pub max_depth: usize,
+    /// Most nodes (scalars, collections, aliases) one input may hold across its documents.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_nodes: 4_000_000,
+        }
+    }
+}
+
+/// How a scalar was written; Kubernetes reads plain scalars with YAML 1.1 rules only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Scalar {
+        text: String,
+        style: Style,
+        tag: Option<String>,
+    },
+    Seq(Vec<NodeId>),
+    Map(Vec<(NodeId, NodeId)>),
+    /// Reference to an earlier anchored node in the same document.
+    Alias(NodeId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// Byte range in the source text.
+    pub span: Range<usize>,
+}
+
+/// One YAML document of a stream.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+}
+
+/// A problem found while parsing: a syntax error, a duplicate key or an exceeded limit.
+#[derive(Debug, Clone)]
+pub struct YamlProblem {
+    pub span: Range<usize>,
+    pub message: String,
+    /// For a duplicate key: where the key was first defined.
+    pub first: Option<Range<usize>>,
+}
+
+/// What parsing one input produced.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub documents: Vec<Document>,
+    pub problems: Vec<YamlProblem>,
+}
+
+enum Frame {
+    Seq {
+        id: NodeId,
+        items: Vec<NodeId>,
+    },
+    Map {
+        id: NodeId,
+        entries: Vec<(NodeId, NodeId)>,
+        key: Option<NodeId>,
+    },
+}
+
+struct Builder {
+    doc: Document,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    problems: Vec<YamlProblem>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            doc: Document::default(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn push_node(&mut self, kind: NodeKind, span: Range<usize>, anchor: usize) -> NodeId {
+        let id = self.doc.nodes.len() as NodeId;
+        self.doc.nodes.push(Node { kind, span });
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        id
+    }
+
+    /// Attach a finished node to the collection being built, or make it the root.
+    fn attach(&mut self, id: NodeId) {
+        match self.stack.last_mut() {
+            None => self.doc.root = Some(id),
+            Some(Frame::Seq { items, .. }) => items.push(id),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(id),
+                Some(k) => entries.push((k, id)),
+            },
+        }
+    }
+
+    fn close(&mut self, end: usize) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let id = match frame {
+            Frame::Seq { id, items } => {
+                self.doc.nodes[id as usize].kind = NodeKind::Seq(items);
+                id
+            }
+            Frame::Map { id, entries, .. } => {
+                self.report_duplicates(&entries);
+                self.doc.nodes[id as usize].kind = NodeKind::Map(entries);
+                id
+            }
+        };
+        let node = &mut self.doc.nodes[id as usize];
+        node.span.end = node.span.end.max(end);
+        self.attach(id);
+    }
+
+    fn report_duplicates(&mut self, entries: &[(NodeId, NodeId)]) {
+        let mut seen: HashMap<&str, NodeId> = HashMap::new();
+        for (k, _) in entries {
+            let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind else {
+                continue;
+            };
+            if text == "<<" {
+                continue;
+            }
+            match seen.get(text.as_str()) {
+                Some(first) => {
+                    let first_span = self.doc.nodes[*first as usize].span.clone();
+                    self.problems.push(YamlProblem {
+                        span: self.doc.nodes[*k as usize].span.clone(),
+                        message: format!("duplicate mapping key `{text}`"),
+                        first: Some(first_span),
+                    });
+                }
+                None => {
+                    seen.insert(text, *k);
+                }
+            }
+        }
+    }
+
+    fn finish_document(&mut self) -> Document {
+        // Close anything left open (only after an error).
+        while !self.stack.is_empty() {
+            self.close(0);
+        }
+        self.anchors.clear();
+        std::mem::take(&mut self.doc)
+    }
+}
+
+fn byte_range(span: &granit_parser::Span) -> Range<usize> {
+    let start = span
+        .start
+        .byte_offset()
+        .unwrap_or_else(|| span.start.index());
+    let end = span.end.byte_offset().unwrap_or_else(|| span.end.index());
+    start..end.max(start)
+}
+
+/// Parse a YAML stream into documents. Never panics; problems are returned as values.
+pub fn parse(text: &str, limits: Limits) -> Parsed {
+    let options = granit_parser::options! {
+        flow_nesting_limit: limits.max_depth.min(255),
+        block_nesting_limit: limits.max_depth.min(255),
+    };
+    let parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder::new();
+    let mut out = Parsed::default();
+    let mut total_nodes = 0usize;
+    let mut in_document = false;
+
+    for item in parser {
+        let (event, span) = match item {
+            Ok(pair) => pair,
+            Err(err) => {
+                let m = err.marker();
+                let at = m.byte_offset().unwrap_or_else(|| m.index()).min(text.len());
+                let message = err.info().to_string();
+                b.problems.push(YamlProblem {
+                    span: at..at,
+                    message: if message.is_empty() {
+                        "YAML syntax error".to_string()
+                    } else {
+                        message
+                    },
+                    first: None,
+                });
+                break;
+            }
+        };
+        let range = byte_range(&span);
+        let at = range.clone();
+        match event {
+            Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(..) => {
+                in_document = true;
+            }
+            Event::DocumentEnd => {
+                if in_document {
+                    out.documents.push(b.finish_document());
+                }
+                in_document = false;
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                    _ => Style::Block,
+                };
+                let tag = tag.map(|t| t.to_string());
+                let id = b.push_node(
+                    NodeKind::Scalar {
+                        text: value.into_owned(),
+                        style,
+                        tag,
+                    },
+                    range,
+                    anchor,
+                );
+                b.attach(id);
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                if b.stack.len() >= limits.max_depth {
+                    b.problems.push(YamlProblem {
+                        span: range,
+                        message: format!("nesting deeper than {} levels", limits.max_depth),
+                        first: None,
+                    });
+                    break;
+                }
+                let is_map = matches!(event, Event::MappingStart(..));
+                let id = b.push_node(NodeKind::Seq(Vec::new()), range, anchor);
+                b.stack.push(if is_map {
+                    Frame::Map {
+                        id,
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                } else {
+                    Frame::Seq {
+                        id,
+                        items: Vec::new(),
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => b.close(range.end),
+            Event::Alias(anchor) => {
+                let target = b.anchors.get(&anchor).copied();
+                match target {
+                    Some(t) => {
+                        let id = b.push_node(NodeKind::Alias(t), range, 0);
+                        b.attach(id);
+                    }
+                    None => {
+                        b.problems.push(YamlProblem {
+                            span: range,
+                            message: "alias to an unknown anchor".to_string(),
+                            first: None,
+                        });
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        total_nodes += 1;
+        if total_nodes > limits.max_nodes {
+            b.problems.push(YamlProblem {
+                span: at,
+                message: format!("more than {} YAML nodes in one file", limits.max_nodes),
+                first: None,
+            });
+            break;
+        }
+    }
+    out.problems = std::mem::take(&mut b.problems);
+    out.problems.sort_by_key(|p| p.span.start);
+    out
+}
+
+/// A cursor on a node, remembering the mapping key that led to it (for "missing field"
+/// findings, which point at the nearest existing parent key).
+#[derive(Clone, Copy)]
+pub struct NodeRef<'a> {
+    pub doc: &'a Document,
+    pub id: NodeId,
+    pub key: Option<NodeId>,
+}
+
+impl std::fmt::Debug for NodeRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeRef({}@{:?})", self.id, self.node().span)
+    }
+}
+
+/// How many `<<` merge levels are followed when looking up a key.
+const MAX_MERGE_DEPTH: usize = 8;
+
+impl<'a> NodeRef<'a> {
+    pub fn root(doc: &'a Document) -> Option<Self> {
+        doc.root.map(|id| NodeRef { doc, id, key: None })
+    }
+
+    /// The node itself, with aliases followed (one hop: aliases always point at a real node).
+    pub fn node(&self) -> &'a Node {
+        let n = &self.doc.nodes[self.id as usize];
+        match n.kind {
+            NodeKind::Alias(t) => &self.doc.nodes[t as usize],
+            _ => n,
+        }
+    }
+
+    /// Span of the value as written (an alias's own `*name` token, not its target).
+    pub fn span(&self) -> Range<usize> {
+        self.doc.nodes[self.id as usize].span.clone()
+    }
+
+    /// Span of the key that led here, or of the value when there is no key.
+    pub fn key_span(&self) -> Range<usize> {
+        match self.key {
+            Some(k) => self.doc.nodes[k as usize].span.clone(),
+            None => self.span(),
+        }
+    }
+
+    /// Look up a key in a mapping, honouring `<<` merge keys.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.get_depth(key, 0)
+    }
+
+    fn get_depth(&self, key: &str, depth: usize) -> Option<NodeRef<'a>> {
+        let NodeKind::Map(entries) = &self.node().kind else {
+            return None;
+        };
+        let mut merges = Vec::new();
+        for (k, v) in entries {
+            if let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind {
+                if text == key {
+                    return Some(NodeRef {
+                        doc: self.doc,
+                        id: *v,
+                        key: Some(*k),
+                    });
+                }
+                if text == "<<" {
+                    merges.push(*v);
+                }
+            }
+        }
+        if depth >= MAX_MERGE_DEPTH {
+            return None;
+        }
+        for m in merges {
+            let mref = NodeRef {
+                doc: self.doc,
+                id: m,
+                key: None,
+            };
+            let sources: Vec<NodeRef> = match mref.items() {
+                Some(items) => items.collect(),
+                None => vec![mref],
+            };
+            for s in sources {
+                if let Some(found) = s.get_depth(key, depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// Follow a path of keys.
+    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
+        let mut cur = *self;
+        for k in keys {
+            cur = cur.get(k)?;
+        }
+        Some(cur)
+    }
+
+    /// Items of a sequence.
+    pub fn items(&self) -> Option<impl Iterator<Item = NodeRef<'a>> + 'a> {
+        let doc = self.doc;
+        match &self.node().kind {
+            NodeKind::Seq(items) => Some(items.iter().map(move |id| NodeRef {
+                doc,
+                id: *id,
+                key: None,
+            })),
+            _ => None,
+        }
+    }
+
+    /// Entries of a mapping as (key text, value) pairs; non-scalar keys are skipped.
+    pub fn entries(&self) -> Option<impl Iterator<Item = (&'a str, NodeRef<'a>)> + 'a> {
+        let doc = self.doc;
+        match &self.node().kind {
+            NodeKind::Map(entries) => {
+                Some(
+                    entries
+                        .iter()
+                        .filter_map(move |(k, v)| match &doc.nodes[*k as usize].kind {
+                            NodeKind::Scalar { text, .. } => Some((
+                                text.as_str(),
+                                NodeRef {
+                                    doc,
+                                    id: *v,
+                                    key: Some(*k),
+                                },
+                            )),
+                            _ => None,
+                        }),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Seq(_))
+    }
+
+    /// The scalar's text and style, if this is a scalar.
+    pub fn scalar(&self) -> Option<(&'a str, Style)> {
+        match &self.node().kind {
+            NodeKind::Scalar { text, style, .. } => Some((text.as_str(), *style)),
+            _ => None,
+        }
+    }
+
+    /// The scalar resolved the way Kubernetes reads YAML (YAML 1.1).
+    pub fn value(&self) -> Option<super::scalar::Scalar<'a>> {
+        match &self.node().kind {
+            NodeKind::Scalar { text, style, tag } => {
+                Some(super::scalar::resolve(text, *style, tag.as_deref()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The scalar as a string when it resolves to a string (or to anything but null when
+    /// `lenient`), for fields such as names and label values.
+    pub fn as_str(&self) -> Option<&'a str> {
+        let (text, _) = self.scalar()?;
+        match self.value()? {
+            super::scalar::Scalar::Null => None,
+            _ => Some(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_keys_and_values() {
+        let src = "a:\n  b: [1, 2]\n  c: x\n";
+        let p = parse(src, Limits::default());
+        assert!(p.problems.is_empty());
+        let root = NodeRef::root(&p.documents[0]).unwrap();
+        let c = root.path(&["a", "c"]).unwrap();
+        assert_eq!(&src[c.span()], "x");
+        assert_eq!(&src[c.key_span()], "c");
+        let b = root.path(&["a", "b"]).unwrap();
+        assert_eq!(&src[b.span()], "[1, 2]");
+    }
+
+    #[test]
+    fn duplicate_keys_are_all_reported() {
+        let src = "a: 1\nb: 2\na: 3\na: 4\n";
+        let p = parse(src, Limits::default());
+        assert_eq!(p.problems.len(), 2);
+        assert_eq!(p.problems[0].span.start, src.find("a: 3").unwrap());
+        assert_eq!(p.documents.len(), 1);
+    }
+
+    #[test]
+    fn alias_bomb_is_not_expanded() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            src.push_str(&format!("a{i}: &a{i} ["));
+            src.push_str(&vec![format!("*a{}", i - 1); 10].join(", "));
+            src.push_str("]\n");
+        }
+        let p = parse(&src, Limits::default());
+        assert!(p.problems.is_empty());
+        assert!(p.documents[0].nodes.len() < 200);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let src = "[".repeat(100_000);
+        let p = parse(&src, Limits::default());
+        assert!(!p.problems.is_empty());
+        let src = "- ".repeat(100_000);
+        let p = parse(&src, Limits::default());
+        assert!(!p.problems.is_empty());
+    }
+
+    #[test]
+    fn documents_before_an_error_are_kept() {
+        let src = "a: 1\n---\nb: 2\n---\nc: [\n";
+        let p = parse(src, Limits::default());
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.problems.len(), 1);
+    }
+
+    #[test]
+    fn merge_keys_are_followed() {
+        let src = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n";
+        let p = parse(src, Limits::default());
+        let root = NodeRef::root(&p.documents[0]).unwrap();
+        assert_eq!(root.path(&["m", "x"]).unwrap().as_str(), Some("1"));
+    }
+}
