@@ -287,35 +287,44 @@ pub enum NameKind {
     GpuName,
 }
 
-/// The closest candidate by edit distance, if it is close enough to be a likely typo.
-pub fn closest(name: &str, kind: NameKind) -> Option<String> {
+/// The closest candidates by edit distance (all ties, at most three), if they are close
+/// enough to be a likely typo. Ties matter: `a10` is as close to `a10g` as to the far
+/// pricier `a100`, and the user should see both.
+pub fn closest(name: &str, kind: NameKind) -> Vec<String> {
     let lowered = name.to_ascii_lowercase();
-    let mut best: Option<(usize, String)> = None;
-    let cands = if kind == NameKind::InstanceType {
-        // Suggest a real size of a known family too: `g5.xlarg` → `g5.xlarge`.
-        let mut c = candidates(kind);
+    let mut cands = candidates(kind);
+    if kind == NameKind::InstanceType {
+        // Suggest a real size of a known family too: `t3.larg` → `t3.large`.
         if let Some((fam, _)) = lowered.split_once('.') {
             if is_known_family(fam) && !catalog().has_family(fam) {
                 for size in [
                     "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
                 ] {
-                    c.push(format!("{fam}.{size}"));
+                    cands.push(format!("{fam}.{size}"));
                 }
             }
         }
-        c
-    } else {
-        candidates(kind)
-    };
-    for cand in cands {
-        let d = edit_distance(&lowered, &cand);
-        if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
-            best = Some((d, cand));
-        }
     }
-    let (d, cand) = best?;
+    let scored: Vec<(usize, String)> = cands
+        .into_iter()
+        .map(|c| (edit_distance(&lowered, &c), c))
+        .collect();
+    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
     let max = (name.chars().count() / 3).max(2);
-    (d <= max && d > 0 || (d == 0 && lowered != name)).then_some(cand)
+    if best > max || (best == 0 && lowered == name) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = scored
+        .into_iter()
+        .filter(|(d, _)| *d == best)
+        .map(|(_, c)| c)
+        .collect();
+    out.sort();
+    out.dedup();
+    out.truncate(3);
+    out
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
@@ -355,10 +364,12 @@ mod tests {
         assert!(is_known_instance_type("m7i.metal-24xl"));
         assert!(!is_known_instance_type("g5.xlarg"));
         assert_eq!(
-            closest("g5.xlarg", NameKind::InstanceType).as_deref(),
-            Some("g5.xlarge")
+            closest("g5.xlarg", NameKind::InstanceType),
+            vec!["g5.xlarge"]
         );
-        assert_eq!(closest("a10", NameKind::GpuName).as_deref(), Some("a10g"));
+        assert_eq!(closest("a10", NameKind::GpuName), vec!["a100", "a10g"]);
+        assert_eq!(closest("t3.larg", NameKind::InstanceType), vec!["t3.large"]);
+        assert!(closest("zzzzzzzz", NameKind::Family).is_empty());
         assert!(is_known_category("inf"));
         assert!(!is_known_category("gpu"));
     }

@@ -334,11 +334,21 @@ mod tests {
             .types
             .iter()
             .all(|t| t.family == "g4dn" && t.gpu_count == 1));
-        let none = evaluate(&[req(
+        // Neuron devices carry accelerator labels, not GPU ones.
+        let no_gpu = evaluate(&[req(
             "karpenter.k8s.aws/instance-gpu-count",
             "DoesNotExist",
             &[],
         )]);
+        assert!(no_gpu.types.iter().any(|t| t.family == "inf2"));
+        let none = evaluate(&[
+            req("karpenter.k8s.aws/instance-gpu-count", "DoesNotExist", &[]),
+            req(
+                "karpenter.k8s.aws/instance-accelerator-count",
+                "DoesNotExist",
+                &[],
+            ),
+        ]);
         assert!(!none.has_accelerators());
         let unconstrained = evaluate(&[req("topology.kubernetes.io/zone", "In", &["us-east-1a"])]);
         assert!(unconstrained.unconstrained);

@@ -201,12 +201,14 @@ fn apply_rule(
                     rule.params.0.insert(name.to_string(), given);
                 }
             }
-            other => return Err(sf.error_at(
-                value.key_span(),
-                format!(
+            other => {
+                return Err(sf.error_at(
+                    value.key_span(),
+                    format!(
                     "unknown key `{other}` (expected enabled, severity, gpu-severity or params)"
                 ),
-            )),
+                ))
+            }
         }
     }
     // A severity set without a GPU severity applies to every finding of the rule.

@@ -219,7 +219,7 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
                     message: if message.is_empty() {
                         "YAML syntax error".to_string()
                     } else {
-                        message
+                        format!("YAML syntax error: {message}")
                     },
                     first: None,
                 });

@@ -42,19 +42,27 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 } else {
                     "excludes nothing"
                 };
-                let suggestion = names::closest(&v.value, kind);
+                let suggestions: Vec<String> = names::closest(&v.value, kind)
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect();
+                let alternatives = suggestions.join(" or ");
                 let message = format!(
                     "`{}` is not a known {what} ({effect}) in node pool `{}`{}",
                     v.value,
                     pool.name,
-                    suggestion
-                        .as_ref()
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default()
+                    if suggestions.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; did you mean {alternatives}?")
+                    }
                 );
-                let help = match &suggestion {
-                    Some(s) => format!("replace `{}` with `{s}`", v.value),
-                    None => format!("use a {what} from the AWS instance type list"),
+                let help = if suggestions.is_empty() {
+                    format!(
+                        "use a {what} that AWS offers (`skinflint explain unknown-instance-type`)"
+                    )
+                } else {
+                    format!("replace `{}` with {alternatives}", v.value)
                 };
                 hits.push(pool_hit(pool, v.node.span(), message).help(help));
             }

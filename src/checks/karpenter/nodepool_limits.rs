@@ -49,7 +49,13 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             let others: Vec<String> = pool
                 .limits
                 .iter()
-                .map(|(k, f)| format!("{k}: {}", fmt_amount(f.value)))
+                .map(|(k, f)| {
+                    let shown = f
+                        .node
+                        .scalar()
+                        .map_or_else(|| fmt_amount(f.value), |(t, _)| t.to_string());
+                    format!("{k}: {shown}")
+                })
                 .collect();
             let anchor = pool.limits_node.unwrap_or(pool.spec_anchor());
             hits.push(
