@@ -90,17 +90,32 @@ pub fn spot_fallback_pairs<'p, 'a>(
     pairs
 }
 
-/// "an idle g5.2xlarge costs $1.21 an hour (us-east-1 on-demand list price)", for the
-/// most expensive type the pool allows; None when nothing in it is priced.
+/// "an idle g5.2xlarge (the most expensive type it allows) costs $1.21 an hour …" for the
+/// most expensive type the pool allows; None when nothing in it is priced. When the
+/// catalog cannot list every type the pool allows, the figure is a floor ("or more").
 pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
     let t = pool.instances.most_expensive()?;
     let price = t.on_demand_usd_hour?;
-    Some(format!(
-        "an idle {} (the most expensive type it allows) costs {} an hour, {} a month ({PRICE_SOURCE}, 730 h)",
-        t.name,
-        usd(price),
-        usd(price * crate::catalog::HOURS_PER_MONTH)
-    ))
+    let month = usd(price * crate::catalog::HOURS_PER_MONTH);
+    Some(if pool.instances.unconstrained {
+        format!(
+            "nothing restricts its instance types, so an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
+            usd(price),
+            t.name
+        )
+    } else if pool.instances.exact {
+        format!(
+            "an idle {} (the most expensive type it allows) costs {} an hour, {month} a month ({PRICE_SOURCE}, 730 h)",
+            t.name,
+            usd(price)
+        )
+    } else {
+        format!(
+            "an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
+            usd(price),
+            t.name
+        )
+    })
 }
 
 /// Render a limit value compactly (`100`, `4000Gi`-style values are shown as numbers).

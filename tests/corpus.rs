@@ -1,0 +1,130 @@
+//! Every rule over the real-world corpus in `../shared/corpus` (skipped, with a message,
+//! when the corpus is absent): no panic, no hang, and the known-bad files are reported
+//! as `invalid-yaml` at their real line.
+
+mod common;
+
+use common::{corpus, run};
+use skinflint::source::{self, LoadOptions};
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn skip(name: &str) {
+    eprintln!("SKIPPED {name}: ../shared/corpus not found beside the checkout");
+}
+
+#[test]
+fn every_rule_runs_over_the_whole_corpus_without_panic_or_hang() {
+    let Some(dir) = corpus() else { return skip("corpus run") };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let o = run(&[&dir], None);
+        let _ = tx.send(o);
+    });
+    let o = rx
+        .recv_timeout(Duration::from_secs(300))
+        .expect("the corpus run finishes (no panic, no hang)");
+    assert!(o.summary.files > 500, "{:?}", o.summary);
+    assert!(o.summary.resources > 500, "{:?}", o.summary);
+    let invalid = |suffix: &str| -> Vec<usize> {
+        o.findings
+            .iter()
+            .filter(|f| f.rule == "invalid-yaml" && o.files[f.file].file.path.ends_with(suffix))
+            .map(|f| o.files[f.file].file.line_col(f.span.start).line)
+            .collect()
+    };
+    // `image: {username}/…` opens a flow mapping on line 8.
+    assert_eq!(invalid("kserve/docs/samples/v1beta1/custom/torchserve/gpu.yaml"), vec![8]);
+    // `autoScaler` appears twice in one mapping; the second is on line 70.
+    assert_eq!(invalid("EKS_Multinode_Triton_TRTLLM/p5-trtllm-cluster-config.yaml"), vec![70]);
+    // Every Karpenter pool in the corpus is modelled (three API versions).
+    let karpenter_files = o.files.iter().filter(|f| f.file.path.contains("corpus/karpenter/")).count();
+    assert!(karpenter_files > 80);
+}
+
+/// Undo the yaml-test-suite's visual markers (see its SOURCES.md).
+fn unescape(s: &str) -> String {
+    let mut t = s.replace('␣', " ").replace('←', "\r").replace('⇔', "\u{feff}").replace('↵', "");
+    let tab = regex::Regex::new("—*»").unwrap();
+    t = tab.replace_all(&t, "\t").into_owned();
+    if let Some(stripped) = t.strip_suffix("∎\n") {
+        t = stripped.to_string();
+    }
+    t
+}
+
+#[test]
+fn yaml_test_suite_cases_parse_without_panic_and_mostly_agree() {
+    let Some(dir) = corpus() else { return skip("yaml-test-suite") };
+    let suite = dir.join("yaml-test-suite/src");
+    let mut cases = 0;
+    let mut agree = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&suite).unwrap().flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = source::load_bytes(path.display().to_string(), Ok(text.into_bytes()), LoadOptions::default());
+        let Some(root) = loaded.documents.first().and_then(source::NodeRef::root) else { continue };
+        let Some(items) = root.items() else { continue };
+        let mut last_yaml: Option<String> = None;
+        for case in items {
+            if case.get("skip").is_some() {
+                break;
+            }
+            if let Some(y) = case.get("yaml").and_then(|n| n.as_str()) {
+                last_yaml = Some(y.to_string());
+            }
+            let Some(y) = &last_yaml else { continue };
+            let should_fail = case.get("fail").and_then(|n| n.as_str()) == Some("true");
+            let input = unescape(y);
+            let got = source::load_bytes("case".into(), Ok(input.into_bytes()), LoadOptions::default());
+            cases += 1;
+            if got.problems.is_empty() != should_fail {
+                agree += 1;
+            }
+        }
+    }
+    assert!(cases > 350, "{cases} cases");
+    let rate = agree as f64 / cases as f64;
+    eprintln!("yaml-test-suite: {agree}/{cases} cases agree with the expected outcome");
+    assert!(rate > 0.95, "only {agree}/{cases} agree");
+}
+
+#[test]
+fn hostile_inputs_are_bounded() {
+    let opts = LoadOptions::default();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("alias bomb", {
+            let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+            for i in 1..20 {
+                s.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+            }
+            s.into_bytes()
+        }),
+        ("deep flow nesting", "[".repeat(200_000).into_bytes()),
+        ("deep flow maps", "{a: ".repeat(100_000).into_bytes()),
+        ("deep block sequences", "- ".repeat(100_000).into_bytes()),
+        ("deep block maps", (0..20_000).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>().into_bytes()),
+        ("invalid UTF-8", b"a: b\nc: \xff\xfe\n".to_vec()),
+        ("binary", (0..4096u32).map(|i| (i * 7 % 256) as u8).collect()),
+        ("NUL in scalar", b"a: b\0c\n".to_vec()),
+        ("UTF-16", b"\xff\xfea\0:\0 \0b\0".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let start = std::time::Instant::now();
+        let loaded = source::load_bytes(name.to_string(), Ok(bytes), opts);
+        let nodes: usize = loaded.documents.iter().map(|d| d.nodes.len()).sum();
+        assert!(nodes < 1_000_000, "{name}: {nodes} nodes");
+        // Generous bound: a hang or quadratic blow-up takes orders of magnitude longer.
+        assert!(start.elapsed() < Duration::from_secs(20), "{name} took {:?}", start.elapsed());
+        if name != "alias bomb" {
+            assert!(!loaded.problems.is_empty(), "{name} should be reported");
+        }
+    }
+    let too_big = source::load_bytes(
+        "big".into(),
+        Ok(vec![b'a'; 2048]),
+        LoadOptions { max_file_size: 1024, ..LoadOptions::default() },
+    );
+    assert!(too_big.problems[0].message.contains("limit"));
+}
