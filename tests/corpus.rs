@@ -15,7 +15,9 @@ fn skip(name: &str) {
 
 #[test]
 fn every_rule_runs_over_the_whole_corpus_without_panic_or_hang() {
-    let Some(dir) = corpus() else { return skip("corpus run") };
+    let Some(dir) = corpus() else {
+        return skip("corpus run");
+    };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let o = run(&[&dir], None);
@@ -34,17 +36,31 @@ fn every_rule_runs_over_the_whole_corpus_without_panic_or_hang() {
             .collect()
     };
     // `image: {username}/…` opens a flow mapping on line 8.
-    assert_eq!(invalid("kserve/docs/samples/v1beta1/custom/torchserve/gpu.yaml"), vec![8]);
+    assert_eq!(
+        invalid("kserve/docs/samples/v1beta1/custom/torchserve/gpu.yaml"),
+        vec![8]
+    );
     // `autoScaler` appears twice in one mapping; the second is on line 70.
-    assert_eq!(invalid("EKS_Multinode_Triton_TRTLLM/p5-trtllm-cluster-config.yaml"), vec![70]);
+    assert_eq!(
+        invalid("EKS_Multinode_Triton_TRTLLM/p5-trtllm-cluster-config.yaml"),
+        vec![70]
+    );
     // Every Karpenter pool in the corpus is modelled (three API versions).
-    let karpenter_files = o.files.iter().filter(|f| f.file.path.contains("corpus/karpenter/")).count();
+    let karpenter_files = o
+        .files
+        .iter()
+        .filter(|f| f.file.path.contains("corpus/karpenter/"))
+        .count();
     assert!(karpenter_files > 80);
 }
 
 /// Undo the yaml-test-suite's visual markers (see its SOURCES.md).
 fn unescape(s: &str) -> String {
-    let mut t = s.replace('␣', " ").replace('←', "\r").replace('⇔', "\u{feff}").replace('↵', "");
+    let mut t = s
+        .replace('␣', " ")
+        .replace('←', "\r")
+        .replace('⇔', "\u{feff}")
+        .replace('↵', "");
     let tab = regex::Regex::new("—*»").unwrap();
     t = tab.replace_all(&t, "\t").into_owned();
     if let Some(stripped) = t.strip_suffix("∎\n") {
@@ -55,16 +71,28 @@ fn unescape(s: &str) -> String {
 
 #[test]
 fn yaml_test_suite_cases_parse_without_panic_and_mostly_agree() {
-    let Some(dir) = corpus() else { return skip("yaml-test-suite") };
+    let Some(dir) = corpus() else {
+        return skip("yaml-test-suite");
+    };
     let suite = dir.join("yaml-test-suite/src");
     let mut cases = 0;
     let mut agree = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&suite).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&suite)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path).unwrap();
-        let loaded = source::load_bytes(path.display().to_string(), Ok(text.into_bytes()), LoadOptions::default());
-        let Some(root) = loaded.documents.first().and_then(source::NodeRef::root) else { continue };
+        let loaded = source::load_bytes(
+            path.display().to_string(),
+            Ok(text.into_bytes()),
+            LoadOptions::default(),
+        );
+        let Some(root) = loaded.documents.first().and_then(source::NodeRef::root) else {
+            continue;
+        };
         let Some(items) = root.items() else { continue };
         let mut last_yaml: Option<String> = None;
         for case in items {
@@ -77,7 +105,11 @@ fn yaml_test_suite_cases_parse_without_panic_and_mostly_agree() {
             let Some(y) = &last_yaml else { continue };
             let should_fail = case.get("fail").and_then(|n| n.as_str()) == Some("true");
             let input = unescape(y);
-            let got = source::load_bytes("case".into(), Ok(input.into_bytes()), LoadOptions::default());
+            let got = source::load_bytes(
+                "case".into(),
+                Ok(input.into_bytes()),
+                LoadOptions::default(),
+            );
             cases += 1;
             if got.problems.is_empty() != should_fail {
                 agree += 1;
@@ -97,16 +129,28 @@ fn hostile_inputs_are_bounded() {
         ("alias bomb", {
             let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
             for i in 1..20 {
-                s.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+                s.push_str(&format!(
+                    "a{i}: &a{i} [{}]\n",
+                    vec![format!("*a{}", i - 1); 10].join(", ")
+                ));
             }
             s.into_bytes()
         }),
         ("deep flow nesting", "[".repeat(200_000).into_bytes()),
         ("deep flow maps", "{a: ".repeat(100_000).into_bytes()),
         ("deep block sequences", "- ".repeat(100_000).into_bytes()),
-        ("deep block maps", (0..20_000).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>().into_bytes()),
+        (
+            "deep block maps",
+            (0..20_000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>()
+                .into_bytes(),
+        ),
         ("invalid UTF-8", b"a: b\nc: \xff\xfe\n".to_vec()),
-        ("binary", (0..4096u32).map(|i| (i * 7 % 256) as u8).collect()),
+        (
+            "binary",
+            (0..4096u32).map(|i| (i * 7 % 256) as u8).collect(),
+        ),
         ("NUL in scalar", b"a: b\0c\n".to_vec()),
         ("UTF-16", b"\xff\xfea\0:\0 \0b\0".to_vec()),
     ];
@@ -116,7 +160,11 @@ fn hostile_inputs_are_bounded() {
         let nodes: usize = loaded.documents.iter().map(|d| d.nodes.len()).sum();
         assert!(nodes < 1_000_000, "{name}: {nodes} nodes");
         // Generous bound: a hang or quadratic blow-up takes orders of magnitude longer.
-        assert!(start.elapsed() < Duration::from_secs(20), "{name} took {:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{name} took {:?}",
+            start.elapsed()
+        );
         if name != "alias bomb" {
             assert!(!loaded.problems.is_empty(), "{name} should be reported");
         }
@@ -124,7 +172,10 @@ fn hostile_inputs_are_bounded() {
     let too_big = source::load_bytes(
         "big".into(),
         Ok(vec![b'a'; 2048]),
-        LoadOptions { max_file_size: 1024, ..LoadOptions::default() },
+        LoadOptions {
+            max_file_size: 1024,
+            ..LoadOptions::default()
+        },
     );
     assert!(too_big.problems[0].message.contains("limit"));
 }

@@ -16,11 +16,24 @@ fn ids_are_unique_kebab_case_and_match_their_file() {
     let kebab = regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$").unwrap();
     for r in builtin_rules().unwrap() {
         assert!(seen.insert(r.id.clone()), "duplicate id {}", r.id);
-        assert!(kebab.is_match(&r.id), "{} is not kebab-case with at least two words", r.id);
-        assert!(r.source.ends_with(&format!("/{}.yaml", r.id)), "{} declared in {}", r.id, r.source);
+        assert!(
+            kebab.is_match(&r.id),
+            "{} is not kebab-case with at least two words",
+            r.id
+        );
+        assert!(
+            r.source.ends_with(&format!("/{}.yaml", r.id)),
+            "{} declared in {}",
+            r.id,
+            r.source
+        );
         // Names name the problem, never the remedy.
         for prefix in ["use-", "enable-", "set-", "add-", "require-"] {
-            assert!(!r.id.starts_with(prefix), "{} names a remedy, not a problem", r.id);
+            assert!(
+                !r.id.starts_with(prefix),
+                "{} names a remedy, not a problem",
+                r.id
+            );
         }
     }
 }
@@ -28,19 +41,40 @@ fn ids_are_unique_kebab_case_and_match_their_file() {
 #[test]
 fn every_rule_has_docs_and_both_fixtures() {
     for r in builtin_rules().unwrap() {
-        for (heading, text) in [("what", &r.docs.what), ("why", &r.docs.why), ("fix", &r.docs.fix)] {
-            assert!(text.len() > 30, "{}: docs.{heading} is too short to help", r.id);
+        for (heading, text) in [
+            ("what", &r.docs.what),
+            ("why", &r.docs.why),
+            ("fix", &r.docs.fix),
+        ] {
+            assert!(
+                text.len() > 30,
+                "{}: docs.{heading} is too short to help",
+                r.id
+            );
         }
         assert!(!r.title.is_empty());
-        let (bad, good) = fixtures(&r.id).unwrap_or_else(|| panic!("{} has no fixtures/{}/bad.yaml and good.yaml", r.id, r.id));
-        assert!(bad.contains("# expect:"), "{}: bad.yaml asserts nothing", r.id);
-        assert!(!good.contains("# expect:"), "{}: good.yaml must not expect findings", r.id);
+        let (bad, good) = fixtures(&r.id)
+            .unwrap_or_else(|| panic!("{} has no fixtures/{}/bad.yaml and good.yaml", r.id, r.id));
+        assert!(
+            bad.contains("# expect:"),
+            "{}: bad.yaml asserts nothing",
+            r.id
+        );
+        assert!(
+            !good.contains("# expect:"),
+            "{}: good.yaml must not expect findings",
+            r.id
+        );
     }
 }
 
 #[test]
 fn every_check_is_used_by_a_rule() {
-    let used: HashSet<String> = builtin_rules().unwrap().into_iter().map(|r| r.check).collect();
+    let used: HashSet<String> = builtin_rules()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.check)
+        .collect();
     for (name, _) in CHECKS {
         assert!(used.contains(*name), "check {name} is not used by any rule");
     }

@@ -9,7 +9,10 @@ use common::{positions, repo, run};
 fn seed_provisioners_yield_exactly_the_expected_findings() {
     let path = repo().join("fixtures/seed/spot-nodepool.yaml");
     let o = run(&[&path], None);
-    let got: Vec<(usize, usize, String)> = positions(&o).into_iter().map(|(_, l, c, r)| (l, c, r)).collect();
+    let got: Vec<(usize, usize, String)> = positions(&o)
+        .into_iter()
+        .map(|(_, l, c, r)| (l, c, r))
+        .collect();
     let want: Vec<(usize, usize, &str)> = vec![
         // Both Provisioners use the removed v1alpha5 API.
         (3, 13, "deprecated-karpenter-api"),
@@ -27,24 +30,43 @@ fn seed_provisioners_yield_exactly_the_expected_findings() {
         // ... and its nodes never expire.
         (34, 1, "node-expiry-missing"),
     ];
-    let want: Vec<(usize, usize, String)> = want.into_iter().map(|(l, c, r)| (l, c, r.to_string())).collect();
+    let want: Vec<(usize, usize, String)> = want
+        .into_iter()
+        .map(|(l, c, r)| (l, c, r.to_string()))
+        .collect();
     assert_eq!(got, want);
     let sev: Vec<&str> = o.findings.iter().map(|f| f.severity.as_str()).collect();
-    assert_eq!(sev, ["warning", "warning", "warning", "warning", "error", "warning", "warning", "info"]);
+    assert_eq!(
+        sev,
+        ["warning", "warning", "warning", "warning", "error", "warning", "warning", "info"]
+    );
     // The count and the types are in the message; the idle node is priced.
     let few = &o.findings[2].message;
     assert!(few.contains("only 4 instance types"), "{few}");
-    assert!(few.contains("g4dn.xlarge") && few.contains("g5.2xlarge"), "{few}");
-    assert!(o.findings[4].message.contains("$0.526 an hour"), "{}", o.findings[4].message);
+    assert!(
+        few.contains("g4dn.xlarge") && few.contains("g5.2xlarge"),
+        "{few}"
+    );
+    assert!(
+        o.findings[4].message.contains("$0.526 an hour"),
+        "{}",
+        o.findings[4].message
+    );
 }
 
 #[test]
 fn seed_file_is_the_seed_verbatim() {
     let seed = repo().join("../shared/seed/cost_optimization.md");
     let Ok(doc) = std::fs::read_to_string(&seed) else {
-        eprintln!("SKIPPED: {} not found (no ../shared beside the checkout)", seed.display());
+        eprintln!(
+            "SKIPPED: {} not found (no ../shared beside the checkout)",
+            seed.display()
+        );
         return;
     };
     let fixture = std::fs::read_to_string(repo().join("fixtures/seed/spot-nodepool.yaml")).unwrap();
-    assert!(doc.contains(&format!("```yaml\n{fixture}```")), "fixtures/seed/spot-nodepool.yaml differs from the seed");
+    assert!(
+        doc.contains(&format!("```yaml\n{fixture}```")),
+        "fixtures/seed/spot-nodepool.yaml differs from the seed"
+    );
 }

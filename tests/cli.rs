@@ -1,0 +1,413 @@
+//! The `skinflint` binary as users run it: exit codes, formats, config, stdin, walking.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_skinflint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_skinflint"));
+    c.current_dir(dir).args(args).output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+const SPOT_POOL: &str = "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: gpu-spot}
+spec:
+  template:
+    spec:
+      requirements:
+        - {key: karpenter.sh/capacity-type, operator: In, values: [spot]}
+        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5, g6]}
+      taints: [{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}]
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+  limits: {nvidia.com/gpu: 16}
+";
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let seed = ["check", "--no-config", "fixtures/seed/spot-nodepool.yaml"];
+    assert_eq!(bin().args(seed).output().unwrap().status.code(), Some(1));
+    let good = ["check", "--no-config", "examples/clean"];
+    let out = bin().args(good).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The seed has one error; with --fail-on error it still fails, with never it passes.
+    let out = bin()
+        .args(seed)
+        .args(["--fail-on", "error"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = bin()
+        .args(seed)
+        .args(["--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Only warnings: --fail-on error passes.
+    let warn_only = [
+        "check",
+        "--no-config",
+        "--select",
+        "deprecated-karpenter-api",
+        "fixtures/seed/spot-nodepool.yaml",
+    ];
+    assert_eq!(
+        bin().args(warn_only).output().unwrap().status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        bin()
+            .args(warn_only)
+            .args(["--fail-on", "error"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    let out = bin()
+        .args(["check", "does/not/exist.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("path not found: does/not/exist.yaml"));
+    let out = bin()
+        .args(["check", "--select", "no-such-rule", "fixtures"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin()
+        .args(["check", "--format", "xml", "fixtures"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().args(["explain", "no-such-rule"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_contract() {
+    let out = bin()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "fixtures/seed/spot-nodepool.yaml",
+        ])
+        .output()
+        .unwrap();
+    let v = json(&out);
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "severity",
+        "message",
+        "help",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "resource",
+        "savings_usd_month",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+    }
+    assert_eq!(f["rule"], "deprecated-karpenter-api");
+    assert_eq!(f["file"], "fixtures/seed/spot-nodepool.yaml");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(13))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(3), Some(34))
+    );
+    assert_eq!(f["resource"]["api_version"], "karpenter.sh/v1alpha5");
+    assert_eq!(f["resource"]["kind"], "Provisioner");
+    assert_eq!(f["resource"]["name"], "ml-spot-provisioner");
+    assert!(f["resource"]["namespace"].is_null());
+    let s = &v["summary"];
+    assert_eq!(s["files"], 1);
+    assert_eq!(s["resources"], 2);
+    assert_eq!(s["skipped_resources"], 0);
+    assert_eq!(s["findings"], 8);
+    assert_eq!(
+        (
+            s["error"].as_u64(),
+            s["warning"].as_u64(),
+            s["info"].as_u64()
+        ),
+        (Some(1), Some(6), Some(1))
+    );
+}
+
+#[test]
+fn human_output_shows_snippet_rule_and_help() {
+    let out = bin()
+        .args(["check", "--no-config", "fixtures/seed/spot-nodepool.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("fixtures/seed/spot-nodepool.yaml:14:7"),
+        "{text}"
+    );
+    assert!(text.contains("spot-instance-types-too-few"));
+    assert!(text.contains("help:"));
+    assert!(text.contains("14 │       values:"), "{text}");
+    assert!(
+        text.contains("skinflint: 8 findings (1 error, 6 warning, 1 info) in 1 file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stdin_and_list_kinds() {
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}",
+        SPOT_POOL
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i == 0 {
+                format!("- {l}\n")
+            } else {
+                format!("  {l}\n")
+            })
+            .collect::<String>()
+    );
+    let mut child = bin()
+        .args(["check", "--no-config", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(list.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v = json(&out);
+    assert_eq!(v["summary"]["resources"], 1);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["spot-without-on-demand-fallback"], "{v}");
+    let f = &v["findings"][0];
+    assert_eq!(f["file"], "<stdin>");
+    assert_eq!(f["line"], 11);
+}
+
+#[test]
+fn a_bad_file_does_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-broken.yaml"), "a: [\n").unwrap();
+    std::fs::write(dir.path().join("b-binary.yml"), b"\x00\x01\xff\xfe").unwrap();
+    std::fs::write(dir.path().join("c-pool.yaml"), SPOT_POOL).unwrap();
+    let out = run_in(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let got: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got[0].0, "a-broken.yaml");
+    assert_eq!(got[0].1, "invalid-yaml");
+    assert_eq!(got[1].0, "b-binary.yml");
+    assert!(got
+        .iter()
+        .any(|(f, r, _)| f == "c-pool.yaml" && r == "spot-without-on-demand-fallback"));
+}
+
+#[test]
+fn walking_respects_gitignore_hidden_dirs_and_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("deploy/nested")).unwrap();
+    std::fs::create_dir_all(p.join(".hidden")).unwrap();
+    std::fs::create_dir_all(p.join("ignored")).unwrap();
+    std::fs::write(p.join(".gitignore"), "ignored/\n").unwrap();
+    std::fs::write(p.join("deploy/nested/pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::write(p.join("deploy/readme.txt"), "not yaml").unwrap();
+    std::fs::write(p.join(".hidden/pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::write(p.join("ignored/pool.yaml"), SPOT_POOL).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(p.join("deploy"), p.join("deploy/nested/loop")).unwrap();
+    let out = run_in(p, &["check", "--format", "json", "."]);
+    let v = json(&out);
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(v["findings"][0]["file"], "deploy/nested/pool.yaml");
+    // A file named explicitly is checked even when ignored.
+    let out = run_in(p, &["check", "--format", "json", "ignored/pool.yaml"]);
+    assert_eq!(json(&out)["summary"]["files"], 1);
+}
+
+#[test]
+fn config_disables_reseverities_and_tunes_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("sub")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed/spot-nodepool.yaml"),
+        p.join("sub/pools.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "rules:\n  deprecated-karpenter-api: off\n  node-expiry-missing:\n    severity: warning\n  spot-instance-types-too-few:\n    params:\n      min-instance-types: 3\n  empty-nodes-never-reclaimed:\n    severity: info\n",
+    )
+    .unwrap();
+    // Found upward from a subdirectory.
+    let out = run_in(&p.join("sub"), &["check", "--format", "json", "pools.yaml"]);
+    let v = json(&out);
+    let rules: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !rules.iter().any(|(r, _)| r == "deprecated-karpenter-api"),
+        "{rules:?}"
+    );
+    assert!(
+        !rules
+            .iter()
+            .any(|(r, _)| r == "spot-instance-types-too-few"),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&("node-expiry-missing".into(), "warning".into())));
+    // A severity without gpu-severity applies to GPU findings too.
+    assert!(rules.contains(&("empty-nodes-never-reclaimed".into(), "info".into())));
+}
+
+#[test]
+fn config_errors_have_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pool.yaml"), SPOT_POOL).unwrap();
+    for (cfg, needle) in [
+        ("rules:\n  nodepool-without-limit: off\n", ".skinflint.yaml:2:3: unknown rule id `nodepool-without-limit` (did you mean `nodepool-without-limits`?)"),
+        ("rule:\n  x: 1\n", ".skinflint.yaml:1:1: unknown key `rule`"),
+        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-types: 3\n", ".skinflint.yaml:4:7: unknown parameter `min-types`"),
+        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-instance-types: many\n", ".skinflint.yaml:4:27: `min-instance-types` must be a integer"),
+        ("rules:\n  invalid-yaml:\n    severity: fatal\n", ".skinflint.yaml:3:15: `severity` must be error, warning or info"),
+        ("rules: [\n", ".skinflint.yaml:1:8: YAML syntax error"),
+    ] {
+        std::fs::write(p.join(".skinflint.yaml"), cfg).unwrap();
+        let out = run_in(p, &["check", "pool.yaml"]);
+        assert_eq!(out.status.code(), Some(2), "{cfg}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "config {cfg:?}: stderr was {err}");
+    }
+    let out = run_in(p, &["check", "--config", "missing.yaml", "pool.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: café}\nspec:\n  template:\n    spec:\n      requirements:\n        - {key: node.kubernetes.io/instance-type, operator: In, values: [\"é\", g5.xlarg]}\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n";
+    std::fs::write(dir.path().join("pool.yaml"), text).unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "unknown-instance-type",
+            "pool.yaml",
+        ],
+    );
+    let v = json(&out);
+    let cols: Vec<u64> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["column"].as_u64().unwrap())
+        .collect();
+    // `"é"` starts at character 74; `g5.xlarg` at 79 (it would be 80 counting bytes).
+    assert_eq!(cols, [74, 79], "{v}");
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = bin().args(["rules"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nodepool-without-limits"));
+    assert_eq!(text.lines().count(), 13);
+    let out = bin().args(["rules", "--format", "json"]).output().unwrap();
+    assert_eq!(json(&out).as_array().unwrap().len(), 13);
+    let out = bin()
+        .args(["explain", "empty-node-ttl-too-long"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "What it flags",
+        "Why it costs money",
+        "How to fix",
+        "max-seconds-gpu = 300",
+        "fixtures/empty-node-ttl-too-long/bad.yaml",
+        "consolidateAfter: 1h",
+    ] {
+        assert!(text.contains(needle), "explain lacks {needle}: {text}");
+    }
+}
+
+#[test]
+fn nothing_is_written_to_checked_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pool.yaml");
+    std::fs::write(&file, SPOT_POOL).unwrap();
+    let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let _ = run_in(dir.path(), &["check", "."]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), SPOT_POOL);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        before
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
