@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn skip(name: &str) {
-    eprintln!("SKIPPED {name}: ../shared/corpus not found beside the checkout");
+    eprintln!("SKIPPED {name}: ../shared/corpus not found beside the checkout (set SKINFLINT_CORPUS to point elsewhere)");
 }
 
 #[test]
@@ -26,6 +26,10 @@ fn every_rule_runs_over_the_whole_corpus_without_panic_or_hang() {
     let o = rx
         .recv_timeout(Duration::from_secs(300))
         .expect("the corpus run finishes (no panic, no hang)");
+    eprintln!(
+        "corpus: {} files, {} resources ({} not read by any rule), {} findings",
+        o.summary.files, o.summary.resources, o.summary.skipped_resources, o.summary.findings
+    );
     assert!(o.summary.files > 500, "{:?}", o.summary);
     assert!(o.summary.resources > 500, "{:?}", o.summary);
     let invalid = |suffix: &str| -> Vec<usize> {

@@ -8,9 +8,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus` beside the checkout, when present.
+/// `../shared/corpus` beside the checkout (or `$SKINFLINT_CORPUS`), when present.
 pub fn corpus() -> Option<PathBuf> {
-    let p = repo().join("../shared/corpus");
+    let p = std::env::var_os("SKINFLINT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpus"));
     p.is_dir().then_some(p)
 }
 
