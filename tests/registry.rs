@@ -101,3 +101,33 @@ fn karpenter_rules_cover_the_issue_list() {
         assert!(ids.contains(id), "missing rule {id}");
     }
 }
+
+#[test]
+fn rule_schema_matches_the_rule_parser() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/rule.schema.json"
+    ))
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut props: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|s| s.as_str())
+        .collect();
+    props.sort();
+    let mut keys = skinflint::engine::rule::RULE_KEYS.to_vec();
+    keys.sort();
+    assert_eq!(
+        props, keys,
+        "schemas/rule.schema.json and the rule parser disagree on keys"
+    );
+    let cats: Vec<&str> = schema["properties"]["category"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(cats, skinflint::engine::rule::CATEGORIES);
+}

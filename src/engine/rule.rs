@@ -32,7 +32,7 @@ pub struct RuleDef {
     pub enabled: bool,
 }
 
-const RULE_KEYS: &[&str] = &[
+pub const RULE_KEYS: &[&str] = &[
     "id",
     "title",
     "severity",
@@ -42,7 +42,7 @@ const RULE_KEYS: &[&str] = &[
     "params",
     "docs",
 ];
-const CATEGORIES: &[&str] = &["cost", "correctness", "reliability", "hygiene"];
+pub const CATEGORIES: &[&str] = &["cost", "correctness", "reliability", "hygiene"];
 
 impl RuleDef {
     /// Parse a rule declaration; unknown keys and missing fields are errors.
