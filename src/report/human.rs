@@ -56,6 +56,23 @@ impl fmt::Display for Diag<'_> {
 
 impl std::error::Error for Diag<'_> {}
 
+/// Lines longer than this are not shown as a snippet (minified or generated input would
+/// flood the terminal); the position is still in the heading.
+const MAX_SNIPPET_LINE: usize = 300;
+
+impl Diag<'_> {
+    fn show_snippet(&self) -> bool {
+        let file = self.source.0;
+        if file.text.is_empty() {
+            return false;
+        }
+        let line = file.line_col(self.finding.span.start).line;
+        let start = file.line_start(line).unwrap_or(0);
+        let end = file.line_start(line + 1).unwrap_or(file.text.len());
+        end - start <= MAX_SNIPPET_LINE
+    }
+}
+
 impl Diagnostic for Diag<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(&self.finding.rule))
@@ -74,15 +91,12 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        if self.source.0.text.is_empty() {
-            None
-        } else {
-            Some(&self.source)
-        }
+        self.show_snippet()
+            .then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.0.text.is_empty() {
+        if !self.show_snippet() {
             return None;
         }
         let text = &self.source.0.text;

@@ -106,7 +106,23 @@ pub struct Loaded {
 pub struct LoadProblem {
     pub span: Range<usize>,
     pub message: String,
+    /// What to do about it, when the rule's general advice does not fit.
+    pub help: Option<String>,
 }
+
+impl LoadProblem {
+    fn new(span: Range<usize>, message: impl Into<String>, help: impl Into<String>) -> Self {
+        LoadProblem {
+            span,
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}
+
+const SIZE_HELP: &str =
+    "split the file, or raise the limit with --max-file-size if it is a real manifest";
+const ENCODING_HELP: &str = "save the file as UTF-8 text; Kubernetes manifests are UTF-8";
 
 /// Read and parse every input, in parallel, keeping the input order.
 pub fn load_all(inputs: &[Input], opts: LoadOptions, stdin_text: Option<Vec<u8>>) -> Vec<Loaded> {
@@ -156,36 +172,43 @@ fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 
 /// Decode and parse one input's bytes. Exposed for tests and benchmarks.
 pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOptions) -> Loaded {
-    let problem = |message: String| LoadProblem {
-        span: 0..0,
-        message,
-    };
     let bytes = match bytes {
         Ok(b) => b,
         Err(message) => {
+            let help = if message.contains("limit") {
+                SIZE_HELP
+            } else {
+                "check that the path is a readable file"
+            };
             return Loaded {
                 file: SourceFile::new(name, String::new()),
                 documents: Vec::new(),
-                problems: vec![problem(message)],
-            }
+                problems: vec![LoadProblem::new(0..0, message, help)],
+            };
         }
     };
     if bytes.len() as u64 > opts.max_file_size {
         return Loaded {
             file: SourceFile::new(name, String::new()),
             documents: Vec::new(),
-            problems: vec![problem(format!(
-                "input is larger than the {} byte limit (raise it with --max-file-size)",
-                opts.max_file_size
-            ))],
+            problems: vec![LoadProblem::new(
+                0..0,
+                format!(
+                    "input is larger than the {} byte limit (raise it with --max-file-size)",
+                    opts.max_file_size
+                ),
+                SIZE_HELP,
+            )],
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Loaded {
             file: SourceFile::new(name, String::new()),
             documents: Vec::new(),
-            problems: vec![problem(
-                "file is UTF-16 encoded; Kubernetes manifests must be UTF-8".to_string(),
+            problems: vec![LoadProblem::new(
+                0..0,
+                "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
+                ENCODING_HELP,
             )],
         };
     }
@@ -199,28 +222,54 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
             return Loaded {
                 file: SourceFile::new(name, prefix),
                 documents: Vec::new(),
-                problems: vec![LoadProblem {
-                    span: valid..valid,
-                    message: format!("invalid UTF-8 at byte {valid}; the file is not text"),
-                }],
+                problems: vec![LoadProblem::new(
+                    valid..valid,
+                    format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text"),
+                    ENCODING_HELP,
+                )],
             };
         }
+    };
+    // Drop a UTF-8 byte order mark so columns on line 1 match what editors show.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     };
     let parsed = yaml::parse(&text, opts.limits);
     let file = SourceFile::new(name, text);
     let problems = parsed
         .problems
         .into_iter()
-        .map(|p| LoadProblem {
-            message: match &p.first {
-                Some(first) => format!(
-                    "{} (first defined on line {}); the Kubernetes API server rejects duplicate keys",
-                    p.message,
-                    file.line_col(first.start).line
-                ),
-                None => p.message,
+        .map(|p| match &p.first {
+            Some(first) => {
+                let line = file.line_col(first.start).line;
+                LoadProblem::new(
+                    p.span,
+                    format!(
+                        "{} (first defined on line {line}); the Kubernetes API server rejects duplicate keys",
+                        p.message
+                    ),
+                    format!("keep one of the two entries (line {line} or this one) and delete the other"),
+                )
+            }
+            None if p.message.contains("recursion limit") || p.message.starts_with("nesting deeper") => {
+                LoadProblem::new(
+                    p.span,
+                    format!(
+                        "nesting deeper than {} levels; skinflint stops reading the file here",
+                        opts.limits.max_depth.min(255)
+                    ),
+                    "no Kubernetes manifest nests this deep: check that this is the file you meant",
+                )
+            }
+            None if p.message.starts_with("more than") => {
+                LoadProblem::new(p.span, p.message, SIZE_HELP)
+            }
+            None => LoadProblem {
+                span: p.span,
+                message: p.message,
+                help: None,
             },
-            span: p.span,
         })
         .collect();
     Loaded {

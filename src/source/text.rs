@@ -25,8 +25,16 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
+        // A line ends at `\n`, `\r\n`, or a lone `\r` (as the YAML parser reads it).
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+        }
         SourceFile {
             path: path.into(),
             text,
@@ -90,6 +98,13 @@ mod tests {
         let off = f.text.find('1').unwrap();
         assert_eq!(f.line_col(off), LineCol { line: 2, column: 5 });
         assert_eq!(f.line_col(999).line, 3);
+    }
+
+    #[test]
+    fn carriage_returns_end_lines() {
+        let f = SourceFile::new("x", "a: 1\rb: 2\r\nc: 3\n".to_string());
+        assert_eq!(f.line_col(5).line, 2);
+        assert_eq!(f.line_col(11).line, 3);
     }
 
     #[test]

@@ -331,8 +331,8 @@ impl std::fmt::Debug for NodeRef<'_> {
     }
 }
 
-/// How many `<<` merge levels are followed when looking up a key.
-const MAX_MERGE_DEPTH: usize = 8;
+/// How many mappings one lookup may visit through `<<` merge keys.
+const MAX_MERGE_MAPS: usize = 64;
 
 impl<'a> NodeRef<'a> {
     pub fn root(doc: &'a Document) -> Option<Self> {
@@ -361,50 +361,73 @@ impl<'a> NodeRef<'a> {
         }
     }
 
-    /// Look up a key in a mapping, honouring `<<` merge keys.
+    /// Look up a key in a mapping, honouring `<<` merge keys (explicit keys win, then
+    /// merge sources in order).
     pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
-        self.get_depth(key, 0)
-    }
-
-    fn get_depth(&self, key: &str, depth: usize) -> Option<NodeRef<'a>> {
-        let NodeKind::Map(entries) = &self.node().kind else {
-            return None;
-        };
-        let mut merges = Vec::new();
-        for (k, v) in entries {
-            if let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind {
-                if text == key {
-                    return Some(NodeRef {
-                        doc: self.doc,
-                        id: *v,
-                        key: Some(*k),
-                    });
-                }
-                if text == "<<" {
-                    merges.push(*v);
-                }
-            }
-        }
-        if depth >= MAX_MERGE_DEPTH {
-            return None;
-        }
-        for m in merges {
-            let mref = NodeRef {
-                doc: self.doc,
-                id: m,
-                key: None,
+        for map in self.merge_chain() {
+            let NodeKind::Map(entries) = &self.doc.nodes[map as usize].kind else {
+                continue;
             };
-            let sources: Vec<NodeRef> = match mref.items() {
-                Some(items) => items.collect(),
-                None => vec![mref],
-            };
-            for s in sources {
-                if let Some(found) = s.get_depth(key, depth + 1) {
-                    return Some(found);
+            for (k, v) in entries {
+                if let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind {
+                    if text == key && text != "<<" {
+                        return Some(NodeRef {
+                            doc: self.doc,
+                            id: *v,
+                            key: Some(*k),
+                        });
+                    }
                 }
             }
         }
         None
+    }
+
+    /// This mapping followed by the mappings it merges with `<<`, breadth first, each at
+    /// most once and at most [`MAX_MERGE_MAPS`] in all, so a merge bomb costs nothing.
+    fn merge_chain(&self) -> Vec<NodeId> {
+        let start = self.resolved_id();
+        if !matches!(self.doc.nodes[start as usize].kind, NodeKind::Map(_)) {
+            return Vec::new();
+        }
+        let mut chain = vec![start];
+        let mut i = 0;
+        while i < chain.len() && chain.len() < MAX_MERGE_MAPS {
+            let NodeKind::Map(entries) = &self.doc.nodes[chain[i] as usize].kind else {
+                i += 1;
+                continue;
+            };
+            for (k, v) in entries {
+                let is_merge = matches!(&self.doc.nodes[*k as usize].kind, NodeKind::Scalar { text, .. } if text == "<<");
+                if !is_merge {
+                    continue;
+                }
+                let v = self.resolve(*v);
+                let sources: Vec<NodeId> = match &self.doc.nodes[v as usize].kind {
+                    NodeKind::Seq(items) => items.iter().map(|x| self.resolve(*x)).collect(),
+                    _ => vec![v],
+                };
+                for src in sources {
+                    let is_map = matches!(self.doc.nodes[src as usize].kind, NodeKind::Map(_));
+                    if is_map && !chain.contains(&src) && chain.len() < MAX_MERGE_MAPS {
+                        chain.push(src);
+                    }
+                }
+            }
+            i += 1;
+        }
+        chain
+    }
+
+    fn resolve(&self, id: NodeId) -> NodeId {
+        match self.doc.nodes[id as usize].kind {
+            NodeKind::Alias(t) => t,
+            _ => id,
+        }
+    }
+
+    fn resolved_id(&self) -> NodeId {
+        self.resolve(self.id)
     }
 
     /// Follow a path of keys.
@@ -429,29 +452,38 @@ impl<'a> NodeRef<'a> {
         }
     }
 
-    /// Entries of a mapping as (key text, value) pairs; non-scalar keys are skipped.
+    /// Entries of a mapping as (key text, value) pairs, with `<<` merges applied (an
+    /// explicit key hides a merged one); non-scalar keys are skipped.
     pub fn entries(&self) -> Option<impl Iterator<Item = (&'a str, NodeRef<'a>)> + 'a> {
         let doc = self.doc;
-        match &self.node().kind {
-            NodeKind::Map(entries) => {
-                Some(
-                    entries
-                        .iter()
-                        .filter_map(move |(k, v)| match &doc.nodes[*k as usize].kind {
-                            NodeKind::Scalar { text, .. } => Some((
-                                text.as_str(),
-                                NodeRef {
-                                    doc,
-                                    id: *v,
-                                    key: Some(*k),
-                                },
-                            )),
-                            _ => None,
-                        }),
-                )
-            }
-            _ => None,
+        if !self.is_map() {
+            return None;
         }
+        let mut out: Vec<(&'a str, NodeRef<'a>)> = Vec::new();
+        let chain = self.merge_chain();
+        let merged = chain.len() > 1;
+        let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
+        for map in chain {
+            let NodeKind::Map(entries) = &doc.nodes[map as usize].kind else {
+                continue;
+            };
+            for (k, v) in entries {
+                if let NodeKind::Scalar { text, .. } = &doc.nodes[*k as usize].kind {
+                    if text == "<<" || (merged && !seen.insert(text.as_str())) {
+                        continue;
+                    }
+                    out.push((
+                        text.as_str(),
+                        NodeRef {
+                            doc,
+                            id: *v,
+                            key: Some(*k),
+                        },
+                    ));
+                }
+            }
+        }
+        Some(out.into_iter())
     }
 
     pub fn is_map(&self) -> bool {
@@ -549,10 +581,37 @@ mod tests {
     }
 
     #[test]
+    fn merge_bombs_are_bounded() {
+        let mut src = String::from("a0: &a0 {x: 1}\n");
+        for i in 1..10 {
+            src.push_str(&format!(
+                "a{i}: &a{i} {{<<: [{}]}}\n",
+                vec![format!("*a{}", i - 1); 40].join(", ")
+            ));
+        }
+        src.push_str("m: {<<: [*a9, *a9, *a9]}\n");
+        let p = parse(&src, Limits::default());
+        let root = NodeRef::root(&p.documents[0]).unwrap();
+        let start = std::time::Instant::now();
+        assert!(root.path(&["m", "missing"]).is_none());
+        assert_eq!(root.path(&["m", "x"]).and_then(|n| n.as_str()), Some("1"));
+        assert_eq!(root.get("m").unwrap().entries().unwrap().count(), 1);
+        assert!(start.elapsed().as_secs() < 2);
+    }
+
+    #[test]
     fn merge_keys_are_followed() {
         let src = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n";
         let p = parse(src, Limits::default());
         let root = NodeRef::root(&p.documents[0]).unwrap();
         assert_eq!(root.path(&["m", "x"]).unwrap().as_str(), Some("1"));
+        let keys: Vec<&str> = root
+            .get("m")
+            .unwrap()
+            .entries()
+            .unwrap()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, ["y", "x"]);
     }
 }

@@ -8,7 +8,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (fi, f) in ctx.model.files.iter().enumerate() {
         for p in &f.problems {
-            hits.push(Hit::new(fi, p.span.clone(), p.message.clone()));
+            let mut hit = Hit::new(fi, p.span.clone(), p.message.clone());
+            hit.help = p.help.clone();
+            hits.push(hit);
         }
     }
     hits
