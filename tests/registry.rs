@@ -97,6 +97,7 @@ fn karpenter_rules_cover_the_issue_list() {
         "conflicting-disruption-settings",
         "deprecated-karpenter-api",
         "invalid-yaml",
+        "invalid-nodepool-field",
     ] {
         assert!(ids.contains(id), "missing rule {id}");
     }

@@ -26,7 +26,9 @@ pub struct InstanceSet {
     /// True when the requirements confine the pool to families the catalog holds in full,
     /// so `len()` is the real count; false when it is only a lower bound.
     pub exact: bool,
-    /// True when no requirement narrows the instance types at all.
+    /// True when no requirement selects the kind of hardware (instance type, family,
+    /// category, GPU or accelerator labels). Such a pool is general-purpose by intent:
+    /// Karpenter only picks an accelerator type for pods that request one.
     pub unconstrained: bool,
 }
 
@@ -37,6 +39,12 @@ impl InstanceSet {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Whether the allowed types share at least one type with `other`'s.
+    pub fn overlaps(&self, other: &InstanceSet) -> bool {
+        let mine = self.names();
+        other.names().iter().any(|n| mine.binary_search(n).is_ok())
     }
 
     /// Whether any allowed type carries a requestable accelerator.
@@ -182,6 +190,14 @@ fn matches(t: &InstanceType, attr: Attr, op: &str, values: &[&str]) -> bool {
     }
 }
 
+/// Whether a key chooses the kind of hardware (rather than only its size or generation).
+fn selects_hardware(attr: Attr) -> bool {
+    !matches!(
+        attr,
+        Attr::Arch | Attr::Generation | Attr::Size | Attr::Cpu | Attr::Memory
+    )
+}
+
 /// Whether a requirement confines the pool to families the catalog holds in full.
 fn makes_exact(attr: Attr, op: &str, values: &[&str]) -> bool {
     const ACCELERATOR_CATEGORIES: &[&str] = &["g", "gr", "p", "inf", "trn", "dl"];
@@ -207,7 +223,7 @@ pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
     let mut evaluated: Vec<(Attr, &Req)> = Vec::new();
     for r in reqs {
         if let Some(attr) = attr_of(r.key) {
-            if attr != Attr::Arch {
+            if selects_hardware(attr) {
                 unconstrained = false;
             }
             exact |= makes_exact(attr, r.operator, &r.values);
@@ -353,6 +369,14 @@ mod tests {
         let unconstrained = evaluate(&[req("topology.kubernetes.io/zone", "In", &["us-east-1a"])]);
         assert!(unconstrained.unconstrained);
         assert_eq!(unconstrained.len(), catalog().types.len());
+        let sized = evaluate(&[req("karpenter.k8s.aws/instance-generation", "Gt", &["4"])]);
+        assert!(sized.unconstrained && sized.has_accelerators());
+        let mixed = evaluate(&[req(
+            "karpenter.k8s.aws/instance-category",
+            "In",
+            &["c", "g"],
+        )]);
+        assert!(!mixed.unconstrained && mixed.has_accelerators());
     }
 
     #[test]

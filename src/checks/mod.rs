@@ -33,6 +33,7 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("instance-names", karpenter::instance_names::run),
     ("disruption-conflicts", karpenter::disruption_conflicts::run),
     ("karpenter-api-deprecation", karpenter::api_deprecation::run),
+    ("nodepool-invalid-fields", karpenter::invalid_fields::run),
 ];
 
 pub fn lookup(name: &str) -> Option<CheckFn> {

@@ -31,11 +31,12 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .most_expensive()
             .and_then(|t| Some((t, t.on_demand_usd_hour?)))
             .map(|(t, price)| {
-                let extra_hours = (secs - max) as f64 / 3600.0;
+                // Past a month the figure stops meaning anything: say a month's worth.
+                let extra_hours = ((secs - max) as f64 / 3600.0).min(HOURS_PER_MONTH);
                 format!(
                     "; each scale-down keeps an empty {} up to {} longer than needed, {} per node at {} an hour ({PRICE_SOURCE}; {} a month if left idle)",
                     t.name,
-                    human_seconds(secs - max),
+                    if secs - max > 30 * 86400 { "a month or more".to_string() } else { human_seconds(secs - max) },
                     usd(price * extra_hours),
                     usd(price),
                     usd(price * HOURS_PER_MONTH)
@@ -55,7 +56,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     "{} `{}` keeps empty nodes for {} before removing them, longer than the {} allowed{cost}",
                     super::pool_kind(pool),
                     pool.name,
-                    human_seconds(secs),
+                    if secs > 365 * 86400 { "more than a year".to_string() } else { human_seconds(secs) },
                     human_seconds(max)
                 ),
             )

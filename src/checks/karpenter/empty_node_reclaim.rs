@@ -10,7 +10,7 @@ use crate::model::PoolApi;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
-        if pool.replicas.is_some() {
+        if pool.is_static() {
             continue;
         }
         let cost = idle_cost_sentence(pool)
@@ -20,7 +20,12 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let found = match pool.api {
             PoolApi::V1Alpha5 => {
                 let consolidation = pool.consolidation_enabled.as_ref().is_some_and(|c| c.value);
-                (pool.ttl_after_empty.is_none() && !consolidation).then(|| {
+                // A TTL that is written but unreadable is reported as an invalid field.
+                let ttl_written = pool
+                    .spec
+                    .and_then(|s| s.get("ttlSecondsAfterEmpty"))
+                    .is_some();
+                (!ttl_written && !consolidation).then(|| {
                     (
                         pool.spec_anchor().key_span(),
                         format!(
@@ -68,7 +73,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                                     "node pool `{}` has a disruption budget of `nodes: \"{}\"` with no schedule, which blocks removing empty nodes at all times{cost}",
                                     pool.name, n.value
                                 ),
-                                "give the zero budget a `schedule` and `duration` (a change freeze window) or limit it with `reasons` that exclude `Empty`".to_string(),
+                                if pool.api == crate::model::PoolApi::V1 {
+                                    "give the zero budget a `schedule` and `duration` (a change freeze window) or limit it with `reasons` that exclude `Empty`".to_string()
+                                } else {
+                                    "give the zero budget a `schedule` and `duration` (a change freeze window); v1beta1 budgets cannot be limited by reason".to_string()
+                                },
                             ))
                         })
                 })

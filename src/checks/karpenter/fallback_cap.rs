@@ -1,8 +1,9 @@
 //! `on-demand-fallback-uncapped`: the on-demand pool behind a spot pool should be capped
 //! on the scarce resource (GPUs for GPU pools, cpu otherwise) no higher than the spot
-//! pool, so a spot shortage cannot turn into an unbounded on-demand bill.
+//! pool, so a spot shortage cannot turn into an unbounded on-demand bill. A `nodes`
+//! limit counts as a cap when the catalog knows every type the pool allows.
 
-use super::{fmt_amount, pool_hit, spot_fallback_pairs};
+use super::{fmt_amount, pool_hit, pool_ref, spot_fallback_pairs};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use std::collections::HashSet;
@@ -13,47 +14,67 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     for (spot, fallback) in spot_fallback_pairs(&ctx.model.node_pools) {
         let res = spot.scarce_resource();
         let gpu = spot.gpu_capable();
-        let spot_limit = spot.limit(res).map(|f| f.value);
-        match fallback.limit(res) {
-            None => {
-                if !seen.insert((fallback.resource, res)) {
-                    continue;
-                }
+        if !seen.insert(fallback.resource) {
+            continue;
+        }
+        if fallback.limits.is_empty() && fallback.limits_written {
+            continue; // unreadable limits are reported as invalid fields
+        }
+        let spot_cap = spot.cap_on(res);
+        match fallback.cap_on(res) {
+            None if fallback.limit("nodes").is_none() => {
                 let anchor = fallback.limits_node.unwrap_or(fallback.spec_anchor());
                 hits.push(
                     pool_hit(
                         fallback,
                         anchor.key_span(),
                         format!(
-                            "on-demand fallback pool `{}` (behind spot pool `{}`) has no `{res}` limit, so a spot shortage can move the whole fleet to full-price on-demand capacity",
-                            fallback.name, spot.name
+                            "on-demand fallback pool `{}` (behind spot pool {}) has no `{res}` limit, so a spot shortage can move the whole fleet to full-price on-demand capacity",
+                            fallback.name,
+                            pool_ref(ctx.model, spot)
                         ),
                     )
                     .help(format!(
                         "cap the fallback: add `{res}: <max>` to its limits, at most {}",
-                        spot_limit.map_or("the spot pool's limit".to_string(), fmt_amount)
+                        spot_cap.map_or("the spot pool's limit".to_string(), fmt_amount)
                     ))
                     .gpu(gpu),
                 );
             }
-            Some(f) => {
-                let Some(sl) = spot_limit else { continue };
-                if f.value <= sl || !seen.insert((fallback.resource, res)) {
+            None => {}
+            Some(cap) => {
+                let Some(sc) = spot_cap else { continue };
+                if cap <= sc {
                     continue;
                 }
+                let (span, how) = match fallback.limit(res) {
+                    Some(f) => (
+                        f.node.span(),
+                        format!("may use {} `{res}`", fmt_amount(cap)),
+                    ),
+                    None => (
+                        fallback
+                            .limit("nodes")
+                            .map(|f| f.node.span())
+                            .unwrap_or_else(|| fallback.spec_anchor().key_span()),
+                        format!(
+                            "may use up to {} `{res}` through its `nodes` limit",
+                            fmt_amount(cap)
+                        ),
+                    ),
+                };
                 hits.push(
                     pool_hit(
                         fallback,
-                        f.node.span(),
+                        span,
                         format!(
-                            "on-demand fallback pool `{}` may use {} `{res}`, more than the {} of spot pool `{}` it backs, so the full-price fallback can outgrow the discounted pool",
+                            "on-demand fallback pool `{}` {how}, more than the {} of spot pool {} it backs, so the full-price fallback can outgrow the discounted pool",
                             fallback.name,
-                            fmt_amount(f.value),
-                            fmt_amount(sl),
-                            spot.name
+                            fmt_amount(sc),
+                            pool_ref(ctx.model, spot)
                         ),
                     )
-                    .help(format!("lower the fallback's `{res}` limit to at most {}", fmt_amount(sl)))
+                    .help(format!("lower the fallback's `{res}` limit to at most {}", fmt_amount(sc)))
                     .gpu(gpu),
                 );
             }

@@ -2,7 +2,7 @@
 //! fallback that weighs as much as (or more than) its spot pool can be picked first, and
 //! then every node is bought at full price.
 
-use super::{pool_hit, spot_fallback_pairs};
+use super::{pool_hit, pool_ref, spot_fallback_pairs};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -19,28 +19,38 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .as_ref()
             .map(|w| w.node.span())
             .unwrap_or_else(|| fallback.spec_anchor().key_span());
-        let shown = |w: &Option<crate::model::nodepool::Field<i64>>, v: i64| match w {
-            Some(_) => format!("{v}"),
-            None => format!("{v} (unset)"),
+        let shown = |present: bool, v: i64| {
+            if present {
+                format!("{v}")
+            } else {
+                format!("{v} (unset)")
+            }
+        };
+        let help = if fw < 100 {
+            format!(
+                "set `weight: {}` on `{}` (above the fallback's {fw}) so spot is always tried first",
+                (fw + 10).min(100),
+                spot.name
+            )
+        } else {
+            format!(
+                "lower `{}`'s weight below {sw} (or raise the spot pool's) so spot is always tried first",
+                fallback.name
+            )
         };
         hits.push(
             pool_hit(
                 fallback,
                 span,
                 format!(
-                    "on-demand fallback pool `{}` has weight {} which is not below spot pool `{}`'s weight {}, so Karpenter may place pods on full-price on-demand nodes even when spot capacity is available",
+                    "on-demand fallback pool `{}` has weight {}, not below the weight {} of spot pool {}, so Karpenter may place pods on full-price on-demand nodes even when spot capacity is available",
                     fallback.name,
-                    shown(&fallback.weight, fw),
-                    spot.name,
-                    shown(&spot.weight, sw)
+                    shown(fallback.weight.is_some(), fw),
+                    shown(spot.weight.is_some(), sw),
+                    pool_ref(ctx.model, spot)
                 ),
             )
-            .help(format!(
-                "give `{}` a higher `weight` (e.g. {}) than `{}` so spot is always tried first",
-                spot.name,
-                (fw + 10).min(100),
-                fallback.name
-            ))
+            .help(help)
             .gpu(spot.gpu_capable()),
         );
     }

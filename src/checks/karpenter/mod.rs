@@ -9,13 +9,14 @@ pub mod fallback_weight;
 pub mod gpu_pool_taint;
 pub mod instance_flexibility;
 pub mod instance_names;
+pub mod invalid_fields;
 pub mod node_expiry;
 pub mod nodepool_limits;
 pub mod spot_fallback;
 
 use crate::catalog::{usd, PRICE_SOURCE};
 use crate::engine::Hit;
-use crate::model::NodePool;
+use crate::model::{ModelSet, NodePool};
 use crate::source::NodeRef;
 use std::ops::Range;
 
@@ -60,18 +61,22 @@ pub fn same_kind_of_capacity(pool: &NodePool, other: &NodePool) -> bool {
     }
 }
 
-/// Pools that can take a spot pool's pods on on-demand capacity: they allow on-demand,
-/// serve the same kind of capacity, and carry no taint those pods do not tolerate.
+/// Pools that can take a spot pool's pods on on-demand capacity: dynamic pools of an
+/// API version that can run beside it, allowing on-demand, serving the same kind of
+/// capacity, carrying no taint those pods do not tolerate, and able to host them (their
+/// required labels and instance types overlap).
 pub fn on_demand_fallbacks<'p, 'a>(
     spot: &NodePool<'a>,
     pools: &'p [NodePool<'a>],
 ) -> Vec<&'p NodePool<'a>> {
     pools
         .iter()
-        .filter(|p| p.resource != spot.resource)
+        .filter(|p| p.resource != spot.resource && !p.is_static())
+        .filter(|p| p.api.coexists_with(spot.api))
         .filter(|p| p.capacity_types().on_demand)
         .filter(|p| same_kind_of_capacity(spot, p))
         .filter(|p| p.taints_tolerated_by_pods_of(spot))
+        .filter(|p| p.can_host_pods_of(spot))
         .collect()
 }
 
@@ -80,7 +85,7 @@ pub fn spot_fallback_pairs<'p, 'a>(
     pools: &'p [NodePool<'a>],
 ) -> Vec<(&'p NodePool<'a>, &'p NodePool<'a>)> {
     let mut pairs = Vec::new();
-    for s in pools.iter().filter(|p| is_spot_only(p)) {
+    for s in pools.iter().filter(|p| is_spot_only(p) && !p.is_static()) {
         for f in on_demand_fallbacks(s, pools) {
             if is_on_demand_only(f) {
                 pairs.push((s, f));
@@ -99,7 +104,7 @@ pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
     let month = usd(price * crate::catalog::HOURS_PER_MONTH);
     Some(if pool.instances.unconstrained {
         format!(
-            "nothing restricts its instance types, so an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
+            "its requirements select no instance family, so an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
             usd(price),
             t.name
         )
@@ -116,6 +121,13 @@ pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
             t.name
         )
     })
+}
+
+/// "`name` (deploy/pools.yaml:12)": a pool named so the user can find it among files.
+pub fn pool_ref(model: &ModelSet, pool: &NodePool) -> String {
+    let file = &model.files[pool.file].file;
+    let line = file.line_col(pool.root.span().start).line;
+    format!("`{}` ({}:{line})", pool.name, file.path)
 }
 
 /// Render a limit value compactly (`100`, `4000Gi`-style values are shown as numbers).

@@ -8,7 +8,7 @@ use crate::engine::Hit;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let pools = &ctx.model.node_pools;
     let mut hits = Vec::new();
-    for pool in pools.iter().filter(|p| is_spot_only(p)) {
+    for pool in pools.iter().filter(|p| is_spot_only(p) && !p.is_static()) {
         if !on_demand_fallbacks(pool, pools).is_empty() {
             continue;
         }
@@ -27,7 +27,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 pool,
                 anchor,
                 format!(
-                    "node pool `{}` allows only spot capacity and no other pool in the checked files offers on-demand {kind} capacity its pods tolerate; when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
+                    "node pool `{}` allows only spot capacity and no other pool in the checked files offers on-demand {kind} capacity its pods can use (same labels and instance types, taints they tolerate); when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
                     pool.name
                 ),
             )
