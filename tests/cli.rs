@@ -411,3 +411,32 @@ fn nothing_is_written_to_checked_files() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn extra_names_accept_hardware_newer_than_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: next}\nspec:\n  template:\n    spec:\n      requirements:\n        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g9x]}\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n";
+    std::fs::write(dir.path().join("pool.yaml"), pool).unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "unknown-instance-type",
+        "pool.yaml",
+    ];
+    let out = run_in(dir.path(), &args);
+    assert_eq!(json(&out)["summary"]["findings"], 1);
+    std::fs::write(
+        dir.path().join(".skinflint.yaml"),
+        "rules:\n  unknown-instance-type:\n    params: {extra-names: \"g9x, g9x.xlarge\"}\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &args);
+    assert_eq!(
+        json(&out)["summary"]["findings"],
+        0,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

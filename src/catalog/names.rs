@@ -171,10 +171,28 @@ pub const KNOWN_FAMILIES: &[&str] = &[
     "x2iezn",
     "x8g",
     "z1d",
+    // Newer families (2025): Graviton4 network/EBS variants, AMD high-frequency, Mac,
+    // Trainium UltraServers, Grace-Blackwell.
+    "c8gb",
+    "m8gb",
+    "r8gb",
+    "m8gn",
+    "r8gn",
+    "m8azn",
+    "x8aedz",
+    "x8i",
+    "mac-m4",
+    "mac-m4pro",
+    "trn2u",
+    "p6e-gb200",
+    "p6-b300",
+    "g6e",
+    "i7i",
+    "f2",
 ];
 
 /// GPU names older or rarer than the catalog's rows that Karpenter may still label.
-const EXTRA_GPU_NAMES: &[&str] = &["k80", "m60", "a10g", "gaudi-hl-205"];
+const EXTRA_GPU_NAMES: &[&str] = &["k80", "m60", "a10g", "gaudi-hl-205", "gb200", "gb300"];
 
 /// Split a family into Karpenter's category and generation labels, using the same shape
 /// as Karpenter's own pattern `(^[a-z]+)(-[0-9]+tb)?([0-9]+)`.

@@ -8,6 +8,12 @@ use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let extra = ctx.params.string("extra-names", "");
+    let extra: Vec<&str> = extra
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
         for r in &pool.requirements {
@@ -34,7 +40,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 _ => continue,
             };
             for v in &r.values {
-                if known(&v.value) {
+                if known(&v.value) || extra.contains(&v.value.as_str()) {
                     continue;
                 }
                 let effect = if r.operator == "In" {
@@ -59,10 +65,14 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 );
                 let help = if suggestions.is_empty() {
                     format!(
-                        "use a {what} that AWS offers (`skinflint explain unknown-instance-type`)"
+                        "use a {what} that AWS offers; if `{}` is newer than skinflint's list, add it to this rule's `extra-names` in .skinflint.yaml",
+                        v.value
                     )
                 } else {
-                    format!("replace `{}` with {alternatives}", v.value)
+                    format!(
+                        "replace `{}` with {alternatives} (or, if it is real but newer than skinflint's list, add it to this rule's `extra-names`)",
+                        v.value
+                    )
                 };
                 hits.push(pool_hit(pool, v.node.span(), message).help(help));
             }
