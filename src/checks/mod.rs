@@ -18,6 +18,16 @@ pub struct CheckCtx<'a> {
 
 pub type CheckFn = fn(&CheckCtx) -> Vec<Hit>;
 
+/// A check over the suppressions after they were applied.
+pub type SuppressionCheckFn = fn(&core::suppressions::SuppressionCtx) -> Vec<Hit>;
+
+/// A check, by what it reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Model(CheckFn),
+    Suppressions(SuppressionCheckFn),
+}
+
 /// Every check by name.
 pub const CHECKS: &[(&str, CheckFn)] = &[
     ("yaml-parse", core::yaml_parse::run),
@@ -36,6 +46,24 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("nodepool-invalid-fields", karpenter::invalid_fields::run),
 ];
 
-pub fn lookup(name: &str) -> Option<CheckFn> {
-    CHECKS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+/// Checks that read suppressions rather than the model.
+pub const SUPPRESSION_CHECKS: &[(&str, SuppressionCheckFn)] = &[
+    (
+        "suppression-unknown-rule",
+        core::suppressions::unknown_rules,
+    ),
+    ("suppression-unused", core::suppressions::unused),
+];
+
+pub fn lookup(name: &str) -> Option<Check> {
+    CHECKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| Check::Model(*f))
+        .or_else(|| {
+            SUPPRESSION_CHECKS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, f)| Check::Suppressions(*f))
+        })
 }

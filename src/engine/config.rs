@@ -28,6 +28,67 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 pub struct Config {
     pub path: Option<String>,
     pub fail_on: Option<String>,
+    /// `ignore:` entries.
+    pub ignores: Vec<ConfigIgnore>,
+    /// The config text, so findings about it (unused ignores) can show it.
+    pub text: String,
+}
+
+/// One `ignore:` entry: findings it hides, by rule, path glob and resource.
+#[derive(Debug, Clone)]
+pub struct ConfigIgnore {
+    /// Rule ids with their spans; empty means every rule.
+    pub rules: Vec<(String, std::ops::Range<usize>)>,
+    pub paths: Option<globset::GlobSet>,
+    pub kind: Option<String>,
+    pub name: Option<globset::GlobMatcher>,
+    pub namespace: Option<globset::GlobMatcher>,
+    pub reason: String,
+    /// The entry's span in the config file.
+    pub span: std::ops::Range<usize>,
+    /// The directory of the config file, for paths relative to it.
+    pub base: Option<PathBuf>,
+}
+
+impl ConfigIgnore {
+    /// Whether a finding (shown at `path`) falls under this entry (rules aside).
+    pub fn matches(&self, f: &super::Finding, path: &str) -> bool {
+        if let Some(globs) = &self.paths {
+            let shown = path.strip_prefix("./").unwrap_or(path);
+            let relative_to_config = self.base.as_ref().and_then(|base| {
+                let abs = std::env::current_dir().ok()?.join(shown);
+                let abs = abs.canonicalize().unwrap_or(abs);
+                let base = base.canonicalize().unwrap_or(base.clone());
+                abs.strip_prefix(base).ok().map(|p| p.to_path_buf())
+            });
+            let hit =
+                globs.is_match(shown) || relative_to_config.is_some_and(|p| globs.is_match(p));
+            if !hit {
+                return false;
+            }
+        }
+        let r = f.resource.as_ref();
+        if let Some(kind) = &self.kind {
+            if r.is_none_or(|r| &r.kind != kind) {
+                return false;
+            }
+        }
+        if let Some(name) = &self.name {
+            if r.and_then(|r| r.name.as_deref())
+                .is_none_or(|n| !name.is_match(n))
+            {
+                return false;
+            }
+        }
+        if let Some(ns) = &self.namespace {
+            if r.and_then(|r| r.namespace.as_deref())
+                .is_none_or(|n| !ns.is_match(n))
+            {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Read a config file and apply it to `rules` in place.
@@ -48,6 +109,8 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
     let mut config = Config {
         path: Some(path.to_string()),
         fail_on: None,
+        ignores: Vec::new(),
+        text: text.to_string(),
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -87,15 +150,115 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                     apply_rule(&sf, rule, settings)?;
                 }
             }
+            "ignore" => {
+                let Some(items) = value.items() else {
+                    return Err(sf.error_at(value.span(), "`ignore` must be a list of entries"));
+                };
+                let base = Path::new(path).parent().map(|p| {
+                    if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        p.to_path_buf()
+                    }
+                });
+                for item in items {
+                    config
+                        .ignores
+                        .push(read_ignore(&sf, item, rules, base.clone())?);
+                }
+            }
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
-                    format!("unknown key `{other}` (expected `rules` or `fail-on`)"),
+                    format!("unknown key `{other}` (expected `rules`, `ignore` or `fail-on`)"),
                 ))
             }
         }
     }
     Ok(config)
+}
+
+const IGNORE_KEYS: &[&str] = &["rules", "paths", "kind", "name", "namespace", "reason"];
+
+fn read_ignore(
+    sf: &SettingsFile,
+    item: crate::source::NodeRef<'_>,
+    rules: &[RuleDef],
+    base: Option<PathBuf>,
+) -> Result<ConfigIgnore, LocatedError> {
+    let Some(entries) = item.entries() else {
+        return Err(sf.error_at(item.span(), "an `ignore` entry must be a mapping"));
+    };
+    let glob = |n: crate::source::NodeRef<'_>, what: &str| -> Result<globset::Glob, LocatedError> {
+        let text = n
+            .as_str()
+            .ok_or_else(|| sf.error_at(n.span(), format!("`{what}` must be a string")))?;
+        globset::GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| sf.error_at(n.span(), format!("invalid glob `{text}`: {e}")))
+    };
+    fn list(n: crate::source::NodeRef<'_>) -> Vec<crate::source::NodeRef<'_>> {
+        match n.items() {
+            Some(items) => items.collect(),
+            None => vec![n],
+        }
+    }
+    let mut ig = ConfigIgnore {
+        rules: Vec::new(),
+        paths: None,
+        kind: None,
+        name: None,
+        namespace: None,
+        reason: String::new(),
+        span: item.span(),
+        base,
+    };
+    for (key, value) in entries {
+        match key {
+            "rules" => {
+                for n in list(value) {
+                    let id = n.as_str().unwrap_or_default();
+                    if !rules.iter().any(|r| r.id == id) {
+                        return Err(sf.error_at(n.span(), unknown_rule_message(id)));
+                    }
+                    ig.rules.push((id.to_string(), n.span()));
+                }
+            }
+            "paths" => {
+                let mut b = globset::GlobSetBuilder::new();
+                for n in list(value) {
+                    b.add(glob(n, "paths")?);
+                }
+                ig.paths = Some(
+                    b.build()
+                        .map_err(|e| sf.error_at(value.span(), e.to_string()))?,
+                );
+            }
+            "kind" => ig.kind = value.as_str().map(str::to_string),
+            "name" => ig.name = Some(glob(value, "name")?.compile_matcher()),
+            "namespace" => ig.namespace = Some(glob(value, "namespace")?.compile_matcher()),
+            "reason" => ig.reason = value.as_str().unwrap_or_default().to_string(),
+            other => {
+                return Err(sf.error_at(
+                    value.key_span(),
+                    format!(
+                        "unknown key `{other}` in an `ignore` entry (expected {})",
+                        IGNORE_KEYS.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    if ig.paths.is_none()
+        && ig.kind.is_none()
+        && ig.name.is_none()
+        && ig.namespace.is_none()
+        && ig.rules.is_empty()
+    {
+        return Err(sf.error_at(item.span(), "an `ignore` entry must name rules, paths or a resource; an empty one would hide everything"));
+    }
+    Ok(ig)
 }
 
 fn unknown_rule_message(id: &str) -> String {

@@ -85,5 +85,9 @@ pub struct Finding {
     pub file: usize,
     pub span: Range<usize>,
     pub resource: Option<ResourceRef>,
+    /// Index of the resource in the model, for resource-scoped suppressions.
+    pub resource_index: Option<usize>,
     pub savings_usd_month: Option<f64>,
+    /// Stable identity (rule, resource, field path) for baselines and SARIF.
+    pub fingerprint: String,
 }

@@ -1,19 +1,29 @@
-//! The run: load inputs, build the model, run every enabled rule's check, sort findings.
+//! The run: load inputs, build the model, run every enabled rule's check, apply
+//! suppressions, the report filter (`--context`, `--changed-since`) and the baseline,
+//! sort findings.
 
+pub mod baseline;
 pub mod config;
 pub mod finding;
+pub mod fingerprint;
+pub mod git;
 pub mod located;
 pub mod params;
 pub mod registry;
 pub mod rule;
+pub mod suppress;
 
+use crate::checks::{self, Check};
 use crate::model::ModelSet;
-use crate::source::{self, LoadOptions, Loaded};
+use crate::source::{self, Input, LoadOptions, Loaded, SourceFile};
+pub use baseline::{Baseline, BaselineStats};
 pub use finding::{Finding, Hit, Severity};
 pub use located::LocatedError;
 pub use rule::RuleDef;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+pub use suppress::Suppressed;
 
 /// Which config file to use.
 #[derive(Debug, Clone)]
@@ -27,13 +37,22 @@ pub enum ConfigChoice {
 /// What to check and how.
 #[derive(Debug, Clone)]
 pub struct CheckRequest {
+    /// Files to check and report on.
     pub paths: Vec<String>,
+    /// Files and directories loaded for cross-resource context only (not reported on).
+    pub context: Vec<String>,
     pub config: ConfigChoice,
     pub load: LoadOptions,
     /// Run only these rules (ids), when given.
     pub select: Option<Vec<String>>,
     /// Never run these rules.
     pub ignore: Vec<String>,
+    /// Honour suppression comments and annotations (config `ignore:` entries always apply).
+    pub inline_suppressions: bool,
+    /// Report only on files changed since this git revision.
+    pub changed_since: Option<String>,
+    /// Report only findings not recorded in this baseline.
+    pub baseline: Option<PathBuf>,
     /// Standard input already read (tests); read lazily when `-` is given otherwise.
     pub stdin: Option<Vec<u8>>,
 }
@@ -42,10 +61,14 @@ impl CheckRequest {
     pub fn new(paths: Vec<String>) -> Self {
         CheckRequest {
             paths,
+            context: Vec::new(),
             config: ConfigChoice::None,
             load: LoadOptions::default(),
             select: None,
             ignore: Vec::new(),
+            inline_suppressions: true,
+            changed_since: None,
+            baseline: None,
             stdin: None,
         }
     }
@@ -60,17 +83,32 @@ pub struct Summary {
     pub error: usize,
     pub warning: usize,
     pub info: usize,
+    /// Findings hidden by suppressions.
+    pub suppressed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_matched: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_fixed: Option<usize>,
 }
 
 /// Everything a report needs.
 pub struct Outcome {
+    /// Loaded inputs; the config file is appended when findings may point into it.
     pub files: Vec<Loaded>,
     pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
     pub summary: Summary,
     /// Things worth telling the user that are not findings (skipped paths).
     pub notes: Vec<String>,
     pub rules: Vec<RuleDef>,
     pub config: config::Config,
+}
+
+impl Outcome {
+    /// The rules that ran, in id order.
+    pub fn enabled_rules(&self) -> impl Iterator<Item = &RuleDef> {
+        self.rules.iter().filter(|r| r.enabled)
+    }
 }
 
 /// Why skinflint could not do its job (exit code 2).
@@ -81,6 +119,8 @@ pub enum ToolError {
     Rules(LocatedError),
     UnknownRule(String),
     NoInput,
+    Git(String),
+    Baseline(String),
 }
 
 impl std::fmt::Display for ToolError {
@@ -96,6 +136,8 @@ impl std::fmt::Display for ToolError {
                 f,
                 "no paths given (use `.` for the current directory or `-` for standard input)"
             ),
+            ToolError::Git(e) => write!(f, "--changed-since: {e}"),
+            ToolError::Baseline(e) => write!(f, "{e}"),
         }
     }
 }
@@ -129,6 +171,10 @@ pub fn configured_rules(
     Ok((rules, cfg))
 }
 
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
 /// Run a check end to end.
 pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     if req.paths.is_empty() {
@@ -148,16 +194,79 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             r.enabled = false;
         }
     }
-    let (inputs, notes) = source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
-    let files = source::load_all(&inputs, req.load, req.stdin.clone());
-    let (findings, summary) = {
+    let baseline = match &req.baseline {
+        Some(p) => Some(Baseline::load(p).map_err(ToolError::Baseline)?),
+        None => None,
+    };
+    let changed = match &req.changed_since {
+        Some(rev) => Some(git::changed_since(rev).map_err(ToolError::Git)?),
+        None => None,
+    };
+
+    // Inputs: the named paths, then context; report on the named ones only.
+    let (named, mut notes) =
+        source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (context, context_notes) =
+        source::discover(&req.context).map_err(|e| ToolError::PathNotFound(e.0))?;
+    notes.extend(context_notes);
+    let named_set: HashSet<PathBuf> = named
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => Some(canonical(p)),
+            Input::Stdin => None,
+        })
+        .collect();
+    let mut inputs = named.clone();
+    for c in context {
+        if let Input::File(p) = &c {
+            if named_set.contains(&canonical(p)) {
+                continue;
+            }
+            if inputs
+                .iter()
+                .any(|i| matches!(i, Input::File(q) if canonical(q) == canonical(p)))
+            {
+                continue;
+            }
+        }
+        inputs.push(c);
+    }
+    let mut files = source::load_all(&inputs, req.load, req.stdin.clone());
+    let input_count = files.len();
+    // Whether each file is reported on.
+    let reported: Vec<bool> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let in_named = i < named.len();
+            let in_changed = match (input, &changed) {
+                (_, None) => true,
+                (Input::Stdin, Some(_)) => true,
+                (Input::File(p), Some(set)) => set.contains(&canonical(p)),
+            };
+            in_named && in_changed
+        })
+        .collect();
+    // The config file hosts findings about its own `ignore:` entries.
+    let config_file = if cfg.ignores.is_empty() {
+        None
+    } else {
+        files.push(Loaded {
+            file: SourceFile::new(cfg.path.clone().unwrap_or_default(), cfg.text.clone()),
+            documents: Vec::new(),
+            problems: Vec::new(),
+        });
+        Some(files.len() - 1)
+    };
+
+    let (findings, suppressed, summary) = {
         let model = ModelSet::build(&files);
         let mut findings = Vec::new();
         for rule in rules.iter().filter(|r| r.enabled) {
-            let Some(check) = crate::checks::lookup(&rule.check) else {
+            let Some(Check::Model(check)) = checks::lookup(&rule.check) else {
                 continue;
             };
-            let ctx = crate::checks::CheckCtx {
+            let ctx = checks::CheckCtx {
                 model: &model,
                 params: &rule.params,
                 rule,
@@ -166,26 +275,50 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
                 findings.push(to_finding(rule, &model, hit));
             }
         }
-        sort_findings(&mut findings, &files);
+        let mut sups =
+            suppress::collect(&model, req.inline_suppressions, &cfg.ignores, config_file);
+        let (mut kept, suppressed) = suppress::apply(findings, &mut sups, &files, &cfg.ignores);
+        let sctx = checks::core::suppressions::SuppressionCtx {
+            suppressions: &sups,
+            rules: &rules,
+        };
+        for rule in rules.iter().filter(|r| r.enabled) {
+            if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check) {
+                for hit in check(&sctx) {
+                    kept.push(to_finding(rule, &model, hit));
+                }
+            }
+        }
+        // Report only on named (and changed) inputs; the config file counts as named.
+        kept.retain(|f| reported.get(f.file).copied().unwrap_or(true));
         let mut summary = Summary {
-            files: files.len(),
+            files: input_count,
             resources: model.resources.len(),
             skipped_resources: model.skipped,
-            findings: findings.len(),
+            suppressed: suppressed.len(),
             ..Summary::default()
         };
-        for f in &findings {
+        if let Some(b) = &baseline {
+            let (rest, stats) = b.apply(kept);
+            kept = rest;
+            summary.baseline_matched = Some(stats.matched);
+            summary.baseline_fixed = Some(stats.fixed);
+        }
+        sort_findings(&mut kept, &files);
+        summary.findings = kept.len();
+        for f in &kept {
             match f.severity {
                 Severity::Error => summary.error += 1,
                 Severity::Warning => summary.warning += 1,
                 Severity::Info => summary.info += 1,
             }
         }
-        (findings, summary)
+        (kept, suppressed, summary)
     };
     Ok(Outcome {
         files,
         findings,
+        suppressed,
         summary,
         notes,
         rules,
@@ -198,6 +331,11 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
         (true, Some(s)) => s,
         _ => rule.severity,
     };
+    let resource = hit.resource.and_then(|i| model.resources.get(i));
+    let fingerprint = match resource {
+        Some(r) => fingerprint::for_resource(&rule.id, r, hit.span.start),
+        None => fingerprint::for_file(&rule.id, &model.files[hit.file].file.path, &hit.message),
+    };
     Finding {
         rule: rule.id.clone(),
         severity,
@@ -205,11 +343,10 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
         help: hit.help.unwrap_or_else(|| rule.docs.fix.clone()),
         file: hit.file,
         span: hit.span,
-        resource: hit
-            .resource
-            .and_then(|i| model.resources.get(i))
-            .map(|r| r.id.clone()),
+        resource: resource.map(|r| r.id.clone()),
+        resource_index: hit.resource,
         savings_usd_month: hit.savings_usd_month,
+        fingerprint,
     }
 }
 

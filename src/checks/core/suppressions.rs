@@ -1,0 +1,87 @@
+//! `unknown-rule-in-suppression` and `unused-suppression`: suppressions must name rules
+//! that exist and must still hide something, or they silently stop protecting anything
+//! (a typo) or hide a future regression (a stale entry).
+
+use crate::engine::suppress::{Scope, Suppression};
+use crate::engine::{Hit, RuleDef};
+
+/// What the suppression checks see: every suppression after it was applied, and the
+/// rules of the run (with whether each was enabled).
+pub struct SuppressionCtx<'a> {
+    pub suppressions: &'a [Suppression],
+    pub rules: &'a [RuleDef],
+}
+
+fn kind(s: &Suppression) -> &'static str {
+    match s.scope {
+        Scope::Line(_) => "comment",
+        Scope::File => "file comment",
+        Scope::Resource(_) => "annotation",
+        Scope::Config(_) => "config `ignore` entry",
+    }
+}
+
+pub fn unknown_rules(ctx: &SuppressionCtx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for s in ctx.suppressions {
+        for (id, span) in &s.rules {
+            if ctx.rules.iter().any(|r| &r.id == id) {
+                continue;
+            }
+            let ids: Vec<&str> = ctx.rules.iter().map(|r| r.id.as_str()).collect();
+            let best = ids
+                .iter()
+                .map(|k| (crate::catalog::names::edit_distance(id, k), *k))
+                .min();
+            let suggestion = match best {
+                Some((d, k)) if d <= id.len() / 3 + 1 => format!("; did you mean `{k}`?"),
+                _ => String::new(),
+            };
+            hits.push(
+                Hit::new(
+                    s.file,
+                    span.clone(),
+                    format!("suppression {} names `{id}`, which is not a skinflint rule, so it hides nothing{suggestion}", kind(s)),
+                )
+                .help("use a rule id from `skinflint rules`"),
+            );
+        }
+    }
+    hits
+}
+
+pub fn unused(ctx: &SuppressionCtx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for s in ctx.suppressions.iter().filter(|s| !s.used) {
+        let known: Vec<&RuleDef> = s
+            .rules
+            .iter()
+            .filter_map(|(id, _)| ctx.rules.iter().find(|r| &r.id == id))
+            .collect();
+        if !s.rules.is_empty() && known.is_empty() {
+            continue; // only unknown ids: reported by unknown-rule-in-suppression
+        }
+        // A suppression of a rule that did not run could not have been used.
+        if known.iter().any(|r| !r.enabled) {
+            continue;
+        }
+        let names: Vec<String> = known.iter().map(|r| format!("`{}`", r.id)).collect();
+        let what = if names.is_empty() {
+            "any rule".to_string()
+        } else {
+            names.join(", ")
+        };
+        hits.push(
+            Hit::new(
+                s.file,
+                s.span.clone(),
+                format!(
+                    "suppression {} for {what} hides no finding; a stale suppression would silently hide the next regression here",
+                    kind(s)
+                ),
+            )
+            .help("delete the suppression (the problem it hid is fixed or has moved)"),
+        );
+    }
+    hits
+}

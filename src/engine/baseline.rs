@@ -1,0 +1,107 @@
+//! Baselines: adopt skinflint on a repository with existing findings by recording them,
+//! then report only new ones. Findings are matched by fingerprint (rule, resource, field
+//! path), so edits elsewhere in a file do not resurrect them.
+
+use super::Finding;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub file: String,
+    #[serde(default)]
+    pub resource: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Format version of this file.
+    pub skinflint_baseline: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// How a run compared with its baseline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BaselineStats {
+    /// Findings hidden because the baseline has them.
+    pub matched: usize,
+    /// Baseline entries no finding matched any more (fixed, or moved).
+    pub fixed: usize,
+}
+
+impl Baseline {
+    pub fn from_findings(findings: &[Finding], path_of: impl Fn(usize) -> String) -> Baseline {
+        let mut entries: Vec<Entry> = findings
+            .iter()
+            .map(|f| Entry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.clone(),
+                file: path_of(f.file),
+                resource: f
+                    .resource
+                    .as_ref()
+                    .map(|r| format!("{}/{}", r.kind, r.name.as_deref().unwrap_or("<unnamed>"))),
+                message: f.message.clone(),
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            (&a.file, &a.rule, &a.fingerprint).cmp(&(&b.file, &b.rule, &b.fingerprint))
+        });
+        Baseline {
+            skinflint_baseline: 1,
+            findings: entries,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}:{}:{}: not a skinflint baseline: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        if b.skinflint_baseline != 1 {
+            return Err(format!(
+                "{}: baseline format {} is not supported",
+                path.display(),
+                b.skinflint_baseline
+            ));
+        }
+        Ok(b)
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Drop findings the baseline has (each entry matches at most one finding).
+    pub fn apply(&self, findings: Vec<Finding>) -> (Vec<Finding>, BaselineStats) {
+        let mut left: HashMap<&str, usize> = HashMap::new();
+        for e in &self.findings {
+            *left.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
+        let mut stats = BaselineStats::default();
+        let mut kept = Vec::new();
+        for f in findings {
+            match left.get_mut(f.fingerprint.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    stats.matched += 1;
+                }
+                _ => kept.push(f),
+            }
+        }
+        stats.fixed = left.values().sum();
+        (kept, stats)
+    }
+}
