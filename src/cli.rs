@@ -29,16 +29,41 @@ pub enum Command {
         /// Rule id, e.g. `nodepool-without-limits`.
         id: String,
     },
+    /// Write a commented .skinflint.yaml listing every rule and its parameters.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".skinflint.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Regenerate rules/README.md and schemas/config.schema.json from the rule registry
+    /// (run in a skinflint checkout).
+    Docs {
+        /// Only check that the files are current; exit 1 when they are not.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files, directories or `-` (standard input).
+    /// Files, directories or `-` (standard input) to check and report on.
     #[arg(required = true)]
     pub paths: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format; repeat with --output to write several reports from one run.
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<Format>,
+    /// Write the report to FILE instead of standard output; the Nth --output goes with
+    /// the Nth --format.
+    #[arg(long, short = 'o', value_name = "FILE", action = clap::ArgAction::Append)]
+    pub output: Vec<PathBuf>,
     /// Lowest severity that makes the run fail (exit 1). Default: the config's `fail-on`, else warning.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -54,6 +79,23 @@ pub struct CheckArgs {
     /// Skip these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Vec<String>,
+    /// Ignore suppression comments and annotations (config `ignore:` entries still apply).
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
+    /// Load these files or directories as context for cross-resource rules, without
+    /// reporting on them (pre-commit passes only staged files: use `--context .`).
+    #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
+    pub context: Vec<String>,
+    /// Report only on files changed since this git revision (merge base), plus untracked
+    /// files; everything is still loaded for context.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Largest input read, in bytes; larger files are reported, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = crate_default_max())]
     pub max_file_size: u64,
@@ -70,6 +112,9 @@ fn crate_default_max() -> u64 {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

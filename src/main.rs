@@ -21,6 +21,13 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { id } => run_explain(&id),
+        Command::Init { path, force } => run_init(&path, force),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "skinflint", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Docs { check } => run_docs(check),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -46,26 +53,70 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     } else {
         ConfigChoice::Discover(std::env::current_dir().map_err(|e| e.to_string())?)
     };
+    // Pair formats with outputs: the Nth --output goes with the Nth --format.
+    let mut formats = args.format.clone();
+    if formats.is_empty() {
+        formats.push(Format::Human);
+    }
+    if args.output.len() > formats.len() {
+        return Err(
+            "more --output files than --format values: give a --format for each --output"
+                .to_string(),
+        );
+    }
+    if formats.len() - args.output.len() > 1 {
+        return Err(
+            "only one report can go to standard output: give an --output for each extra --format"
+                .to_string(),
+        );
+    }
     let mut req = CheckRequest::new(args.paths);
     req.config = config;
     req.select = args.select;
     req.ignore = args.ignore;
     req.load.max_file_size = args.max_file_size;
+    req.inline_suppressions = !args.no_inline_suppressions;
+    req.context = args.context;
+    req.changed_since = args.changed_since;
+    req.baseline = args.baseline;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
         eprintln!("skinflint: note: {note}");
     }
-    match args.format {
-        Format::Json => write_out(&skinflint::report::json::render(&outcome)),
-        Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            write_out(&skinflint::report::human::render(&outcome, color));
+    if let Some(path) = &args.write_baseline {
+        let b = engine::Baseline::from_findings(&outcome.findings, |i| {
+            skinflint::report::uri::relative_path(&outcome.files[i].file.path)
+        });
+        std::fs::write(path, b.to_json())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "skinflint: recorded {} finding{} in {}",
+            outcome.findings.len(),
+            if outcome.findings.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+        return Ok(0);
+    }
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    for (i, format) in formats.iter().enumerate() {
+        let text = match format {
+            Format::Json => skinflint::report::json::render(&outcome),
+            Format::Human => {
+                let to_terminal = args.output.get(i).is_none() && color;
+                skinflint::report::human::render(&outcome, to_terminal)
+            }
+            Format::Sarif => skinflint::report::sarif::render(&outcome),
+            Format::Github => skinflint::report::github::render(&outcome),
+            Format::Markdown => skinflint::report::markdown::render(&outcome),
+        };
+        match args.output.get(i) {
+            Some(path) => std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            None => write_out(&text),
         }
     }
     let fail_on = match args.fail_on {
@@ -81,6 +132,56 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     };
     let failed = fail_on.is_some_and(|min| outcome.findings.iter().any(|f| f.severity >= min));
     Ok(u8::from(failed))
+}
+
+fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {
+    if path.exists() && !force {
+        return Err(format!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        ));
+    }
+    let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
+    std::fs::write(path, skinflint::engine::docs::init_config(&rules))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!(
+        "skinflint: wrote {} with all {} rules",
+        path.display(),
+        rules.len()
+    );
+    Ok(0)
+}
+
+fn run_docs(check: bool) -> Result<u8, String> {
+    use skinflint::engine::docs;
+    let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
+    let files = [
+        (docs::RULES_README, docs::rules_readme(&rules)),
+        (docs::CONFIG_SCHEMA, docs::config_schema_text(&rules)),
+    ];
+    if !std::path::Path::new("rules").is_dir() {
+        return Err("run `skinflint docs` from the root of a skinflint checkout".to_string());
+    }
+    let mut stale = Vec::new();
+    for (path, text) in &files {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(*path);
+            if !check {
+                std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+            }
+        }
+    }
+    if check && !stale.is_empty() {
+        eprintln!(
+            "skinflint: out of date: {} (run `skinflint docs`)",
+            stale.join(", ")
+        );
+        return Ok(1);
+    }
+    if !check {
+        eprintln!("skinflint: {} file(s) rewritten", stale.len());
+    }
+    Ok(0)
 }
 
 fn run_rules(format: RulesFormat) -> Result<u8, String> {

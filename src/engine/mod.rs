@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod docs;
 pub mod finding;
 pub mod fingerprint;
 pub mod git;

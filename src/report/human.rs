@@ -173,6 +173,19 @@ pub fn summary_line(outcome: &Outcome) -> String {
             s.skipped_resources
         )
     };
+    if s.suppressed > 0 {
+        line.push_str(&format!(
+            "skinflint: {} suppressed\n",
+            plural(s.suppressed, "finding")
+        ));
+    }
+    if let (Some(m), Some(f)) = (s.baseline_matched, s.baseline_fixed) {
+        line.push_str(&format!(
+            "skinflint: baseline: {} already known, {} fixed since it was written\n",
+            plural(m, "finding"),
+            plural(f, "entry").replace("entrys", "entries")
+        ));
+    }
     let savings: f64 = outcome
         .findings
         .iter()

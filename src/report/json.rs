@@ -17,6 +17,7 @@ struct JsonFinding<'a> {
     end_column: usize,
     resource: Option<&'a ResourceRef>,
     savings_usd_month: Option<f64>,
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -46,6 +47,7 @@ pub fn render(outcome: &Outcome) -> String {
                 end_column: end.column,
                 resource: f.resource.as_ref(),
                 savings_usd_month: f.savings_usd_month.map(|v| (v * 100.0).round() / 100.0),
+                fingerprint: &f.fingerprint,
             }
         })
         .collect();

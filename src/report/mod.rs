@@ -1,5 +1,9 @@
 //! Output formats. Each takes the run's outcome and writes a report; only `human` knows
 //! miette.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod uri;

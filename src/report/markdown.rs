@@ -1,0 +1,127 @@
+//! `--format markdown`: a pull-request summary for `$GITHUB_STEP_SUMMARY` or a PR
+//! comment: totals, a table of findings, money at stake, kept under GitHub's 65,536
+//! character comment limit.
+
+use super::uri::relative_path;
+use crate::catalog::{usd, PRICE_SOURCE};
+use crate::engine::{Outcome, Severity};
+
+/// GitHub rejects comments longer than this.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+/// Room kept for the notice that says rows were left out.
+const RESERVE: usize = 1_000;
+
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A link to the file and line on GitHub when running in Actions, plain text otherwise.
+fn location(path: &str, line: usize) -> String {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (
+        env("GITHUB_SERVER_URL"),
+        env("GITHUB_REPOSITORY"),
+        env("GITHUB_SHA"),
+    ) {
+        (Some(server), Some(repo), Some(sha)) => {
+            format!(
+                "[{}:{line}]({server}/{repo}/blob/{sha}/{}#L{line})",
+                cell(path),
+                path.replace(' ', "%20")
+            )
+        }
+        _ => format!("`{}:{line}`", path.replace('`', "'")),
+    }
+}
+
+pub fn render(o: &Outcome) -> String {
+    render_limited(o, GITHUB_COMMENT_LIMIT)
+}
+
+pub fn render_limited(o: &Outcome, limit: usize) -> String {
+    let s = &o.summary;
+    let mut out = String::new();
+    if s.findings == 0 {
+        out.push_str("## skinflint: no findings\n\n");
+    } else {
+        out.push_str(&format!(
+            "## skinflint: {} finding{}\n\n",
+            s.findings,
+            if s.findings == 1 { "" } else { "s" }
+        ));
+    }
+    out.push_str("| severity | count |\n|---|---:|\n");
+    out.push_str(&format!(
+        "| error | {} |\n| warning | {} |\n| info | {} |\n",
+        s.error, s.warning, s.info
+    ));
+    if s.suppressed > 0 {
+        out.push_str(&format!("| suppressed | {} |\n", s.suppressed));
+    }
+    if let (Some(m), Some(f)) = (s.baseline_matched, s.baseline_fixed) {
+        out.push_str(&format!(
+            "| in baseline | {m} |\n| fixed since baseline | {f} |\n"
+        ));
+    }
+    out.push_str(&format!(
+        "\nChecked {} file{} with {} resource{}.\n\n",
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+        s.resources,
+        if s.resources == 1 { "" } else { "s" }
+    ));
+    let savings: f64 = o.findings.iter().filter_map(|f| f.savings_usd_month).sum();
+    let priced = o
+        .findings
+        .iter()
+        .filter(|f| f.savings_usd_month.is_some())
+        .count();
+    if priced > 0 {
+        out.push_str(&format!(
+            "**Money at stake:** about {} a month across {priced} finding{} (assumes {PRICE_SOURCE}s and 730 hours a month).\n\n",
+            usd(savings),
+            if priced == 1 { "" } else { "s" }
+        ));
+    }
+    if o.findings.is_empty() {
+        return out;
+    }
+    out.push_str("| | location | rule | resource | message |\n|---|---|---|---|---|\n");
+    let mut shown = 0;
+    for f in &o.findings {
+        let file = &o.files[f.file].file;
+        let line = file.line_col(f.span.start).line;
+        let icon = match f.severity {
+            Severity::Error => "🔴",
+            Severity::Warning => "🟠",
+            Severity::Info => "🔵",
+        };
+        let resource = f
+            .resource
+            .as_ref()
+            .map(|r| format!("{}/{}", r.kind, r.name.as_deref().unwrap_or("<unnamed>")))
+            .unwrap_or_default();
+        let row = format!(
+            "| {icon} | {} | `{}` | {} | {} |\n",
+            location(&relative_path(&file.path), line),
+            f.rule,
+            cell(&resource),
+            cell(&f.message)
+        );
+        if out.len() + row.len() + RESERVE > limit {
+            break;
+        }
+        out.push_str(&row);
+        shown += 1;
+    }
+    if shown < o.findings.len() {
+        out.push_str(&format!(
+            "\n_{} more finding{} not shown to stay under GitHub's comment size limit; see the job log or the SARIF report for all of them._\n",
+            o.findings.len() - shown,
+            if o.findings.len() - shown == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}

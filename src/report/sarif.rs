@@ -1,0 +1,184 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it, built from
+//! serde-sarif's types. Regions carry exact start and end positions (columns in Unicode
+//! code points); `partialFingerprints` are skinflint's stable fingerprints; suppressed
+//! findings appear with their suppression.
+
+use super::uri::relative_uri;
+use crate::engine::{Finding, Outcome, RuleDef, Severity};
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif, Suppression, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+
+pub const INFORMATION_URI: &str = "https://skinflint.dev";
+/// The key of skinflint's fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "skinflint/v1";
+
+fn level_str(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+/// `nodepool-without-limits` → `NodepoolWithoutLimits`.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn descriptor(r: &RuleDef) -> ReportingDescriptor {
+    let help_text = format!(
+        "{}\n\nWhy it costs money: {}\n\nHow to fix: {}",
+        r.docs.what, r.docs.why, r.docs.fix
+    );
+    let help_md = format!(
+        "**{}**\n\n{}\n\n**Why it costs money.** {}\n\n**How to fix.** {}\n\nRun `skinflint explain {}` for examples.",
+        r.title, r.docs.what, r.docs.why, r.docs.fix, r.id
+    );
+    ReportingDescriptor::builder()
+        .id(r.id.clone())
+        .name(pascal(&r.id))
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(r.title.clone())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(r.docs.what.clone())
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text)
+                .markdown(help_md)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(serde_json::Value::String(level_str(r.severity).to_string()))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(vec![r.category.clone(), r.domain().to_string()])
+                .build(),
+        )
+        .build()
+}
+
+fn result(
+    o: &Outcome,
+    f: &Finding,
+    rule_index: Option<usize>,
+    suppression: Option<(bool, &str)>,
+) -> SarifResult {
+    let file = &o.files[f.file].file;
+    let start = file.line_col(f.span.start);
+    let end = file.end_line_col(&f.span);
+    let region = Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(
+            end.column
+                .max(start.column + usize::from(end.line == start.line)) as i64,
+        )
+        .build();
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(
+                    ArtifactLocation::builder()
+                        .uri(relative_uri(&file.path))
+                        .uri_base_id("%SRCROOT%".to_string())
+                        .build(),
+                )
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
+    let message = format!("{}\nhelp: {}", f.message, f.help);
+    let mut res = SarifResult::builder()
+        .rule_id(f.rule.clone())
+        .level(level(f.severity))
+        .message(Message::builder().text(message).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .build();
+    res.rule_index = rule_index.map(|i| i as i64);
+    if let Some((in_source, reason)) = suppression {
+        let mut s = Suppression::builder()
+            .kind(serde_json::Value::String(
+                if in_source { "inSource" } else { "external" }.to_string(),
+            ))
+            .build();
+        if !reason.is_empty() {
+            s.justification = Some(reason.to_string());
+        }
+        res.suppressions = Some(vec![s]);
+    }
+    res
+}
+
+/// The SARIF log as a typed value (tests parse the text back into the same types).
+pub fn log(o: &Outcome) -> Sarif {
+    let rules: Vec<&RuleDef> = o.enabled_rules().collect();
+    let index = |id: &str| rules.iter().position(|r| r.id == id);
+    let mut results: Vec<SarifResult> = o
+        .findings
+        .iter()
+        .map(|f| result(o, f, index(&f.rule), None))
+        .collect();
+    for s in &o.suppressed {
+        results.push(result(
+            o,
+            &s.finding,
+            index(&s.finding.rule),
+            Some((s.in_source, &s.reason)),
+        ));
+    }
+    let driver = ToolComponent::builder()
+        .name("skinflint".to_string())
+        .version(env!("CARGO_PKG_VERSION").to_string())
+        .semantic_version(env!("CARGO_PKG_VERSION").to_string())
+        .information_uri(INFORMATION_URI.to_string())
+        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .column_kind(serde_json::Value::String("unicodeCodePoints".to_string()))
+        .build();
+    Sarif::builder()
+        .schema(serde_sarif::sarif::SCHEMA_URL.to_string())
+        .version(serde_json::Value::String("2.1.0".to_string()))
+        .runs(vec![run])
+        .build()
+}
+
+pub fn render(o: &Outcome) -> String {
+    let mut s = serde_json::to_string_pretty(&log(o)).unwrap_or_default();
+    s.push('\n');
+    s
+}
