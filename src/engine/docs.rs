@@ -159,7 +159,7 @@ pub fn init_config(rules: &[RuleDef]) -> String {
                 s.push_str(&format!("  #     {k}: {shown}\n"));
             }
         }
-        s.push_str("\n");
+        s.push('\n');
     }
     s.push_str(
         "# Hide findings by path, resource or rule; every entry should say why.\n# ignore:\n#   - paths: [\"legacy/**\"]\n#     rules: [deprecated-karpenter-api]\n#     reason: migrated in Q3\n",
