@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check files, directories (recursively, .yaml/.yml) or `-` for standard input.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules with their default severity and category.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]

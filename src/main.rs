@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { id } => run_explain(&id),
         Command::Init { path, force } => run_init(&path, force),
