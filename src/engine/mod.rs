@@ -253,7 +253,10 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         None
     } else {
         files.push(Loaded {
-            file: SourceFile::new(cfg.path.clone().unwrap_or_default(), cfg.text.clone()),
+            file: SourceFile::new(
+                source::display_path(cfg.path.as_deref().unwrap_or_default()),
+                cfg.text.clone(),
+            ),
             documents: Vec::new(),
             problems: Vec::new(),
         });

@@ -1,26 +1,7 @@
 //! File paths as reports show them: relative to the working directory, and for SARIF
 //! percent-encoded URIs.
 
-use std::path::Path;
-
-/// The path relative to the working directory when it lies below it, with `/` separators.
-pub fn relative_path(path: &str) -> String {
-    let p = Path::new(path);
-    let rel = if p.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| {
-                let cwd = cwd.canonicalize().unwrap_or(cwd);
-                let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                abs.strip_prefix(&cwd).ok().map(|r| r.to_path_buf())
-            })
-            .unwrap_or_else(|| p.to_path_buf())
-    } else {
-        p.to_path_buf()
-    };
-    let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
+pub use crate::source::display_path as relative_path;
 
 /// A relative URI reference: each byte outside RFC 3986's unreserved set (and `/`)
 /// percent-encoded, so spaces and non-ASCII names survive.

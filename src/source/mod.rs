@@ -77,6 +77,25 @@ fn clean_path(path: &Path) -> PathBuf {
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
 
+/// The path relative to the working directory when it lies below it, with `/` separators.
+pub fn display_path(path: &str) -> String {
+    let p = Path::new(path);
+    let rel = if p.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| {
+                let cwd = cwd.canonicalize().unwrap_or(cwd);
+                let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+                abs.strip_prefix(&cwd).ok().map(|r| r.to_path_buf())
+            })
+            .unwrap_or_else(|| p.to_path_buf())
+    } else {
+        p.to_path_buf()
+    };
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
 /// Options for reading and parsing.
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions {

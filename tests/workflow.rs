@@ -1,0 +1,448 @@
+//! How teams adopt skinflint: suppressions in each form, baselines, changed files,
+//! pre-commit context, generated docs, init and completions.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn skinflint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skinflint"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn rules_of(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A GPU pool without a GPU limit or taint: two findings.
+fn pool(name: &str, extra_metadata: &str) -> String {
+    format!(
+        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: {name}\n{extra_metadata}spec:\n  limits: {{cpu: \"64\"}}\n  template:\n    spec:\n      requirements:\n        - {{key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}}\n      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}}\n"
+    )
+}
+
+const SPOT: &str = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: gpu-spot}\nspec:\n  weight: 100\n  limits: {nvidia.com/gpu: 32}\n  template:\n    spec:\n      requirements:\n        - {key: karpenter.sh/capacity-type, operator: In, values: [spot]}\n        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5, g6]}\n      taints: [{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}]\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}\n";
+const FALLBACK: &str = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: gpu-on-demand}\nspec:\n  weight: 10\n  limits: {nvidia.com/gpu: 4}\n  template:\n    spec:\n      requirements:\n        - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}\n        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}\n      taints: [{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}]\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}\n";
+
+#[test]
+fn each_suppression_form_hides_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let base = ["check", "--no-config", "--format", "json"];
+    // No suppression: two findings.
+    std::fs::write(p.join("a.yaml"), pool("a", "")).unwrap();
+    assert_eq!(
+        rules_of(&json(&skinflint(p, &[&base[..], &["a.yaml"]].concat()))),
+        ["nodepool-without-limits", "gpu-nodepool-without-taint"]
+    );
+    // Annotation, with two rule ids and a reason.
+    std::fs::write(
+        p.join("b.yaml"),
+        pool("b", "  annotations:\n    skinflint.dev/ignore: \"gpu-nodepool-without-taint,nodepool-without-limits: capped by the account quota\"\n"),
+    )
+    .unwrap();
+    let v = json(&skinflint(p, &[&base[..], &["b.yaml"]].concat()));
+    assert!(rules_of(&v).is_empty(), "{v}");
+    assert_eq!(v["summary"]["suppressed"], 2);
+    // Comment on the line above, and at the end of the line.
+    let c = pool("c", "").replace("  template:\n    spec:\n", "  template:\n    # skinflint: ignore[gpu-nodepool-without-taint] shared dev pool\n    spec:\n").replace(
+        "  limits: {cpu: \"64\"}",
+        "  limits: {cpu: \"64\"}  # skinflint: ignore[nodepool-without-limits] capped by quota",
+    );
+    std::fs::write(p.join("c.yaml"), &c).unwrap();
+    let v = json(&skinflint(p, &[&base[..], &["c.yaml"]].concat()));
+    assert!(rules_of(&v).is_empty(), "{v}\n{c}");
+    // The whole file.
+    std::fs::write(p.join("d.yaml"), format!("# skinflint: ignore-file[gpu-nodepool-without-taint, nodepool-without-limits] sandbox\n{}", pool("d", ""))).unwrap();
+    assert!(rules_of(&json(&skinflint(p, &[&base[..], &["d.yaml"]].concat()))).is_empty());
+    // --no-inline-suppressions shows them all again.
+    let v = json(&skinflint(
+        p,
+        &[
+            &base[..],
+            &["--no-inline-suppressions", "b.yaml", "c.yaml", "d.yaml"],
+        ]
+        .concat(),
+    ));
+    assert_eq!(rules_of(&v).len(), 6, "{v}");
+}
+
+#[test]
+fn config_ignore_entries_and_their_unused_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("legacy")).unwrap();
+    std::fs::write(p.join("legacy/old.yaml"), pool("old", "")).unwrap();
+    std::fs::write(p.join("new.yaml"), pool("new", "")).unwrap();
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "ignore:\n  - paths: [\"legacy/**\"]\n    reason: frozen until the migration\n  - kind: NodePool\n    name: \"new\"\n    rules: [gpu-nodepool-without-taint]\n    reason: shared\n  - rules: [deprecated-karpenter-api]\n    reason: nothing uses v1alpha5 any more\n",
+    )
+    .unwrap();
+    let out = skinflint(p, &["check", "--format", "json", "."]);
+    let v = json(&out);
+    let found: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                ".skinflint.yaml".to_string(),
+                "unused-suppression".to_string(),
+                8
+            ),
+            (
+                "new.yaml".to_string(),
+                "nodepool-without-limits".to_string(),
+                6
+            ),
+        ],
+        "{v}"
+    );
+    assert_eq!(v["summary"]["suppressed"], 3);
+    // Unknown rule ids in the config are configuration errors.
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "ignore:\n  - rules: [no-such-rule]\n",
+    )
+    .unwrap();
+    let out = skinflint(p, &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains(".skinflint.yaml:2:13: unknown rule id `no-such-rule`"));
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pools.yaml"), pool("a", "")).unwrap();
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--write-baseline",
+            "baseline.json",
+            ".",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recorded 2 findings in baseline.json"));
+    let out = skinflint(
+        p,
+        &["check", "--no-config", "--baseline", "baseline.json", "."],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Lines added above do not change fingerprints; a new defect is the only finding.
+    let shifted = format!(
+        "# owned by the serving team\n# reviewed 2026-11\n{}---\n{}",
+        pool("a", ""),
+        pool("b", "")
+    );
+    std::fs::write(p.join("pools.yaml"), shifted).unwrap();
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let names: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["b", "b"], "{v}");
+    assert_eq!(
+        (
+            v["summary"]["baseline_matched"].as_u64(),
+            v["summary"]["baseline_fixed"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+    // Fixing a baselined finding is counted.
+    std::fs::write(
+        p.join("pools.yaml"),
+        pool("a", "").replace("{cpu: \"64\"}", "{cpu: \"64\", nvidia.com/gpu: 8}"),
+    )
+    .unwrap();
+    let v = json(&skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+            ".",
+        ],
+    ));
+    assert_eq!(
+        (
+            v["summary"]["baseline_matched"].as_u64(),
+            v["summary"]["baseline_fixed"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // A broken baseline is a tool error.
+    std::fs::write(p.join("bad.json"), "{").unwrap();
+    assert_eq!(
+        skinflint(p, &["check", "--no-config", "--baseline", "bad.json", "."])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn changed_since_reports_only_changed_files_with_full_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    git(p, &["init", "-q", "-b", "main"]);
+    // The fallback is committed on main and has a finding of its own (its weight is not
+    // below the spot pool's) ...
+    std::fs::write(
+        p.join("fallback.yaml"),
+        FALLBACK.replace("  weight: 10\n", "  weight: 100\n"),
+    )
+    .unwrap();
+    git(p, &["add", "."]);
+    git(p, &["commit", "-q", "-m", "fallback"]);
+    git(p, &["checkout", "-q", "-b", "feature"]);
+    // ... and a new spot pool arrives on the branch, untracked.
+    std::fs::write(p.join("spot.yaml"), SPOT).unwrap();
+    let all = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "."],
+    ));
+    assert!(
+        all["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == "fallback.yaml"),
+        "{all}"
+    );
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--changed-since",
+            "main",
+            ".",
+        ],
+    );
+    let v = json(&out);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["file"] == "spot.yaml"),
+        "{v}"
+    );
+    assert!(
+        !rules_of(&v).contains(&"spot-without-on-demand-fallback".to_string()),
+        "the unchanged fallback still counts: {v}"
+    );
+    // Committed changes count too.
+    git(p, &["add", "."]);
+    git(p, &["commit", "-q", "-m", "spot"]);
+    let v = json(&skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--changed-since",
+            "main",
+            ".",
+        ],
+    ));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["file"] == "spot.yaml"),
+        "{v}"
+    );
+    let bad = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--changed-since",
+            "no-such-branch",
+            ".",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn context_loads_without_reporting() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("spot.yaml"), SPOT).unwrap();
+    std::fs::write(
+        p.join("fallback.yaml"),
+        FALLBACK.replace("  weight: 10\n", "  weight: 100\n"),
+    )
+    .unwrap();
+    let alone = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "spot.yaml"],
+    ));
+    assert!(rules_of(&alone).contains(&"spot-without-on-demand-fallback".to_string()));
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--context",
+            ".",
+            "spot.yaml",
+        ],
+    );
+    let v = json(&out);
+    assert!(
+        rules_of(&v).is_empty(),
+        "fallback found in context, and its own weight finding is not reported: {v}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn generated_docs_are_current() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let rules = skinflint::engine::registry::builtin_rules().unwrap();
+    let readme = std::fs::read_to_string(repo.join("rules/README.md")).unwrap();
+    assert!(
+        readme == skinflint::engine::docs::rules_readme(&rules),
+        "rules/README.md is stale: run `cargo run -- docs`"
+    );
+    let schema = std::fs::read_to_string(repo.join("schemas/config.schema.json")).unwrap();
+    assert!(
+        schema == skinflint::engine::docs::config_schema_text(&rules),
+        "schemas/config.schema.json is stale: run `cargo run -- docs`"
+    );
+    let out = skinflint(&repo, &["docs", "--check"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn init_writes_a_valid_config_with_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let out = skinflint(p, &["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(p.join(".skinflint.yaml")).unwrap();
+    let mut rules = skinflint::engine::registry::builtin_rules().unwrap();
+    for r in &rules {
+        assert!(
+            text.contains(&format!("  # {}:\n", r.id)),
+            "init lacks {}",
+            r.id
+        );
+    }
+    assert!(text.contains("min-instance-types: 5"));
+    skinflint::engine::config::apply_text(".skinflint.yaml", &text, &mut rules)
+        .expect("init output is a valid config");
+    // Uncommenting a block gives a valid config too.
+    let uncommented = text
+        .replace("  #   severity: info", "    severity: info")
+        .replace("  # node-expiry-missing:\n", "  node-expiry-missing:\n");
+    skinflint::engine::config::apply_text(".skinflint.yaml", &uncommented, &mut rules)
+        .expect("uncommented block is valid");
+    assert_eq!(
+        skinflint(p, &["init"]).status.code(),
+        Some(2),
+        "refuses to overwrite"
+    );
+    assert_eq!(skinflint(p, &["init", "--force"]).status.code(), Some(0));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = skinflint(Path::new("."), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("skinflint") && text.contains("changed-since"),
+            "{shell}"
+        );
+    }
+}
