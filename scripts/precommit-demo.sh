@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Tries skinflint's pre-commit hook as a new user would: a fresh repository whose
+# .pre-commit-config.yaml points at this checkout (its committed HEAD), then
+#   1. a bad pool staged      -> the hook fails,
+#   2. a good pool staged     -> the hook passes,
+#   3. only a spot pool staged, its on-demand fallback committed earlier -> passes,
+#      because the hook loads the repository as context (`--context .`).
+# Needs git, cargo and network access to PyPI (for pre-commit) and crates.io.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+rev="$(git -C "$here" rev-parse HEAD)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if command -v pre-commit >/dev/null 2>&1; then
+  pc=pre-commit
+else
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install --quiet pre-commit
+  pc="$work/venv/bin/pre-commit"
+fi
+export PRE_COMMIT_HOME="$work/cache"
+
+repo="$work/repo"
+mkdir -p "$repo"
+cd "$repo"
+git init -q -b main
+git config user.email demo@example.com
+git config user.name demo
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $here
+    rev: $rev
+    hooks:
+      - id: skinflint
+YAML
+git add .pre-commit-config.yaml
+git commit -q -m "pre-commit config"
+
+pool() { # name capacity-type weight gpu-limit
+  cat <<YAML
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: $1}
+spec:
+  weight: $3
+  limits: {nvidia.com/gpu: $4}
+  template:
+    spec:
+      requirements:
+        - {key: karpenter.sh/capacity-type, operator: In, values: [$2]}
+        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5, g6]}
+      taints: [{key: nvidia.com/gpu, value: "true", effect: NoSchedule}]
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}
+YAML
+}
+
+expect() { # expected-exit description
+  set +e
+  "$pc" run >"$work/out.txt" 2>&1
+  code=$?
+  set -e
+  if { [ "$1" = pass ] && [ $code -ne 0 ]; } || { [ "$1" = fail ] && [ $code -eq 0 ]; }; then
+    echo "precommit-demo: FAILED: $2 (pre-commit exit $code)"
+    cat "$work/out.txt"
+    exit 1
+  fi
+  echo "precommit-demo: ok: $2 (pre-commit exit $code)"
+}
+
+# 1. A GPU pool without taint or GPU limit.
+cat > bad.yaml <<'YAML'
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: gpu}
+spec:
+  limits: {cpu: "64"}
+  template:
+    spec:
+      requirements:
+        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}
+YAML
+git add bad.yaml
+expect fail "a bad pool is rejected"
+grep -q "nodepool-without-limits" "$work/out.txt" || { echo "precommit-demo: FAILED: no finding shown"; cat "$work/out.txt"; exit 1; }
+git rm -q --cached bad.yaml && rm bad.yaml
+
+# 2. A good pool: spot and on-demand in one pool, capped and tainted.
+pool gpu-mixed "spot, on-demand" 50 16 > good.yaml
+git add good.yaml
+expect pass "a good pool is accepted"
+git commit -q -m good --no-verify
+
+# 3. The fallback lands first; later only a spot pool is staged.
+pool gpu-on-demand on-demand 10 4 > fallback.yaml
+git add fallback.yaml
+expect pass "the on-demand fallback is accepted"
+git commit -q -m fallback --no-verify
+pool gpu-spot spot 100 32 > spot.yaml
+git add spot.yaml
+expect pass "a spot pool staged alone finds its fallback in an unchanged file"
+echo "precommit-demo: all cases passed"
