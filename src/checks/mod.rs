@@ -3,6 +3,7 @@
 
 pub mod core;
 pub mod karpenter;
+pub mod workload;
 
 use crate::engine::params::Params;
 use crate::engine::{Hit, RuleDef};
@@ -44,6 +45,27 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("disruption-conflicts", karpenter::disruption_conflicts::run),
     ("karpenter-api-deprecation", karpenter::api_deprecation::run),
     ("nodepool-invalid-fields", karpenter::invalid_fields::run),
+    ("accelerator-limits", workload::gpu_limits::run),
+    ("container-requests", workload::container_requests::run),
+    ("gpu-autoscaler", workload::gpu_autoscaler::run),
+    (
+        "autoscaler-min-replicas",
+        workload::autoscaler_min_replicas::run,
+    ),
+    (
+        "autoscaler-max-capacity",
+        workload::autoscaler_max_capacity::run,
+    ),
+    ("spot-shutdown", workload::spot_shutdown::run),
+    ("spot-disruption-budget", workload::spot_budget::run),
+    ("critical-on-spot", workload::critical_on_spot::run),
+    ("gpu-unschedulable", workload::gpu_unschedulable::run),
+    ("gpu-toleration", workload::gpu_toleration::run),
+    ("instance-pinned", workload::instance_pinned::run),
+    (
+        "karpenter-annotation-deprecation",
+        workload::deprecated_annotations::run,
+    ),
 ];
 
 /// Checks that read suppressions rather than the model.

@@ -4,12 +4,18 @@
 //! normalisation builds one model per concept, whatever API version it was written in.
 
 pub mod nodepool;
+pub mod relations;
+pub mod scaling;
 pub mod units;
+pub mod workload;
 
 use crate::source::{Loaded, NodeRef};
 use serde::Serialize;
 
 pub use nodepool::{NodePool, PoolApi};
+pub use relations::Relations;
+pub use scaling::{Autoscaler, DisruptionBudget, PriorityClass};
+pub use workload::{Workload, WorkloadKind};
 
 /// Identity of a resource, as the JSON report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -33,6 +39,11 @@ pub struct ModelSet<'a> {
     pub files: &'a [Loaded],
     pub resources: Vec<Resource<'a>>,
     pub node_pools: Vec<NodePool<'a>>,
+    pub workloads: Vec<Workload<'a>>,
+    pub autoscalers: Vec<Autoscaler<'a>>,
+    pub budgets: Vec<DisruptionBudget<'a>>,
+    pub priority_classes: Vec<PriorityClass>,
+    pub relations: Relations,
     /// Resources whose kind no rule reads.
     pub skipped: usize,
 }
@@ -48,17 +59,41 @@ impl<'a> ModelSet<'a> {
             }
         }
         let mut node_pools = Vec::new();
+        let mut workloads = Vec::new();
+        let mut autoscalers = Vec::new();
+        let mut budgets = Vec::new();
+        let mut priority_classes = Vec::new();
         let mut skipped = 0;
         for (ri, r) in resources.iter().enumerate() {
-            match NodePool::from_resource(ri, r) {
-                Some(p) => node_pools.push(p),
-                None => skipped += 1,
+            if let Some(p) = NodePool::from_resource(ri, r) {
+                node_pools.push(p);
+                continue;
+            }
+            let ws = Workload::from_resource(ri, r);
+            if !ws.is_empty() {
+                workloads.extend(ws);
+                continue;
+            }
+            if let Some(a) = Autoscaler::from_resource(ri, r) {
+                autoscalers.push(a);
+            } else if let Some(b) = DisruptionBudget::from_resource(ri, r) {
+                budgets.push(b);
+            } else if let Some(pc) = PriorityClass::from_resource(ri, r) {
+                priority_classes.push(pc);
+            } else {
+                skipped += 1;
             }
         }
+        let relations = Relations::compute(&workloads, &node_pools, &autoscalers, &budgets);
         ModelSet {
             files,
             resources,
             node_pools,
+            workloads,
+            autoscalers,
+            budgets,
+            priority_classes,
+            relations,
             skipped,
         }
     }

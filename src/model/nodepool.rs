@@ -136,6 +136,8 @@ pub struct NodePool<'a> {
     pub weight: Option<Field<'a, i64>>,
     pub taints_node: Option<NodeRef<'a>>,
     pub taints: Vec<Taint<'a>>,
+    /// Labels the pool puts on its nodes (`spec.template.metadata.labels`; v1alpha5 `spec.labels`).
+    pub labels: Vec<(String, String)>,
     pub node_class_ref: Option<NodeRef<'a>>,
     pub replicas: Option<Field<'a, i64>>,
     /// Values the API server rejects; checks must not reason from these fields.
@@ -524,6 +526,16 @@ impl<'a> NodePool<'a> {
             weight,
             taints_node,
             taints,
+            labels: match api {
+                PoolApi::V1Alpha5 => spec.and_then(|s| s.get("labels")),
+                _ => spec.and_then(|s| s.path(&["template", "metadata", "labels"])),
+            }
+            .and_then(|m| m.entries())
+            .map(|e| {
+                e.filter_map(|(k, v)| Some((k.to_string(), v.scalar()?.0.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
             node_class_ref: match api {
                 PoolApi::V1Alpha5 => spec.and_then(|s| s.get("providerRef")),
                 _ => node_spec.and_then(|s| s.get("nodeClassRef")),

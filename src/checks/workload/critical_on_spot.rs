@@ -1,0 +1,61 @@
+//! `critical-workload-on-spot-only`: a workload marked critical that every hosting pool
+//! would place on spot capacity.
+
+use super::{describe, workload_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+pub const CRITICALITY_ANNOTATION: &str = "skinflint.dev/criticality";
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let pattern = ctx.params.string(
+        "critical-priority-pattern",
+        "(?i)critical|high-priority|system-",
+    );
+    let Ok(re) = regex::Regex::new(&pattern) else {
+        return Vec::new();
+    };
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for (wi, w) in model.workloads.iter().enumerate() {
+        if !model.relations.spot_exposed[wi] {
+            continue;
+        }
+        let by_annotation = w
+            .annotation(CRITICALITY_ANNOTATION)
+            .filter(|(_, v, _)| v.eq_ignore_ascii_case("critical"));
+        let by_priority = w.priority_class.as_ref().filter(|p| re.is_match(&p.value));
+        let (span, why) = match (by_annotation, by_priority) {
+            (Some((_, _, n)), _) => (
+                n.key_span(),
+                format!("`{CRITICALITY_ANNOTATION}: critical`"),
+            ),
+            (None, Some(p)) => {
+                let value = model
+                    .priority_classes
+                    .iter()
+                    .find(|pc| pc.name == p.value)
+                    .and_then(|pc| pc.value)
+                    .map(|v| format!(", value {v}"))
+                    .unwrap_or_default();
+                (
+                    p.node.span(),
+                    format!("priority class `{}`{value}", p.value),
+                )
+            }
+            (None, None) => continue,
+        };
+        hits.push(
+            workload_hit(
+                w,
+                span,
+                format!(
+                    "{} is marked critical ({why}) but every node pool that can host it runs spot capacity, so a spot reclaim takes it down",
+                    describe(w)
+                ),
+            )
+            .help("give it an on-demand path: a nodeSelector or affinity for `karpenter.sh/capacity-type: on-demand`, or an on-demand pool it tolerates"),
+        );
+    }
+    hits
+}

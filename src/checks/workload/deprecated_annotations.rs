@@ -1,0 +1,40 @@
+//! `deprecated-karpenter-annotation`: `karpenter.sh/do-not-evict` and
+//! `karpenter.sh/do-not-consolidate` were replaced by `karpenter.sh/do-not-disrupt` in
+//! Karpenter 0.32 and are ignored from 1.0, so the protection they promise is gone (or,
+//! on older clusters, they silently keep nodes from being consolidated).
+
+use super::{describe, workload_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+const OLD: &[&str] = &[
+    "karpenter.sh/do-not-evict",
+    "karpenter.sh/do-not-consolidate",
+];
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for w in &ctx.model.workloads {
+        if w.component.is_some_and(|c| c != "predictor") {
+            continue; // one finding per InferenceService, not per component
+        }
+        for (k, _, n) in w
+            .annotations
+            .iter()
+            .filter(|(k, _, _)| OLD.contains(&k.as_str()))
+        {
+            hits.push(
+                workload_hit(
+                    w,
+                    n.key_span(),
+                    format!(
+                        "{} uses `{k}`, replaced by `karpenter.sh/do-not-disrupt` in Karpenter 0.32 and ignored from 1.0: on current clusters it protects nothing, on old ones it keeps nodes from being consolidated",
+                        describe(w)
+                    ),
+                )
+                .help("use `karpenter.sh/do-not-disrupt: \"true\"` on the pod template, only where an interruption is really unacceptable"),
+            );
+        }
+    }
+    hits
+}

@@ -1,0 +1,45 @@
+//! `instance-type-pinned`: pinning one instance type blocks spot diversity (one type's
+//! spot capacity runs out often) and right-sizing.
+
+use super::{describe, workload_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+const INSTANCE_TYPE: &[&str] = &[
+    "node.kubernetes.io/instance-type",
+    "beta.kubernetes.io/instance-type",
+];
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for w in &ctx.model.workloads {
+        let pinned = w
+            .node_selector
+            .iter()
+            .chain(w.affinity_terms.iter().flatten())
+            .find(|r| {
+                INSTANCE_TYPE.contains(&r.key.as_str()) && r.operator == "In" && r.values.len() == 1
+            });
+        let Some(r) = pinned else { continue };
+        // Point at the value in a nodeSelector, or at the requirement in an affinity term.
+        let span = r.node.scalar().map(|_| r.node.span()).unwrap_or_else(|| {
+            r.node
+                .get("values")
+                .map(|v| v.span())
+                .unwrap_or_else(|| r.node.span())
+        });
+        hits.push(
+            workload_hit(
+                w,
+                span,
+                format!(
+                    "{} is pinned to the single instance type `{}`, so Karpenter cannot pick a cheaper or available alternative (spot capacity for one type runs out often) and the pod cannot be right-sized",
+                    describe(w),
+                    r.values[0]
+                ),
+            )
+            .help("select by what the pod needs instead: `karpenter.k8s.aws/instance-gpu-name`, `-gpu-memory`, `-family` or `-cpu` ranges"),
+        );
+    }
+    hits
+}

@@ -1,0 +1,45 @@
+//! `spot-workload-without-disruption-budget`: without a PodDisruptionBudget, spot
+//! interruptions and consolidation can evict every replica at once.
+
+use super::{describe, workload_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for (wi, w) in model.workloads.iter().enumerate() {
+        if !model.relations.spot_exposed[wi]
+            || !w.kind.is_serving()
+            || !model.relations.budgets[wi].is_empty()
+        {
+            continue;
+        }
+        let autoscaled_max = model.relations.autoscalers[wi]
+            .iter()
+            .filter_map(|a| model.autoscalers[*a].max_replicas())
+            .max()
+            .or(w.max_replicas.as_ref().map(|m| m.value));
+        let replicas = autoscaled_max.unwrap_or(0).max(w.static_replicas());
+        if replicas <= 1 {
+            continue;
+        }
+        let span = w
+            .replicas
+            .as_ref()
+            .map(|r| r.node.key_span())
+            .unwrap_or_else(|| w.spec.unwrap_or(w.root).key_span());
+        hits.push(
+            workload_hit(
+                w,
+                span,
+                format!(
+                    "{} runs up to {replicas} replicas on spot capacity and no PodDisruptionBudget selects its pods, so consolidation or an interruption can evict them all at once and the service goes down while replacements start",
+                    describe(w)
+                ),
+            )
+            .help("add a PodDisruptionBudget (policy/v1) selecting its pod labels, e.g. `maxUnavailable: 1`"),
+        );
+    }
+    hits
+}

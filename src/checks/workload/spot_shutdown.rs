@@ -1,0 +1,60 @@
+//! `spot-workload-without-graceful-shutdown`: spot capacity is reclaimed with a 120 s
+//! notice; a pod must drain in-flight requests within it (the seed's handler waits up
+//! to 120 s), or requests fail and retries land on pricier capacity.
+
+use super::{describe, workload_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::model::WorkloadKind;
+
+/// The spot interruption notice, in seconds.
+const SPOT_NOTICE: i64 = 120;
+/// Kubernetes' default grace period.
+const DEFAULT_GRACE: i64 = 30;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let min_grace = ctx.params.int("min-grace-seconds", 60);
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for (wi, w) in model.workloads.iter().enumerate() {
+        if !model.relations.spot_exposed[wi] || w.kind == WorkloadKind::DaemonSet {
+            continue;
+        }
+        let grace = w.grace_period.as_ref().map_or(DEFAULT_GRACE, |g| g.value);
+        let pre_stop = w.containers.iter().any(|c| !c.init && c.pre_stop);
+        let span = w
+            .grace_period
+            .as_ref()
+            .map(|g| g.node.span())
+            .unwrap_or_else(|| w.pod_anchor().key_span());
+        if grace > SPOT_NOTICE {
+            hits.push(
+                workload_hit(
+                    w,
+                    span,
+                    format!(
+                        "{} runs on spot capacity with terminationGracePeriodSeconds {grace}, longer than the {SPOT_NOTICE} s spot interruption notice: the node is gone before the pod finishes draining",
+                        describe(w)
+                    ),
+                )
+                .help(format!("drain within the notice: set terminationGracePeriodSeconds to at most {SPOT_NOTICE} (the seed's handler drains for up to 120 s)")),
+            );
+        } else if !pre_stop && grace < min_grace {
+            hits.push(
+                workload_hit(
+                    w,
+                    span,
+                    format!(
+                        "{} runs on spot capacity with no preStop hook and a {grace} s grace period{}, so an interruption cuts in-flight requests instead of draining them",
+                        describe(w),
+                        if w.grace_period.is_none() { " (the default)" } else { "" }
+                    ),
+                )
+                .help(format!(
+                    "add a `lifecycle.preStop` hook that stops accepting traffic, and set terminationGracePeriodSeconds between {min_grace} and {SPOT_NOTICE}"
+                )),
+            );
+        }
+    }
+    hits
+}

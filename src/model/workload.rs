@@ -1,0 +1,542 @@
+//! Workloads with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+//! CronJob, Pod) and KServe InferenceService components, as one span-carrying model:
+//! containers with their requests and limits (accelerators included), scheduling
+//! constraints, shutdown settings and replica counts.
+
+use super::nodepool::{is_accelerator_resource, Field};
+use super::units;
+use super::Resource;
+use crate::source::scalar::Scalar;
+use crate::source::NodeRef;
+
+/// What kind of object carries the pod template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    Job,
+    CronJob,
+    Pod,
+    /// One component (predictor, transformer, explainer) of a KServe InferenceService.
+    InferenceService,
+}
+
+impl WorkloadKind {
+    /// Long-running serving workloads (the ones autoscalers and disruption budgets are for).
+    pub fn is_serving(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Deployment
+                | WorkloadKind::StatefulSet
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::InferenceService
+        )
+    }
+}
+
+/// One resource amount as written.
+#[derive(Debug, Clone)]
+pub struct Amount<'a> {
+    pub resource: String,
+    pub value: f64,
+    pub node: NodeRef<'a>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Container<'a> {
+    pub name: String,
+    pub node: NodeRef<'a>,
+    pub init: bool,
+    /// `resources`, when written.
+    pub resources: Option<NodeRef<'a>>,
+    pub requests_node: Option<NodeRef<'a>>,
+    pub limits_node: Option<NodeRef<'a>>,
+    pub requests: Vec<Amount<'a>>,
+    pub limits: Vec<Amount<'a>>,
+    pub pre_stop: bool,
+}
+
+impl<'a> Container<'a> {
+    pub fn request(&self, resource: &str) -> Option<&Amount<'a>> {
+        self.requests.iter().find(|a| a.resource == resource)
+    }
+
+    pub fn limit(&self, resource: &str) -> Option<&Amount<'a>> {
+        self.limits.iter().find(|a| a.resource == resource)
+    }
+
+    /// Effective request: the request, or the limit when only a limit is set (Kubernetes
+    /// defaults requests to limits).
+    pub fn effective(&self, resource: &str) -> Option<f64> {
+        self.request(resource)
+            .or_else(|| self.limit(resource))
+            .map(|a| a.value)
+    }
+
+    /// Accelerator resources this container asks for (request or limit), with the amount.
+    pub fn accelerators(&self) -> Vec<(String, f64)> {
+        let mut out: Vec<(String, f64)> = Vec::new();
+        for a in self.requests.iter().chain(self.limits.iter()) {
+            if is_accelerator_resource(&a.resource) && !out.iter().any(|(r, _)| r == &a.resource) {
+                out.push((
+                    a.resource.clone(),
+                    self.effective(&a.resource).unwrap_or(a.value),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// One node-selector requirement (from `nodeSelector` or required node affinity).
+#[derive(Debug, Clone)]
+pub struct NodeReq<'a> {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
+    pub node: NodeRef<'a>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Toleration {
+    pub key: Option<String>,
+    pub operator: String,
+    pub value: Option<String>,
+    pub effect: Option<String>,
+}
+
+impl Toleration {
+    /// Whether this toleration tolerates a taint (Kubernetes semantics).
+    pub fn tolerates(&self, key: &str, value: Option<&str>, effect: &str) -> bool {
+        if let Some(e) = &self.effect {
+            if !e.is_empty() && e != effect {
+                return false;
+            }
+        }
+        match self.key.as_deref() {
+            None | Some("") => self.operator == "Exists",
+            Some(k) if k != key => false,
+            Some(_) => match self.operator.as_str() {
+                "Exists" => true,
+                _ => self.value.as_deref().unwrap_or("") == value.unwrap_or(""),
+            },
+        }
+    }
+
+    /// Tolerates every taint (`operator: Exists` without a key).
+    pub fn tolerates_everything(&self) -> bool {
+        self.key.as_deref().unwrap_or("").is_empty()
+            && self.operator == "Exists"
+            && self.effect.as_deref().unwrap_or("").is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workload<'a> {
+    pub resource: usize,
+    pub file: usize,
+    pub kind: WorkloadKind,
+    /// `name`, or `name/predictor` for InferenceService components.
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Component of an InferenceService (`predictor`, `transformer`, `explainer`).
+    pub component: Option<&'static str>,
+    pub root: NodeRef<'a>,
+    /// The resource's `spec` (anchor for missing fields).
+    pub spec: Option<NodeRef<'a>>,
+    /// The pod spec (or the InferenceService component).
+    pub pod: Option<NodeRef<'a>>,
+    pub containers: Vec<Container<'a>>,
+    pub replicas: Option<Field<'a, i64>>,
+    /// InferenceService `minReplicas` / `maxReplicas`.
+    pub min_replicas: Option<Field<'a, i64>>,
+    pub max_replicas: Option<Field<'a, i64>>,
+    pub node_selector: Vec<NodeReq<'a>>,
+    /// Required node affinity: any term may match; all requirements of a term must.
+    pub affinity_terms: Vec<Vec<NodeReq<'a>>>,
+    pub tolerations: Vec<Toleration>,
+    pub tolerations_node: Option<NodeRef<'a>>,
+    pub grace_period: Option<Field<'a, i64>>,
+    pub priority_class: Option<Field<'a, String>>,
+    /// Pod template labels (what selectors match).
+    pub labels: Vec<(String, String)>,
+    /// Annotations on the resource and on its pod template.
+    pub annotations: Vec<(String, String, NodeRef<'a>)>,
+}
+
+/// Framework keys of an InferenceService predictor that hold a container.
+const KSERVE_FRAMEWORKS: &[&str] = &[
+    "model",
+    "tensorflow",
+    "pytorch",
+    "torchserve",
+    "sklearn",
+    "xgboost",
+    "onnx",
+    "triton",
+    "pmml",
+    "lightgbm",
+    "paddle",
+    "huggingface",
+    "alibi",
+    "art",
+];
+
+fn int_field(n: Option<NodeRef<'_>>) -> Option<Field<'_, i64>> {
+    let n = n?;
+    match n.value()? {
+        Scalar::Int(v) => Some(Field { value: v, node: n }),
+        _ => None,
+    }
+}
+
+fn amounts(n: Option<NodeRef<'_>>) -> Vec<Amount<'_>> {
+    n.and_then(|m| m.entries())
+        .map(|e| {
+            e.filter_map(|(k, v)| {
+                let value = match v.value()? {
+                    Scalar::Str(s) => units::quantity(s)?,
+                    other => other.as_f64()?,
+                };
+                Some(Amount {
+                    resource: k.to_string(),
+                    value,
+                    node: v,
+                })
+            })
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn container<'a>(n: NodeRef<'a>, init: bool, fallback_name: &str) -> Container<'a> {
+    let resources = n.get("resources");
+    let requests_node = resources.and_then(|r| r.get("requests"));
+    let limits_node = resources.and_then(|r| r.get("limits"));
+    Container {
+        name: n
+            .get("name")
+            .and_then(|x| x.as_str())
+            .unwrap_or(fallback_name)
+            .to_string(),
+        node: n,
+        init,
+        resources,
+        requests_node,
+        limits_node,
+        requests: amounts(requests_node),
+        limits: amounts(limits_node),
+        pre_stop: n.path(&["lifecycle", "preStop"]).is_some(),
+    }
+}
+
+fn node_reqs(items: Option<NodeRef<'_>>) -> Vec<NodeReq<'_>> {
+    items
+        .and_then(|i| i.items())
+        .map(|it| {
+            it.filter_map(|e| {
+                Some(NodeReq {
+                    key: e.get("key")?.as_str()?.to_string(),
+                    operator: e
+                        .get("operator")
+                        .and_then(|o| o.as_str())
+                        .unwrap_or("In")
+                        .to_string(),
+                    values: e
+                        .get("values")
+                        .and_then(|v| v.items())
+                        .map(|vs| {
+                            vs.filter_map(|x| x.scalar().map(|(t, _)| t.to_string()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    node: e,
+                })
+            })
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn string_map(n: Option<NodeRef<'_>>) -> Vec<(String, String, NodeRef<'_>)> {
+    n.and_then(|m| m.entries())
+        .map(|e| {
+            e.filter_map(|(k, v)| Some((k.to_string(), v.scalar()?.0.to_string(), v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl<'a> Workload<'a> {
+    /// Build the workloads a resource holds (one per InferenceService component).
+    pub fn from_resource(index: usize, r: &Resource<'a>) -> Vec<Self> {
+        let kind = match (r.id.api_version.as_str(), r.id.kind.as_str()) {
+            (_, "Deployment") if r.id.api_version.starts_with("apps/") => WorkloadKind::Deployment,
+            (_, "StatefulSet") if r.id.api_version.starts_with("apps/") => {
+                WorkloadKind::StatefulSet
+            }
+            (_, "DaemonSet") if r.id.api_version.starts_with("apps/") => WorkloadKind::DaemonSet,
+            (_, "ReplicaSet") if r.id.api_version.starts_with("apps/") => WorkloadKind::ReplicaSet,
+            ("batch/v1", "Job") => WorkloadKind::Job,
+            ("batch/v1" | "batch/v1beta1", "CronJob") => WorkloadKind::CronJob,
+            ("v1", "Pod") => WorkloadKind::Pod,
+            ("serving.kserve.io/v1beta1", "InferenceService") => WorkloadKind::InferenceService,
+            _ => return Vec::new(),
+        };
+        let root = r.root;
+        let spec = root.get("spec");
+        let name = r.id.name.clone().unwrap_or_else(|| "<unnamed>".to_string());
+        let resource_annotations = string_map(root.path(&["metadata", "annotations"]));
+        if kind == WorkloadKind::InferenceService {
+            let mut out = Vec::new();
+            for component in ["predictor", "transformer", "explainer"] {
+                let Some(c) = spec.and_then(|s| s.get(component)).filter(|c| c.is_map()) else {
+                    continue;
+                };
+                let mut containers: Vec<Container> = c
+                    .get("containers")
+                    .and_then(|cs| cs.items())
+                    .map(|it| it.map(|x| container(x, false, component)).collect())
+                    .unwrap_or_default();
+                for fw in KSERVE_FRAMEWORKS {
+                    if let Some(x) = c.get(fw).filter(|x| x.is_map()) {
+                        containers.push(container(x, false, fw));
+                    }
+                }
+                let mut w = Self::pod_fields(
+                    index,
+                    r,
+                    kind,
+                    format!("{name}/{component}"),
+                    spec,
+                    Some(c),
+                    containers,
+                    &resource_annotations,
+                );
+                w.component = Some(component);
+                // The labels KServe puts on the component's pods.
+                w.labels = vec![
+                    (
+                        "serving.kserve.io/inferenceservice".to_string(),
+                        name.clone(),
+                    ),
+                    ("component".to_string(), component.to_string()),
+                ];
+                w.min_replicas = int_field(c.get("minReplicas"));
+                w.max_replicas = int_field(c.get("maxReplicas"));
+                out.push(w);
+            }
+            return out;
+        }
+        let (pod, template_meta) = match kind {
+            WorkloadKind::Pod => (spec, root.get("metadata")),
+            WorkloadKind::CronJob => (
+                spec.and_then(|s| s.path(&["jobTemplate", "spec", "template", "spec"])),
+                spec.and_then(|s| s.path(&["jobTemplate", "spec", "template", "metadata"])),
+            ),
+            _ => (
+                spec.and_then(|s| s.path(&["template", "spec"])),
+                spec.and_then(|s| s.path(&["template", "metadata"])),
+            ),
+        };
+        let mut containers: Vec<Container> = Vec::new();
+        for (key, init) in [("initContainers", true), ("containers", false)] {
+            if let Some(items) = pod.and_then(|p| p.get(key)).and_then(|c| c.items()) {
+                containers.extend(items.map(|x| container(x, init, "container")));
+            }
+        }
+        let mut w = Self::pod_fields(
+            index,
+            r,
+            kind,
+            name,
+            spec,
+            pod,
+            containers,
+            &resource_annotations,
+        );
+        w.labels = string_map(template_meta.and_then(|m| m.get("labels")))
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect();
+        if kind != WorkloadKind::Pod {
+            w.annotations
+                .extend(string_map(template_meta.and_then(|m| m.get("annotations"))));
+        }
+        w.replicas = match kind {
+            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
+                int_field(spec.and_then(|s| s.get("replicas")))
+            }
+            _ => None,
+        };
+        vec![w]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn pod_fields(
+        index: usize,
+        r: &Resource<'a>,
+        kind: WorkloadKind,
+        name: String,
+        spec: Option<NodeRef<'a>>,
+        pod: Option<NodeRef<'a>>,
+        containers: Vec<Container<'a>>,
+        annotations: &[(String, String, NodeRef<'a>)],
+    ) -> Self {
+        let node_selector = string_map(pod.and_then(|p| p.get("nodeSelector")))
+            .into_iter()
+            .map(|(k, v, n)| NodeReq {
+                key: k,
+                operator: "In".to_string(),
+                values: vec![v],
+                node: n,
+            })
+            .collect();
+        let affinity_terms = pod
+            .and_then(|p| {
+                p.path(&[
+                    "affinity",
+                    "nodeAffinity",
+                    "requiredDuringSchedulingIgnoredDuringExecution",
+                    "nodeSelectorTerms",
+                ])
+            })
+            .and_then(|t| t.items())
+            .map(|terms| {
+                terms
+                    .map(|t| node_reqs(t.get("matchExpressions")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tolerations_node = pod.and_then(|p| p.get("tolerations"));
+        let tolerations = tolerations_node
+            .and_then(|t| t.items())
+            .map(|it| {
+                it.map(|t| {
+                    let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                    Toleration {
+                        key: s("key"),
+                        operator: s("operator").unwrap_or_else(|| "Equal".to_string()),
+                        value: s("value"),
+                        effect: s("effect"),
+                    }
+                })
+                .collect()
+            })
+            .unwrap_or_default();
+        Workload {
+            resource: index,
+            file: r.file,
+            kind,
+            name,
+            namespace: r.id.namespace.clone(),
+            component: None,
+            root: r.root,
+            spec,
+            pod,
+            containers,
+            replicas: None,
+            min_replicas: None,
+            max_replicas: None,
+            node_selector,
+            affinity_terms,
+            tolerations,
+            tolerations_node,
+            grace_period: int_field(pod.and_then(|p| p.get("terminationGracePeriodSeconds"))),
+            priority_class: pod.and_then(|p| p.get("priorityClassName")).and_then(|n| {
+                Some(Field {
+                    value: n.as_str()?.to_string(),
+                    node: n,
+                })
+            }),
+            labels: Vec::new(),
+            annotations: annotations.to_vec(),
+        }
+    }
+
+    /// The pod's accelerator demand: the largest of any init container and the sum over
+    /// the app containers, per resource.
+    pub fn accelerator_demand(&self) -> Vec<(String, f64)> {
+        self.demand_by(|c| c.accelerators())
+    }
+
+    /// The pod's effective request of a resource (Kubernetes: max(sum of app containers,
+    /// largest init container)).
+    pub fn request_of(&self, resource: &str) -> f64 {
+        let app: f64 = self
+            .containers
+            .iter()
+            .filter(|c| !c.init)
+            .filter_map(|c| c.effective(resource))
+            .sum();
+        let init = self
+            .containers
+            .iter()
+            .filter(|c| c.init)
+            .filter_map(|c| c.effective(resource))
+            .fold(0.0, f64::max);
+        app.max(init)
+    }
+
+    fn demand_by(&self, f: impl Fn(&Container<'a>) -> Vec<(String, f64)>) -> Vec<(String, f64)> {
+        let mut names: Vec<String> = self
+            .containers
+            .iter()
+            .flat_map(|c| f(c).into_iter().map(|(r, _)| r))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|r| {
+                let v = self.request_of(&r);
+                (r, v)
+            })
+            .filter(|(_, v)| *v > 0.0)
+            .collect()
+    }
+
+    /// Whether the pod requests any accelerator.
+    pub fn uses_accelerators(&self) -> bool {
+        !self.accelerator_demand().is_empty()
+    }
+
+    /// An annotation on the resource or its pod template.
+    pub fn annotation(&self, key: &str) -> Option<&(String, String, NodeRef<'a>)> {
+        self.annotations.iter().find(|(k, _, _)| k == key)
+    }
+
+    /// Replicas the workload runs without an autoscaler (1 when unset, as Kubernetes does).
+    pub fn static_replicas(&self) -> i64 {
+        match self.kind {
+            WorkloadKind::InferenceService => self.min_replicas.as_ref().map_or(1, |f| f.value),
+            _ => self.replicas.as_ref().map_or(1, |f| f.value),
+        }
+    }
+
+    /// The anchor for findings about the pod as a whole.
+    pub fn pod_anchor(&self) -> NodeRef<'a> {
+        self.pod.or(self.spec).unwrap_or(self.root)
+    }
+
+    /// The object's kind as Kubernetes names it, for matching scale targets.
+    pub fn kube_kind(&self) -> &'static str {
+        match self.kind {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::InferenceService => "InferenceService",
+        }
+    }
+
+    /// The object's own name (without the InferenceService component).
+    pub fn object_name(&self) -> &str {
+        self.name.split('/').next().unwrap_or(&self.name)
+    }
+}
