@@ -421,9 +421,9 @@ fn init_writes_a_valid_config_with_every_rule() {
     skinflint::engine::config::apply_text(".skinflint.yaml", &text, &mut rules)
         .expect("init output is a valid config");
     // Uncommenting a block gives a valid config too.
-    let uncommented = text
-        .replace("  #   severity: info", "    severity: info")
-        .replace("  # node-expiry-missing:\n", "  node-expiry-missing:\n");
+    let block = "  # node-expiry-missing:\n  #   severity: info\n";
+    assert!(text.contains(block));
+    let uncommented = text.replace(block, "  node-expiry-missing:\n    severity: info\n");
     skinflint::engine::config::apply_text(".skinflint.yaml", &uncommented, &mut rules)
         .expect("uncommented block is valid");
     assert_eq!(
