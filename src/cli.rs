@@ -96,6 +96,10 @@ pub struct CheckArgs {
     /// Record the current findings in FILE (and exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// The file name findings on standard input are reported under (for example the chart
+    /// path when piping `helm template` output), so annotations land on a real file.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// Largest input read, in bytes; larger files are reported, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = crate_default_max())]
     pub max_file_size: u64,

@@ -7,6 +7,7 @@ use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, Format, RulesFormat};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -64,11 +65,24 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
                 .to_string(),
         );
     }
-    if formats.len() - args.output.len() > 1 {
-        return Err(
-            "only one report can go to standard output: give an --output for each extra --format"
-                .to_string(),
-        );
+    // `-o -` means standard output.
+    let outputs: Vec<Option<PathBuf>> = args
+        .output
+        .iter()
+        .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
+        .collect();
+    let to_stdout = formats.len() - outputs.iter().filter(|o| o.is_some()).count();
+    if to_stdout > 1 {
+        return Err("only one report can go to standard output: give an --output file for each extra --format".to_string());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for p in outputs.iter().flatten() {
+        if !seen.insert(p.clone()) {
+            return Err(format!(
+                "--output {} is given twice; each report needs its own file",
+                p.display()
+            ));
+        }
     }
     let mut req = CheckRequest::new(args.paths);
     req.config = config;
@@ -79,6 +93,7 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.context = args.context;
     req.changed_since = args.changed_since;
     req.baseline = args.baseline;
+    req.stdin_name = args.stdin_filename;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
         eprintln!("skinflint: note: {note}");
@@ -95,7 +110,6 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
             if outcome.findings.len() == 1 { "" } else { "s" },
             path.display()
         );
-        return Ok(0);
     }
     let color = match args.color {
         Color::Always => true,
@@ -106,15 +120,15 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
         let text = match format {
             Format::Json => skinflint::report::json::render(&outcome),
             Format::Human => {
-                let to_terminal = args.output.get(i).is_none() && color;
+                let to_terminal = outputs.get(i).is_none_or(|o| o.is_none()) && color;
                 skinflint::report::human::render(&outcome, to_terminal)
             }
             Format::Sarif => skinflint::report::sarif::render(&outcome),
             Format::Github => skinflint::report::github::render(&outcome),
             Format::Markdown => skinflint::report::markdown::render(&outcome),
         };
-        match args.output.get(i) {
-            Some(path) => std::fs::write(path, text)
+        match outputs.get(i).cloned().flatten() {
+            Some(path) => std::fs::write(&path, text)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
             None => write_out(&text),
         }
@@ -130,6 +144,9 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
             None => Some(Severity::Warning),
         },
     };
+    if args.write_baseline.is_some() {
+        return Ok(0); // recording a baseline accepts today's findings
+    }
     let failed = fail_on.is_some_and(|min| outcome.findings.iter().any(|f| f.severity >= min));
     Ok(u8::from(failed))
 }

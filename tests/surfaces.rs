@@ -319,3 +319,50 @@ fn markdown_stays_under_the_comment_limit() {
         &text[text.len() - 300..]
     );
 }
+
+#[test]
+fn multi_line_regions_and_hostile_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: \"x|<!--y\"}\nspec:\n  template:\n    spec:\n      expireAfter: |\n        720 hours\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n",
+    )
+    .unwrap();
+    let out = skinflint(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "invalid-nodepool-field",
+            "--format",
+            "sarif",
+            "a.yaml",
+        ],
+    );
+    let log: Sarif = serde_json::from_slice(&out.stdout).unwrap();
+    let res = &log.runs[0].results.as_ref().unwrap()[0];
+    let region = res.locations.as_ref().unwrap()[0]
+        .physical_location
+        .as_ref()
+        .unwrap()
+        .region
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (
+            region.start_line,
+            region.start_column,
+            region.end_line,
+            region.end_column
+        ),
+        (Some(8), Some(9), Some(8), Some(18))
+    );
+    let md = skinflint(
+        dir.path(),
+        &["check", "--no-config", "--format", "markdown", "a.yaml"],
+    );
+    let text = String::from_utf8(md.stdout).unwrap();
+    assert!(text.contains("x\\|&lt;!--y"), "{text}");
+    assert!(!text.contains("<!--"), "{text}");
+}

@@ -446,3 +446,316 @@ fn completions_for_each_shell() {
         );
     }
 }
+
+#[test]
+fn malformed_or_empty_suppressions_are_reported_not_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let body = pool("a", "  annotations:\n    skinflint.dev/ignore: \"\"\n    note: |\n      # skinflint: ignore-file[nodepool-without-limits] inside a block scalar\n");
+    std::fs::write(p.join("a.yaml"), &body).unwrap();
+    let v = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "a.yaml"],
+    ));
+    let mut rules = rules_of(&v);
+    rules.sort();
+    // Both findings stay; the empty annotation is reported; the block-scalar text is not a directive.
+    assert_eq!(
+        rules,
+        [
+            "gpu-nodepool-without-taint",
+            "nodepool-without-limits",
+            "unknown-rule-in-suppression"
+        ],
+        "{v}"
+    );
+    // A directive with a typo in its syntax and one with an empty rule list.
+    let c = pool("c", "")
+        .replace(
+            "  limits: {cpu: \"64\"}",
+            "  limits: {cpu: \"64\"}  # skinflint:ignore [nodepool-without-limits] typo",
+        )
+        .replace(
+            "  template:\n",
+            "  # skinflint: ignore[] nothing\n  template:\n",
+        );
+    std::fs::write(p.join("c.yaml"), &c).unwrap();
+    let v = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "c.yaml"],
+    ));
+    let unknown = rules_of(&v)
+        .iter()
+        .filter(|r| *r == "unknown-rule-in-suppression")
+        .count();
+    assert_eq!(unknown, 2, "{v}");
+    assert!(rules_of(&v).contains(&"nodepool-without-limits".to_string()));
+}
+
+#[test]
+fn stacked_comments_and_per_document_ignore_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // Two directives stacked above one line, with a blank line between.
+    let stacked = pool("a", "").replace(
+        "  limits: {cpu: \"64\"}",
+        "  # skinflint: ignore[nodepool-without-limits] capped by quota\n  # skinflint: ignore[gpu-nodepool-without-taint] not on this line\n\n  limits: {cpu: \"64\"}",
+    );
+    std::fs::write(p.join("a.yaml"), &stacked).unwrap();
+    let v = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "a.yaml"],
+    ));
+    let rules = rules_of(&v);
+    assert!(
+        !rules.contains(&"nodepool-without-limits".to_string()),
+        "{v}"
+    );
+    assert!(
+        rules.contains(&"unused-suppression".to_string()),
+        "the second names a rule that does not fire on that line: {v}"
+    );
+    // ignore-file covers its own document only, and must precede the first key.
+    let stream = format!(
+        "# skinflint: ignore-file[nodepool-without-limits] template one\n{}---\n{}# skinflint: ignore-file[gpu-nodepool-without-taint] too late\n",
+        pool("one", ""),
+        pool("two", "")
+    );
+    std::fs::write(p.join("b.yaml"), &stream).unwrap();
+    let v = json(&skinflint(
+        p,
+        &["check", "--no-config", "--format", "json", "b.yaml"],
+    ));
+    let found: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"]["name"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !found.contains(&("nodepool-without-limits".to_string(), "one".to_string())),
+        "{v}"
+    );
+    assert!(
+        found.contains(&("nodepool-without-limits".to_string(), "two".to_string())),
+        "{v}"
+    );
+    assert!(
+        found.contains(&("gpu-nodepool-without-taint".to_string(), "two".to_string())),
+        "{v}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, _)| r == "unknown-rule-in-suppression"),
+        "late ignore-file is reported: {v}"
+    );
+}
+
+#[test]
+fn partial_runs_do_not_judge_config_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("deploy")).unwrap();
+    std::fs::write(p.join("deploy/prod.yaml"), pool("prod", "")).unwrap();
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "ignore:\n  - paths: [\"clusters/legacy/**\"]\n    reason: old\n",
+    )
+    .unwrap();
+    let v = json(&skinflint(p, &["check", "--format", "json", "deploy/"]));
+    assert!(
+        !rules_of(&v).contains(&"unused-suppression".to_string()),
+        "{v}"
+    );
+    let v = json(&skinflint(p, &["check", "--format", "json", "."]));
+    assert!(
+        rules_of(&v).contains(&"unused-suppression".to_string()),
+        "a whole run judges it: {v}"
+    );
+    // Wrong types in an entry are configuration errors, not silently widened entries.
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "ignore:\n  - kind: [NodePool]\n    reason: x\n",
+    )
+    .unwrap();
+    assert_eq!(skinflint(p, &["check", "."]).status.code(), Some(2));
+    // A leading ./ in a glob still matches.
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "ignore:\n  - paths: [\"./deploy/prod.yaml\"]\n    reason: x\n",
+    )
+    .unwrap();
+    let v = json(&skinflint(p, &["check", "--format", "json", "."]));
+    assert!(rules_of(&v).is_empty(), "{v}");
+}
+
+#[test]
+fn paths_are_relative_to_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    git(p, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(p.join("infra/pools")).unwrap();
+    std::fs::write(p.join("infra/pools/a.yaml"), pool("a", "")).unwrap();
+    let out = skinflint(
+        &p.join("infra"),
+        &["check", "--no-config", "--format", "github", "."],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("file=infra/pools/a.yaml,"), "{text}");
+    let out = skinflint(
+        &p.join("infra"),
+        &["check", "--no-config", "--format", "sarif", "."],
+    );
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/pools/a.yaml"
+    );
+    // Standard input can be named.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+        .current_dir(p)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "github",
+            "--stdin-filename",
+            "charts/serving/rendered.yaml",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(pool("piped", "").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("file=charts/serving/rendered.yaml,"));
+}
+
+#[test]
+fn select_still_reports_unreadable_files_and_empty_inputs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("bad.yaml"), "a: [\n").unwrap();
+    let v = json(&skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "nodepool-without-limits",
+            "bad.yaml",
+        ],
+    ));
+    assert_eq!(rules_of(&v), ["invalid-yaml"]);
+    std::fs::create_dir_all(p.join("empty")).unwrap();
+    let out = skinflint(p, &["check", "--no-config", "empty"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no .yaml or .yml files found in: empty"));
+}
+
+#[test]
+fn fingerprints_of_file_findings_survive_edits_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("d.yaml"), "a: 1\na: 2\n").unwrap();
+    let fp = |p: &Path| {
+        json(&skinflint(
+            p,
+            &["check", "--no-config", "--format", "json", "d.yaml"],
+        ))["findings"][0]["fingerprint"]
+            .clone()
+    };
+    let before = fp(p);
+    std::fs::write(p.join("d.yaml"), "# comment\n\na: 1\na: 2\n").unwrap();
+    assert_eq!(before, fp(p));
+}
+
+#[test]
+fn baselines_count_fixed_entries_only_for_checked_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("a.yaml"), pool("a", "")).unwrap();
+    std::fs::write(p.join("b.yaml"), pool("b", "")).unwrap();
+    assert_eq!(
+        skinflint(
+            p,
+            &["check", "--no-config", "--write-baseline", "all.json", "."]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let v = json(&skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--baseline",
+            "all.json",
+            "a.yaml",
+        ],
+    ));
+    assert_eq!(
+        (
+            v["summary"]["baseline_matched"].as_u64(),
+            v["summary"]["baseline_fixed"].as_u64()
+        ),
+        (Some(2), Some(0)),
+        "{v}"
+    );
+}
+
+#[test]
+fn output_pairs_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("a.yaml"), pool("a", "")).unwrap();
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "a.yaml",
+            "--format",
+            "sarif",
+            "-o",
+            "x",
+            "--format",
+            "json",
+            "-o",
+            "x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = skinflint(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "a.yaml",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"findings\""));
+    assert!(!p.join("-").exists());
+}

@@ -84,10 +84,19 @@ impl Baseline {
         s
     }
 
-    /// Drop findings the baseline has (each entry matches at most one finding).
-    pub fn apply(&self, findings: Vec<Finding>) -> (Vec<Finding>, BaselineStats) {
+    /// Drop findings the baseline has (each entry matches at most one finding). Entries
+    /// for files this run did not report on are neither matched nor counted as fixed.
+    pub fn apply(
+        &self,
+        findings: Vec<Finding>,
+        reported_paths: &std::collections::HashSet<String>,
+    ) -> (Vec<Finding>, BaselineStats) {
         let mut left: HashMap<&str, usize> = HashMap::new();
-        for e in &self.findings {
+        for e in self
+            .findings
+            .iter()
+            .filter(|e| reported_paths.contains(&e.file))
+        {
             *left.entry(e.fingerprint.as_str()).or_default() += 1;
         }
         let mut stats = BaselineStats::default();

@@ -191,8 +191,10 @@ fn read_ignore(
     };
     let glob = |n: crate::source::NodeRef<'_>, what: &str| -> Result<globset::Glob, LocatedError> {
         let text = n
-            .as_str()
+            .scalar()
+            .map(|(t, _)| t)
             .ok_or_else(|| sf.error_at(n.span(), format!("`{what}` must be a string")))?;
+        let text = text.strip_prefix("./").unwrap_or(text);
         globset::GlobBuilder::new(text)
             .literal_separator(true)
             .build()
@@ -235,10 +237,19 @@ fn read_ignore(
                         .map_err(|e| sf.error_at(value.span(), e.to_string()))?,
                 );
             }
-            "kind" => ig.kind = value.as_str().map(str::to_string),
+            "kind" => {
+                let kind = value.scalar().map(|(t, _)| t.to_string());
+                ig.kind = Some(kind.ok_or_else(|| {
+                    sf.error_at(value.span(), "`kind` must be a string such as NodePool")
+                })?);
+            }
             "name" => ig.name = Some(glob(value, "name")?.compile_matcher()),
             "namespace" => ig.namespace = Some(glob(value, "namespace")?.compile_matcher()),
-            "reason" => ig.reason = value.as_str().unwrap_or_default().to_string(),
+            "reason" => {
+                let reason = value.scalar().map(|(t, _)| t.to_string());
+                ig.reason =
+                    reason.ok_or_else(|| sf.error_at(value.span(), "`reason` must be a string"))?;
+            }
             other => {
                 return Err(sf.error_at(
                     value.key_span(),

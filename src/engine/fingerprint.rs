@@ -85,9 +85,12 @@ pub fn for_resource(rule: &str, r: &Resource<'_>, offset: usize) -> String {
     stable_hash(&key)
 }
 
-/// The fingerprint of a finding about a file rather than a resource.
+/// The fingerprint of a finding about a file rather than a resource: the rule, the
+/// repository-relative path and the message without its numbers (which are often line
+/// numbers), so edits elsewhere in the file do not change it.
 pub fn for_file(rule: &str, path: &str, message: &str) -> String {
-    stable_hash(&format!("{rule}|{path}|{message}"))
+    let shape: String = message.chars().filter(|c| !c.is_ascii_digit()).collect();
+    stable_hash(&format!("{rule}|{path}|{shape}"))
 }
 
 #[cfg(test)]

@@ -56,6 +56,8 @@ pub struct CheckRequest {
     pub baseline: Option<PathBuf>,
     /// Standard input already read (tests); read lazily when `-` is given otherwise.
     pub stdin: Option<Vec<u8>>,
+    /// The name findings on standard input are reported under (default `<stdin>`).
+    pub stdin_name: Option<String>,
 }
 
 impl CheckRequest {
@@ -71,6 +73,7 @@ impl CheckRequest {
             changed_since: None,
             baseline: None,
             stdin: None,
+            stdin_name: None,
         }
     }
 }
@@ -122,6 +125,7 @@ pub enum ToolError {
     NoInput,
     Git(String),
     Baseline(String),
+    NoYaml(String),
 }
 
 impl std::fmt::Display for ToolError {
@@ -139,6 +143,7 @@ impl std::fmt::Display for ToolError {
             ),
             ToolError::Git(e) => write!(f, "--changed-since: {e}"),
             ToolError::Baseline(e) => write!(f, "{e}"),
+            ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
         }
     }
 }
@@ -189,7 +194,8 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     }
     for r in rules.iter_mut() {
         if let Some(sel) = &req.select {
-            r.enabled = sel.contains(&r.id);
+            // A file that cannot be read is always worth knowing about.
+            r.enabled = r.enabled && (sel.contains(&r.id) || r.id == "invalid-yaml");
         }
         if req.ignore.contains(&r.id) {
             r.enabled = false;
@@ -232,7 +238,15 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         }
         inputs.push(c);
     }
-    let mut files = source::load_all(&inputs, req.load, req.stdin.clone());
+    if inputs.is_empty() {
+        return Err(ToolError::NoYaml(req.paths.join(" ")));
+    }
+    let mut files = source::load_all(
+        &inputs,
+        req.load,
+        req.stdin.clone(),
+        req.stdin_name.as_deref(),
+    );
     let input_count = files.len();
     // Whether each file is reported on.
     let reported: Vec<bool> = inputs
@@ -248,6 +262,29 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             in_named && in_changed
         })
         .collect();
+    // Config `ignore:` entries are judged unused only when the run covers the config's
+    // directory; findings about them are reported on whole runs, or when the config changed.
+    let config_dir = cfg
+        .path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent())
+        .map(|d| {
+            canonical(if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            })
+        });
+    let covers_config = config_dir.as_ref().is_some_and(|dir| {
+        req.paths
+            .iter()
+            .chain(req.context.iter())
+            .any(|p| p != "-" && dir.starts_with(canonical(Path::new(p))))
+    });
+    let config_reported = match (&changed, &cfg.path) {
+        (Some(set), Some(p)) => set.contains(&canonical(Path::new(p))),
+        _ => req.context.is_empty(),
+    };
     // The config file hosts findings about its own `ignore:` entries.
     let config_file = if cfg.ignores.is_empty() {
         None
@@ -279,8 +316,13 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
                 findings.push(to_finding(rule, &model, hit));
             }
         }
-        let mut sups =
-            suppress::collect(&model, req.inline_suppressions, &cfg.ignores, config_file);
+        let mut sups = suppress::collect(
+            &model,
+            req.inline_suppressions,
+            &cfg.ignores,
+            config_file,
+            covers_config,
+        );
         let (mut kept, suppressed) = suppress::apply(findings, &mut sups, &files, &cfg.ignores);
         let sctx = checks::core::suppressions::SuppressionCtx {
             suppressions: &sups,
@@ -293,8 +335,8 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
                 }
             }
         }
-        // Report only on named (and changed) inputs; the config file counts as named.
-        kept.retain(|f| reported.get(f.file).copied().unwrap_or(true));
+        // Report only on named (and changed) inputs.
+        kept.retain(|f| reported.get(f.file).copied().unwrap_or(config_reported));
         let mut summary = Summary {
             files: input_count,
             resources: model.resources.len(),
@@ -303,12 +345,19 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             ..Summary::default()
         };
         if let Some(b) = &baseline {
-            let (rest, stats) = b.apply(kept);
+            let reported_paths: HashSet<String> = files
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| reported.get(*i).copied().unwrap_or(config_reported))
+                .map(|(_, f)| source::display_path(&f.file.path))
+                .collect();
+            let (rest, stats) = b.apply(kept, &reported_paths);
             kept = rest;
             summary.baseline_matched = Some(stats.matched);
             summary.baseline_fixed = Some(stats.fixed);
         }
         sort_findings(&mut kept, &files);
+        make_unique(&mut kept);
         summary.findings = kept.len();
         for f in &kept {
             match f.severity {
@@ -338,7 +387,11 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
     let resource = hit.resource.and_then(|i| model.resources.get(i));
     let fingerprint = match resource {
         Some(r) => fingerprint::for_resource(&rule.id, r, hit.span.start),
-        None => fingerprint::for_file(&rule.id, &model.files[hit.file].file.path, &hit.message),
+        None => fingerprint::for_file(
+            &rule.id,
+            &source::display_path(&model.files[hit.file].file.path),
+            &hit.message,
+        ),
     };
     Finding {
         rule: rule.id.clone(),
@@ -351,6 +404,19 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
         resource_index: hit.resource,
         savings_usd_month: hit.savings_usd_month,
         fingerprint,
+    }
+}
+
+/// Give findings that share a fingerprint (two unused suppressions of one rule in one
+/// file) distinct ones, numbered in report order.
+fn make_unique(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = fingerprint::stable_hash(&format!("{}#{}", f.fingerprint, n));
+        }
     }
 }
 

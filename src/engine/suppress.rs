@@ -1,12 +1,16 @@
 //! Suppressions, each with a reason: the resource annotation
 //! `skinflint.dev/ignore: "rule-id[,rule-id]: reason"` (survives Helm and Kustomize), the
 //! comment `# skinflint: ignore[rule-id] reason` on the line above a finding or at the
-//! end of its line, `# skinflint: ignore-file[rule-id] reason` for a whole file, and
-//! `ignore:` entries in `.skinflint.yaml`.
+//! end of its line, `# skinflint: ignore-file[rule-id] reason` before a document's first
+//! key (covering that document), and `ignore:` entries in `.skinflint.yaml`.
+//!
+//! Only real YAML comments count: a directive inside a quoted or block scalar is text.
+//! A malformed directive, or one naming no rule, is not applied and is reported.
 
 use super::config::ConfigIgnore;
 use super::Finding;
 use crate::model::ModelSet;
+use crate::source::yaml::{NodeKind, Style};
 use crate::source::Loaded;
 use regex::Regex;
 use std::ops::Range;
@@ -19,8 +23,9 @@ pub const ANNOTATION: &str = "skinflint.dev/ignore";
 pub enum Scope {
     /// Findings on one line of one file.
     Line(usize),
-    /// Findings anywhere in one file.
-    File,
+    /// Findings in a byte range of one file: an `ignore-file` directive covers its
+    /// document, so one template's directive cannot silence a whole `helm template` stream.
+    Range(usize, usize),
     /// Findings about one resource.
     Resource(usize),
     /// A config entry; matched by [`ConfigIgnore::matches`].
@@ -41,6 +46,11 @@ pub struct Suppression {
     /// In the file or resource (true), or in the config (false): SARIF's inSource/external.
     pub in_source: bool,
     pub used: bool,
+    /// Why the suppression is not applied (malformed, names no rule); reported instead.
+    pub problem: Option<String>,
+    /// Whether it may be reported as unused (a config entry is judged only when the run
+    /// covers the config's directory).
+    pub judged: bool,
 }
 
 impl Suppression {
@@ -49,18 +59,32 @@ impl Suppression {
     }
 
     fn matches(&self, f: &Finding, files: &[Loaded], ignores: &[ConfigIgnore]) -> bool {
-        if !self.covers_rule(&f.rule) {
+        if self.problem.is_some() || !self.covers_rule(&f.rule) {
             return false;
         }
         match self.scope {
             Scope::Line(line) => {
                 f.file == self.file && files[f.file].file.line_col(f.span.start).line == line
             }
-            Scope::File => f.file == self.file,
+            Scope::Range(a, b) => f.file == self.file && (a..b).contains(&f.span.start),
             Scope::Resource(r) => f.resource_index == Some(r),
             Scope::Config(i) => ignores
                 .get(i)
                 .is_some_and(|c| c.matches(f, &files[f.file].file.path)),
+        }
+    }
+
+    fn new(scope: Scope, file: usize, span: Range<usize>) -> Self {
+        Suppression {
+            scope,
+            rules: Vec::new(),
+            reason: String::new(),
+            file,
+            span,
+            in_source: true,
+            used: false,
+            problem: None,
+            judged: true,
         }
     }
 }
@@ -68,8 +92,13 @@ impl Suppression {
 fn directive_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"#\s*skinflint:\s*(ignore-file|ignore)\[([^\]]*)\]\s*(.*?)\s*$").unwrap()
+        Regex::new(r"^#\s*skinflint:\s*(ignore-file|ignore)\[([^\]]*)\]\s*(.*?)\s*$").unwrap()
     })
+}
+
+fn mention_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"#\s*skinflint:").unwrap())
 }
 
 /// Split `a, b` into ids with their spans, given the byte offset of the list.
@@ -88,42 +117,115 @@ fn rule_list(list: &str, at: usize) -> Vec<(String, Range<usize>)> {
     out
 }
 
+/// Byte ranges of quoted and block scalars, where a `#` is text, not a comment.
+fn text_ranges(f: &Loaded) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = f
+        .documents
+        .iter()
+        .flat_map(|d| d.nodes.iter())
+        .filter(|n| matches!(n.kind, NodeKind::Scalar { style, .. } if style != Style::Plain))
+        .map(|n| n.span.clone())
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.start <= at);
+    ranges[..i].iter().rev().take(64).any(|r| r.contains(&at))
+}
+
+fn is_comment_or_blank(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
 /// Comment directives in one file.
 fn comments(fi: usize, f: &Loaded) -> Vec<Suppression> {
     let text = &f.file.text;
     if !text.contains("skinflint:") {
         return Vec::new();
     }
+    let texts = text_ranges(f);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut off = 0;
+    for l in &lines {
+        starts.push(off);
+        off += l.len();
+    }
     let mut out = Vec::new();
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let line_no = i + 1;
-        if let Some(c) = directive_re().captures(line) {
-            let m = c.get(0).unwrap();
-            // The `#` must start a comment: at the start of the line or after a space.
+    let mut doc_start = 0; // byte offset where the current document starts
+    let mut doc_has_content = false;
+    for (i, line) in lines.iter().enumerate() {
+        let offset = starts[i];
+        if let Some(rest) = line.strip_prefix("---") {
+            doc_start = offset;
+            let rest = rest.trim();
+            doc_has_content = !rest.is_empty() && !rest.starts_with('#');
+            continue;
+        }
+        let mention = mention_re().find_iter(line).find(|m| {
             let before = &line[..m.start()];
-            if before.is_empty() || before.ends_with(' ') || before.ends_with('\t') {
-                let alone = before.trim().is_empty();
-                let whole_file = &c[1] == "ignore-file";
+            (before.is_empty() || before.ends_with(' ') || before.ends_with('\t'))
+                && !inside(&texts, offset + m.start())
+        });
+        let Some(mention) = mention else {
+            if !is_comment_or_blank(line) && !line.starts_with('%') {
+                doc_has_content = true;
+            }
+            continue;
+        };
+        let alone = line[..mention.start()].trim().is_empty();
+        let directive = &line[mention.start()..];
+        let mut s = Suppression::new(
+            Scope::Line(i + 1),
+            fi,
+            offset + mention.start()..offset + line.trim_end().len(),
+        );
+        match directive_re().captures(directive) {
+            None => {
+                s.problem = Some(
+                    "is not a valid directive (expected `# skinflint: ignore[rule-id] reason` or `# skinflint: ignore-file[rule-id] reason`)"
+                        .to_string(),
+                );
+            }
+            Some(c) => {
                 let list = c.get(2).unwrap();
-                out.push(Suppression {
-                    scope: if whole_file {
-                        Scope::File
-                    } else if alone {
-                        Scope::Line(line_no + 1)
-                    } else {
-                        Scope::Line(line_no)
-                    },
-                    rules: rule_list(list.as_str(), offset + list.start()),
-                    reason: c[3].to_string(),
-                    file: fi,
-                    span: offset + m.start()..offset + m.end(),
-                    in_source: true,
-                    used: false,
-                });
+                s.rules = rule_list(list.as_str(), offset + mention.start() + list.start());
+                s.reason = c[3].to_string();
+                if s.rules.is_empty() {
+                    s.problem = Some(
+                        "names no rule, so it would hide every finding; name the rules it is for"
+                            .to_string(),
+                    );
+                }
+                if &c[1] == "ignore-file" {
+                    if doc_has_content || !alone {
+                        s.problem = Some(
+                            "uses `ignore-file` after the document's first key; it must come before it, and is not applied here"
+                                .to_string(),
+                        );
+                    }
+                    let end = lines[i + 1..]
+                        .iter()
+                        .position(|l| l.starts_with("---"))
+                        .map_or(text.len(), |p| starts[i + 1 + p]);
+                    s.scope = Scope::Range(doc_start, end);
+                } else if alone {
+                    // Covers the next line with content, past other comments and blanks.
+                    let next = lines[i + 1..]
+                        .iter()
+                        .position(|l| !is_comment_or_blank(l))
+                        .map(|p| i + 2 + p);
+                    s.scope = Scope::Line(next.unwrap_or(i + 2));
+                }
             }
         }
-        offset += line.len();
+        if !alone {
+            doc_has_content = true;
+        }
+        out.push(s);
     }
     out
 }
@@ -144,7 +246,8 @@ fn annotations(model: &ModelSet) -> Vec<Suppression> {
         let raw = &model.files[r.file].file.text[span.clone()];
         let at = span.start + usize::from(raw.starts_with('"') || raw.starts_with('\''));
         let exact = raw.trim_matches(|c| c == '"' || c == '\'') == text;
-        let rules = if exact {
+        let mut s = Suppression::new(Scope::Resource(ri), r.file, span.clone());
+        s.rules = if exact {
             rule_list(list, at)
         } else {
             rule_list(list, 0)
@@ -152,25 +255,25 @@ fn annotations(model: &ModelSet) -> Vec<Suppression> {
                 .map(|(id, _)| (id, span.clone()))
                 .collect()
         };
-        out.push(Suppression {
-            scope: Scope::Resource(ri),
-            rules,
-            reason: reason.trim().to_string(),
-            file: r.file,
-            span,
-            in_source: true,
-            used: false,
-        });
+        s.reason = reason.trim().to_string();
+        if s.rules.is_empty() {
+            s.problem = Some(format!(
+                "names no rule, so it would hide every finding; write `{ANNOTATION}: \"rule-id: reason\"`"
+            ));
+        }
+        out.push(s);
     }
     out
 }
 
-/// Every suppression in the inputs (unless `inline` is off) and the config.
+/// Every suppression in the inputs (unless `inline` is off) and the config. Config
+/// entries are judged for use only when `judge_config` says the run covers them.
 pub fn collect(
     model: &ModelSet,
     inline: bool,
     ignores: &[ConfigIgnore],
     config_file: Option<usize>,
+    judge_config: bool,
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
     if inline {
@@ -183,15 +286,12 @@ pub fn collect(
     }
     if let Some(cf) = config_file {
         for (i, c) in ignores.iter().enumerate() {
-            out.push(Suppression {
-                scope: Scope::Config(i),
-                rules: c.rules.clone(),
-                reason: c.reason.clone(),
-                file: cf,
-                span: c.span.clone(),
-                in_source: false,
-                used: false,
-            });
+            let mut s = Suppression::new(Scope::Config(i), cf, c.span.clone());
+            s.rules = c.rules.clone();
+            s.reason = c.reason.clone();
+            s.in_source = false;
+            s.judged = judge_config;
+            out.push(s);
         }
     }
     out

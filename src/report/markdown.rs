@@ -11,28 +11,37 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 /// Room kept for the notice that says rows were left out.
 const RESERVE: usize = 1_000;
 
+/// Text safe inside a table cell: no row or cell breaks, no HTML.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A link to the file and line on GitHub when running in Actions, plain text otherwise.
 fn location(path: &str, line: usize) -> String {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let linkable = !path.starts_with('/') && !path.starts_with("..") && !path.starts_with('<');
     match (
         env("GITHUB_SERVER_URL"),
         env("GITHUB_REPOSITORY"),
         env("GITHUB_SHA"),
     ) {
-        (Some(server), Some(repo), Some(sha)) => {
-            format!(
-                "[{}:{line}]({server}/{repo}/blob/{sha}/{}#L{line})",
-                cell(path),
-                path.replace(' ', "%20")
-            )
-        }
-        _ => format!("`{}:{line}`", path.replace('`', "'")),
+        (Some(server), Some(repo), Some(sha)) if linkable => format!(
+            "[{}:{line}]({server}/{repo}/blob/{sha}/{}#L{line})",
+            cell(path).replace('[', "\\[").replace(']', "\\]"),
+            super::uri::relative_uri(path)
+        ),
+        _ => format!("{}:{line}", cell(path)),
     }
 }
 
@@ -89,8 +98,11 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
         return out;
     }
     out.push_str("| | location | rule | resource | message |\n|---|---|---|---|---|\n");
+    // Most severe first, so a size cut drops info rows before errors.
+    let mut ordered: Vec<&crate::engine::Finding> = o.findings.iter().collect();
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut shown = 0;
-    for f in &o.findings {
+    for f in ordered {
         let file = &o.files[f.file].file;
         let line = file.line_col(f.span.start).line;
         let icon = match f.severity {
@@ -104,9 +116,9 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
             .map(|r| format!("{}/{}", r.kind, r.name.as_deref().unwrap_or("<unnamed>")))
             .unwrap_or_default();
         let row = format!(
-            "| {icon} | {} | `{}` | {} | {} |\n",
+            "| {icon} | {} | {} | {} | {} |\n",
             location(&relative_path(&file.path), line),
-            f.rule,
+            cell(&f.rule),
             cell(&resource),
             cell(&f.message)
         );

@@ -94,24 +94,34 @@ fn result(
     let file = &o.files[f.file].file;
     let start = file.line_col(f.span.start);
     let end = file.end_line_col(&f.span);
+    // SARIF end columns are exclusive; a zero-length span (a syntax error) covers one character.
+    let end_column = if end.line == start.line {
+        end.column.max(start.column + 1)
+    } else {
+        end.column
+    };
     let region = Region::builder()
         .start_line(start.line as i64)
         .start_column(start.column as i64)
         .end_line(end.line as i64)
-        .end_column(
-            end.column
-                .max(start.column + usize::from(end.line == start.line)) as i64,
-        )
+        .end_column(end_column as i64)
         .build();
+    let uri = relative_uri(&file.path);
+    let artifact = if uri.starts_with('/') {
+        // Outside the repository: an absolute file URI, with no base to resolve against.
+        ArtifactLocation::builder()
+            .uri(format!("file://{uri}"))
+            .build()
+    } else {
+        ArtifactLocation::builder()
+            .uri(uri)
+            .uri_base_id("%SRCROOT%".to_string())
+            .build()
+    };
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(
-                    ArtifactLocation::builder()
-                        .uri(relative_uri(&file.path))
-                        .uri_base_id("%SRCROOT%".to_string())
-                        .build(),
-                )
+                .artifact_location(artifact)
                 .region(region)
                 .build(),
         )

@@ -77,21 +77,42 @@ fn clean_path(path: &Path) -> PathBuf {
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
 
-/// The path relative to the working directory when it lies below it, with `/` separators.
+/// The root of the git work tree containing the working directory, found by looking for
+/// `.git` upward (no subprocess).
+fn repo_root() -> Option<PathBuf> {
+    static ROOT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cwd = std::env::current_dir().ok()?;
+        let cwd = cwd.canonicalize().unwrap_or(cwd);
+        cwd.ancestors()
+            .find(|d| d.join(".git").exists())
+            .map(Path::to_path_buf)
+    })
+    .clone()
+}
+
+/// A path as reports for code hosts need it: relative to the repository root when the
+/// working directory is inside a git work tree (so annotations land on the right file
+/// whatever directory skinflint ran in), else relative to the working directory, with `/`
+/// separators; absolute when the file lies outside both. Standard input keeps its name.
 pub fn display_path(path: &str) -> String {
     let p = Path::new(path);
-    let rel = if p.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| {
-                let cwd = cwd.canonicalize().unwrap_or(cwd);
-                let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                abs.strip_prefix(&cwd).ok().map(|r| r.to_path_buf())
-            })
-            .unwrap_or_else(|| p.to_path_buf())
-    } else {
-        p.to_path_buf()
+    if path.starts_with('<') || path.is_empty() {
+        return path.to_string();
+    }
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|c| c.canonicalize().unwrap_or(c));
+    let abs = match (&cwd, p.is_absolute()) {
+        (_, true) => p.to_path_buf(),
+        (Some(c), false) => c.join(p),
+        (None, false) => p.to_path_buf(),
     };
+    let abs = abs.canonicalize().unwrap_or(abs);
+    let rel = repo_root()
+        .and_then(|root| abs.strip_prefix(&root).ok().map(Path::to_path_buf))
+        .or_else(|| cwd.and_then(|c| abs.strip_prefix(&c).ok().map(Path::to_path_buf)))
+        .unwrap_or(abs);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
@@ -144,8 +165,14 @@ const SIZE_HELP: &str =
 const ENCODING_HELP: &str = "save the file as UTF-8 text; Kubernetes manifests are UTF-8";
 
 /// Read and parse every input, in parallel, keeping the input order.
-pub fn load_all(inputs: &[Input], opts: LoadOptions, stdin_text: Option<Vec<u8>>) -> Vec<Loaded> {
-    let stdin_text = stdin_text.map(|b| (b, "<stdin>".to_string()));
+pub fn load_all(
+    inputs: &[Input],
+    opts: LoadOptions,
+    stdin_text: Option<Vec<u8>>,
+    stdin_name: Option<&str>,
+) -> Vec<Loaded> {
+    let stdin_name = stdin_name.unwrap_or("<stdin>").to_string();
+    let stdin_text = stdin_text.map(|b| (b, stdin_name.clone()));
     inputs
         .par_iter()
         .map(|input| match input {
@@ -153,7 +180,7 @@ pub fn load_all(inputs: &[Input], opts: LoadOptions, stdin_text: Option<Vec<u8>>
                 let (bytes, name) = stdin_text
                     .as_ref()
                     .map(|(b, n)| (Ok(b.clone()), n.clone()))
-                    .unwrap_or_else(|| (read_stdin(opts.max_file_size), "<stdin>".to_string()));
+                    .unwrap_or_else(|| (read_stdin(opts.max_file_size), stdin_name.clone()));
                 load_bytes(name, bytes, opts)
             }
             Input::File(path) => {

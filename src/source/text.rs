@@ -62,7 +62,8 @@ impl SourceFile {
     pub fn end_line_col(&self, span: &Range<usize>) -> LineCol {
         let mut end = self.clamp(span.end).max(self.clamp(span.start));
         let bytes = self.text.as_bytes();
-        while end > span.start && end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        while end > span.start && end > 0 && matches!(bytes[end - 1], b'\n' | b'\r' | b' ' | b'\t')
+        {
             end -= 1;
         }
         self.line_col(end)

@@ -15,7 +15,7 @@ pub struct SuppressionCtx<'a> {
 fn kind(s: &Suppression) -> &'static str {
     match s.scope {
         Scope::Line(_) => "comment",
-        Scope::File => "file comment",
+        Scope::Range(..) => "file comment",
         Scope::Resource(_) => "annotation",
         Scope::Config(_) => "config `ignore` entry",
     }
@@ -24,6 +24,19 @@ fn kind(s: &Suppression) -> &'static str {
 pub fn unknown_rules(ctx: &SuppressionCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for s in ctx.suppressions {
+        if let Some(problem) = &s.problem {
+            hits.push(
+                Hit::new(
+                    s.file,
+                    s.span.clone(),
+                    format!("suppression {} {problem}", kind(s)),
+                )
+                .help(
+                    "write `# skinflint: ignore[rule-id] reason` (rule ids from `skinflint rules`)",
+                ),
+            );
+            continue;
+        }
         for (id, span) in &s.rules {
             if ctx.rules.iter().any(|r| &r.id == id) {
                 continue;
@@ -52,7 +65,11 @@ pub fn unknown_rules(ctx: &SuppressionCtx) -> Vec<Hit> {
 
 pub fn unused(ctx: &SuppressionCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for s in ctx.suppressions.iter().filter(|s| !s.used) {
+    for s in ctx
+        .suppressions
+        .iter()
+        .filter(|s| !s.used && s.judged && s.problem.is_none())
+    {
         let known: Vec<&RuleDef> = s
             .rules
             .iter()
