@@ -444,8 +444,20 @@ fn extra_names_accept_hardware_newer_than_the_list() {
 #[test]
 fn the_repository_s_own_yaml_is_clean() {
     let out = bin()
-        .args(["check", "--no-config", "action.yml", ".pre-commit-hooks.yaml", "examples/clean", "rules"])
+        .args([
+            "check",
+            "--no-config",
+            "action.yml",
+            ".pre-commit-hooks.yaml",
+            "examples/clean",
+            "rules",
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -9,6 +9,10 @@ use crate::engine::Hit;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for w in &ctx.model.workloads {
+        // KServe's webhook gives InferenceService containers default requests.
+        if w.kind == crate::model::WorkloadKind::InferenceService {
+            continue;
+        }
         for c in &w.containers {
             let missing: Vec<&str> = ["cpu", "memory"]
                 .into_iter()

@@ -2,9 +2,51 @@
 //! pays for peak capacity around the clock.
 
 use super::{demand_text, describe, workload_hit};
+use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::WorkloadKind;
+use crate::model::{Workload, WorkloadKind};
+
+/// Hours a month at peak in the seed's estimator: 4 hours a day, 30 days.
+const PEAK_HOURS: f64 = 120.0;
+/// The replica floor the seed's autoscaler keeps.
+const SEED_MIN_REPLICAS: i64 = 2;
+
+/// What an autoscaler at the seed's minimum outside peak hours would save, priced per
+/// accelerator on the cheapest instance type that fits (hosting pools' types when known).
+fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f64, String)> {
+    if replicas <= SEED_MIN_REPLICAS {
+        return None;
+    }
+    let (res, per_pod) = w.accelerator_demand().into_iter().next()?;
+    let hosts = &ctx.model.relations.hosts[wi];
+    let pools: Vec<&crate::model::NodePool> =
+        hosts.iter().map(|p| &ctx.model.node_pools[*p]).collect();
+    let candidates: Vec<&crate::catalog::InstanceType> = if pools.is_empty() {
+        crate::catalog::catalog().types.iter().collect()
+    } else {
+        pools
+            .iter()
+            .flat_map(|p| p.instances.types.iter().copied())
+            .collect()
+    };
+    let (t, per_unit) = candidates
+        .into_iter()
+        .filter(|t| t.accelerator_resource == res && t.accelerator_count() as f64 >= per_pod)
+        .filter_map(|t| Some((t, t.on_demand_usd_hour? / t.accelerator_count() as f64)))
+        .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))?;
+    let idle = (replicas - SEED_MIN_REPLICAS) as f64;
+    let month = idle * per_pod * per_unit * (HOURS_PER_MONTH - PEAK_HOURS);
+    Some((
+        month,
+        format!(
+            "; scaling to {SEED_MIN_REPLICAS} replicas outside 4 peak hours a day would save about {} a month (assumes {} per `{res}` on {}, the {PRICE_SOURCE}, and 730 hours a month)",
+            usd(month),
+            usd(per_unit),
+            t.name
+        ),
+    ))
+}
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let max_static = ctx.params.int("max-static-replicas", 1);
@@ -41,19 +83,21 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         } else {
             "add a HorizontalPodAutoscaler or KEDA ScaledObject targeting it (the seed's policy: min 2, max 20, 70% target utilisation)"
         };
-        hits.push(
-            workload_hit(
-                w,
-                anchor,
-                format!(
-                    "{} runs {replicas} replicas of {} each with no autoscaler, so it pays for peak GPU capacity around the clock, including nights and weekends",
-                    describe(w),
-                    demand_text(w)
-                ),
-            )
-            .help(fix)
-            .gpu(true),
-        );
+        let estimate = savings(ctx, wi, w, replicas);
+        let mut hit = workload_hit(
+            w,
+            anchor,
+            format!(
+                "{} runs {replicas} replicas of {} each with no autoscaler, so it pays for peak GPU capacity around the clock, including nights and weekends{}",
+                describe(w),
+                demand_text(w),
+                estimate.as_ref().map(|(_, text)| text.as_str()).unwrap_or("")
+            ),
+        )
+        .help(fix)
+        .gpu(true);
+        hit.savings_usd_month = estimate.map(|(usd, _)| usd);
+        hits.push(hit);
     }
     hits
 }
