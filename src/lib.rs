@@ -9,5 +9,6 @@ pub mod catalog;
 pub mod checks;
 pub mod engine;
 pub mod model;
+pub mod promql;
 pub mod report;
 pub mod source;

@@ -130,7 +130,7 @@ fn classify<'a>(file: usize, root: NodeRef<'a>, out: &mut Vec<Resource<'a>>, dep
         id: ResourceRef {
             api_version: api_version.to_string(),
             kind: kind.to_string(),
-            name: text("name"),
+            name: text("name").or_else(|| text("generateName")),
             namespace: text("namespace"),
         },
     });

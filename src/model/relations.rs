@@ -33,8 +33,13 @@ pub struct Relations {
     pub spot_exposed: Vec<bool>,
 }
 
+/// Same namespace; an object without one is applied into whatever namespace the tool
+/// gives (`kubectl -n`, kustomize), so it matches any.
 fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
-    a.as_deref().unwrap_or("default") == b.as_deref().unwrap_or("default")
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
 }
 
 /// Labels Kubernetes or the cloud set on every node, which any pool can satisfy.
@@ -220,7 +225,79 @@ fn units_of(t: &InstanceType, resource: &str) -> f64 {
     }
 }
 
-/// Whether the pool can host the workload, or why not.
+/// The capacity types a pod may run on in a pool: the pool's, narrowed by the pod's own
+/// `karpenter.sh/capacity-type` requirements.
+pub fn effective_capacity(pool: &NodePool, reqs: &[&NodeReq]) -> Vec<&'static str> {
+    capacity_values(pool)
+        .into_iter()
+        .filter(|v| {
+            reqs.iter()
+                .filter(|r| r.key == "karpenter.sh/capacity-type")
+                .all(|r| match r.operator.as_str() {
+                    "In" => r.values.iter().any(|x| x == v),
+                    "NotIn" => !r.values.iter().any(|x| x == v),
+                    "DoesNotExist" => false,
+                    _ => true,
+                })
+        })
+        .collect()
+}
+
+/// Check one alternative of the pod's node requirements (nodeSelector plus one affinity
+/// term) against the pool: labels, then instance types and capacity.
+fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (String, u8)> {
+    for r in reqs {
+        satisfies(pool, r).map_err(|e| (e, 1))?;
+    }
+    let demand = w.accelerator_demand();
+    let cpu = w.request_of("cpu");
+    let mem_mib = w.request_of("memory") / 1048576.0;
+    let types = candidate_types(pool, reqs);
+    if types.is_empty() {
+        if pool.instances.types.is_empty() || (!pool.instances.exact && demand.is_empty()) {
+            return Ok(()); // the catalog cannot judge this pool's types
+        }
+        return Err((
+            "none of its instance types meets the pod's instance requirements".to_string(),
+            1,
+        ));
+    }
+    let fits = |t: &InstanceType| {
+        t.vcpu as f64 >= cpu
+            && t.memory_mib as f64 >= mem_mib
+            && demand
+                .iter()
+                .all(|(r, n)| !is_accelerator_resource(r) || units_of(t, r) >= *n)
+    };
+    if types.iter().any(|t| fits(t)) || (demand.is_empty() && !pool.instances.exact) {
+        return Ok(());
+    }
+    let reason = match demand.first() {
+        Some((r, n)) => {
+            let best = types
+                .iter()
+                .max_by(|a, b| {
+                    units_of(a, r)
+                        .partial_cmp(&units_of(b, r))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .copied();
+            match best {
+                Some(b) if units_of(b, r) < *n => format!(
+                    "no instance type it allows has {n} `{r}` (the largest, {}, has {})",
+                    b.name,
+                    units_of(b, r)
+                ),
+                _ => format!("no instance type it allows has {cpu} vCPU and {mem_mib:.0} MiB besides the requested accelerators"),
+            }
+        }
+        None => format!("no instance type it allows has {cpu} vCPU and {mem_mib:.0} MiB"),
+    };
+    Err((reason, 2))
+}
+
+/// Whether the pool can host the workload, or why not. Required affinity terms are
+/// alternatives: the pool hosts the pod when any one of them works in full.
 pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
     let block = |reason: String, closeness: u8| Blocked {
         pool: 0,
@@ -248,77 +325,49 @@ pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
             ));
         }
     }
-    for r in &w.node_selector {
-        satisfies(pool, r).map_err(|e| block(e, 1))?;
-    }
-    // Required affinity: some term must be satisfiable.
-    let mut term_reqs: Vec<&NodeReq> = w.node_selector.iter().collect();
-    if !w.affinity_terms.is_empty() {
-        let mut last = String::new();
-        let ok_term = w.affinity_terms.iter().find(|term| {
-            match term.iter().try_for_each(|r| satisfies(pool, r)) {
-                Ok(()) => true,
-                Err(e) => {
-                    last = e;
-                    false
-                }
-            }
-        });
-        match ok_term {
-            Some(term) => term_reqs.extend(term.iter()),
-            None => return Err(block(last, 1)),
-        }
-    }
-    // Capacity: some allowed type must fit the pod's requests.
-    let demand = w.accelerator_demand();
-    let cpu = w.request_of("cpu");
-    let mem_mib = w.request_of("memory") / 1048576.0;
-    let types = candidate_types(pool, &term_reqs);
-    if types.is_empty() {
-        if pool.instances.types.is_empty() || (!pool.instances.exact && demand.is_empty()) {
-            return Ok(()); // the catalog cannot judge this pool's types
-        }
+    let base: Vec<&NodeReq> = w.node_selector.iter().collect();
+    let alternatives: Vec<Vec<&NodeReq>> = if w.affinity_terms.is_empty() {
+        vec![base.clone()]
+    } else {
+        w.affinity_terms
+            .iter()
+            .filter_map(|term| term.as_ref())
+            .map(|term| base.iter().copied().chain(term.iter()).collect())
+            .collect()
+    };
+    if alternatives.is_empty() {
         return Err(block(
-            "none of its instance types meets the pod's instance requirements".to_string(),
+            "its required node affinity has only empty terms, which match no node".to_string(),
             1,
         ));
     }
-    let fits = |t: &InstanceType| {
-        t.vcpu as f64 >= cpu
-            && t.memory_mib as f64 >= mem_mib
-            && demand
-                .iter()
-                .all(|(r, n)| !is_accelerator_resource(r) || units_of(t, r) >= *n)
-    };
-    if types.iter().any(|t| fits(t)) {
-        return Ok(());
-    }
-    if demand.is_empty() && !pool.instances.exact {
-        return Ok(()); // bigger CPU types may exist outside the catalog
-    }
-    let reason = match demand.first() {
-        Some((r, n)) => {
-            let best = types
-                .iter()
-                .max_by(|a, b| {
-                    units_of(a, r)
-                        .partial_cmp(&units_of(b, r))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                })
-                .copied();
-            match best {
-                Some(b) if units_of(b, r) < *n => format!(
-                    "no instance type it allows has {} `{r}` (the largest, {}, has {})",
-                    n,
-                    b.name,
-                    units_of(b, r)
+    let mut best: Option<(String, u8)> = None;
+    for reqs in &alternatives {
+        if effective_capacity(pool, reqs).is_empty() {
+            let err = (
+                format!(
+                    "the pod's capacity-type requirement excludes the pool's {}",
+                    capacity_values(pool).join(", ")
                 ),
-                _ => format!("no instance type it allows has {cpu} vCPU and {:.0} MiB with the requested accelerators", mem_mib),
+                1,
+            );
+            if best.as_ref().is_none_or(|b| err.1 > b.1) {
+                best = Some(err);
+            }
+            continue;
+        }
+        match check_term(pool, w, reqs) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                if best.as_ref().is_none_or(|b| e.1 > b.1) {
+                    best = Some(e);
+                }
             }
         }
-        None => format!("no instance type it allows has {cpu} vCPU and {mem_mib:.0} MiB"),
-    };
-    Err(block(reason, 2))
+    }
+    let (reason, closeness) =
+        best.unwrap_or_else(|| ("no requirement alternative fits".to_string(), 1));
+    Err(block(reason, closeness))
 }
 
 impl Relations {
@@ -368,18 +417,23 @@ impl Relations {
                     }
                 }
             }
-            let asks_spot = w
+            let pod_reqs: Vec<&NodeReq> = w
                 .node_selector
                 .iter()
-                .chain(w.affinity_terms.iter().flatten())
-                .any(|r| {
-                    r.key == "karpenter.sh/capacity-type"
-                        && r.operator == "In"
-                        && r.values.iter().all(|v| v == "spot")
-                });
+                .chain(w.affinity_terms.iter().flatten().flatten())
+                .collect();
+            let asks_spot = pod_reqs.iter().any(|r| {
+                r.key == "karpenter.sh/capacity-type"
+                    && r.operator == "In"
+                    && r.values.iter().all(|v| v == "spot")
+            });
             let hosts = &rel.hosts[wi];
+            // Karpenter launches spot first wherever the pod allows it.
             rel.spot_exposed[wi] = asks_spot
-                || (!hosts.is_empty() && hosts.iter().all(|pi| pools[*pi].capacity_types().spot));
+                || (!hosts.is_empty()
+                    && hosts
+                        .iter()
+                        .all(|pi| effective_capacity(&pools[*pi], &pod_reqs).contains(&"spot")));
         }
         rel
     }

@@ -107,6 +107,8 @@ impl<'a> Autoscaler<'a> {
 pub struct Selector {
     pub labels: Vec<(String, String)>,
     pub expressions: Vec<(String, String, Vec<String>)>,
+    /// Whether an empty selector selects every pod (policy/v1) or none (policy/v1beta1).
+    pub empty_matches_all: bool,
 }
 
 impl Selector {
@@ -143,11 +145,15 @@ impl Selector {
         Some(Selector {
             labels,
             expressions,
+            empty_matches_all: true,
         })
     }
 
     /// Whether the selector matches a set of labels (an empty selector matches all).
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        if self.labels.is_empty() && self.expressions.is_empty() && !self.empty_matches_all {
+            return false;
+        }
         let get = |k: &str| {
             labels
                 .iter()
@@ -189,7 +195,11 @@ impl<'a> DisruptionBudget<'a> {
             name: r.id.name.clone().unwrap_or_else(|| "<unnamed>".to_string()),
             namespace: r.id.namespace.clone(),
             root: r.root,
-            selector: Selector::read(r.root.path(&["spec", "selector"])),
+            selector: Selector::read(r.root.path(&["spec", "selector"])).map(|mut s| {
+                // policy/v1beta1: an empty selector matches no pods (v1 made it match all).
+                s.empty_matches_all = r.id.api_version != "policy/v1beta1";
+                s
+            }),
         })
     }
 }

@@ -49,6 +49,9 @@ pub struct Container<'a> {
     pub name: String,
     pub node: NodeRef<'a>,
     pub init: bool,
+    /// A native sidecar: an init container with `restartPolicy: Always`, which runs for the
+    /// pod's whole life and adds to its requests.
+    pub sidecar: bool,
     /// `resources`, when written.
     pub resources: Option<NodeRef<'a>>,
     pub requests_node: Option<NodeRef<'a>>,
@@ -154,8 +157,10 @@ pub struct Workload<'a> {
     pub min_replicas: Option<Field<'a, i64>>,
     pub max_replicas: Option<Field<'a, i64>>,
     pub node_selector: Vec<NodeReq<'a>>,
-    /// Required node affinity: any term may match; all requirements of a term must.
-    pub affinity_terms: Vec<Vec<NodeReq<'a>>>,
+    /// Required node affinity: any term may match; all requirements of a term must. A term
+    /// with no requirements (`{}`) matches no node and is `None`; one with only
+    /// `matchFields` is kept as an empty list (skinflint does not judge node names).
+    pub affinity_terms: Vec<Option<Vec<NodeReq<'a>>>>,
     pub tolerations: Vec<Toleration>,
     pub tolerations_node: Option<NodeRef<'a>>,
     pub grace_period: Option<Field<'a, i64>>,
@@ -229,6 +234,7 @@ fn container<'a>(n: NodeRef<'a>, init: bool, fallback_name: &str) -> Container<'
         requests: amounts(requests_node),
         limits: amounts(limits_node),
         pre_stop: n.path(&["lifecycle", "preStop"]).is_some(),
+        sidecar: init && n.get("restartPolicy").and_then(|r| r.as_str()) == Some("Always"),
     }
 }
 
@@ -406,7 +412,10 @@ impl<'a> Workload<'a> {
             .and_then(|t| t.items())
             .map(|terms| {
                 terms
-                    .map(|t| node_reqs(t.get("matchExpressions")))
+                    .map(|t| {
+                        let exprs = node_reqs(t.get("matchExpressions"));
+                        (!exprs.is_empty() || t.get("matchFields").is_some()).then_some(exprs)
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -465,19 +474,40 @@ impl<'a> Workload<'a> {
     /// The pod's effective request of a resource (Kubernetes: max(sum of app containers,
     /// largest init container)).
     pub fn request_of(&self, resource: &str) -> f64 {
-        let app: f64 = self
+        // App containers and native sidecars run together; an ordinary init container runs
+        // alone, next to the sidecars started before it.
+        let long_running: f64 = self
             .containers
             .iter()
-            .filter(|c| !c.init)
+            .filter(|c| !c.init || c.sidecar)
             .filter_map(|c| c.effective(resource))
             .sum();
-        let init = self
-            .containers
-            .iter()
-            .filter(|c| c.init)
-            .filter_map(|c| c.effective(resource))
-            .fold(0.0, f64::max);
-        app.max(init)
+        let mut sidecars_so_far = 0.0;
+        let mut init_peak: f64 = 0.0;
+        for c in self.containers.iter().filter(|c| c.init) {
+            if c.sidecar {
+                sidecars_so_far += c.effective(resource).unwrap_or(0.0);
+            } else {
+                init_peak = init_peak.max(sidecars_so_far + c.effective(resource).unwrap_or(0.0));
+            }
+        }
+        long_running.max(init_peak)
+    }
+
+    /// Whether the pod uses accelerators without requesting them as extended resources
+    /// (Dynamic Resource Allocation claims, or `NVIDIA_VISIBLE_DEVICES` set by hand).
+    pub fn uses_accelerators_without_requests(&self) -> bool {
+        self.pod.is_some_and(|p| p.get("resourceClaims").is_some())
+            || self.containers.iter().any(|c| {
+                c.node
+                    .get("env")
+                    .and_then(|e| e.items())
+                    .is_some_and(|mut it| {
+                        it.any(|v| {
+                            v.get("name").and_then(|n| n.as_str()) == Some("NVIDIA_VISIBLE_DEVICES")
+                        })
+                    })
+            })
     }
 
     fn demand_by(&self, f: impl Fn(&Container<'a>) -> Vec<(String, f64)>) -> Vec<(String, f64)> {

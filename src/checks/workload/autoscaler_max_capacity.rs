@@ -32,7 +32,8 @@ fn check(
         if caps.len() < hosts.len() {
             return; // some pool is not capped on this resource
         }
-        let largest = caps.iter().map(|(_, c)| *c).fold(0.0, f64::max);
+        // Karpenter spreads pods over every pool that can host them.
+        let largest: f64 = caps.iter().map(|(_, c)| *c).sum();
         if need <= largest {
             continue;
         }
@@ -45,10 +46,11 @@ fn check(
                 w,
                 max_node.span(),
                 format!(
-                    "{who} may scale {} to {max} replicas × {} `{res}` = {} `{res}`, but every pool that can host it is capped lower ({}); the extra replicas stay Pending, so the max is never reached and capacity plans built on it are wrong",
+                    "{who} may scale {} to {max} replicas × {} `{res}` = {} `{res}`, but the pools that can host it may buy only {} together ({}); the extra replicas stay Pending, so the max is never reached and capacity plans built on it are wrong",
                     describe(w),
                     fmt_amount(per_pod),
                     fmt_amount(need),
+                    fmt_amount(largest),
                     per_pool.join(", ")
                 ),
             )

@@ -17,8 +17,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         {
             continue;
         }
-        if a.min.as_ref().is_some_and(|m| m.value == 0) {
-            continue;
+        if a.min_replicas() == 0 {
+            continue; // scale-to-zero, explicit or KEDA's default, is a deliberate choice
         }
         let min = a.min_replicas();
         if min >= want {

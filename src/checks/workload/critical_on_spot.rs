@@ -24,7 +24,24 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let by_annotation = w
             .annotation(CRITICALITY_ANNOTATION)
             .filter(|(_, v, _)| v.eq_ignore_ascii_case("critical"));
-        let by_priority = w.priority_class.as_ref().filter(|p| re.is_match(&p.value));
+        let lowered = |v: &str| v.to_ascii_lowercase();
+        let negated = |v: &str| {
+            let v = lowered(v);
+            [
+                "non-critical",
+                "noncritical",
+                "not-critical",
+                "non_critical",
+                "low-priority",
+                "low_priority",
+            ]
+            .iter()
+            .any(|n| v.contains(n))
+        };
+        let by_priority = w
+            .priority_class
+            .as_ref()
+            .filter(|p| re.is_match(&p.value) && !negated(&p.value));
         let (span, why) = match (by_annotation, by_priority) {
             (Some((_, _, n)), _) => (
                 n.key_span(),

@@ -23,7 +23,42 @@ fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f6
     let pools: Vec<&crate::model::NodePool> =
         hosts.iter().map(|p| &ctx.model.node_pools[*p]).collect();
     let candidates: Vec<&crate::catalog::InstanceType> = if pools.is_empty() {
-        crate::catalog::catalog().types.iter().collect()
+        // No pool in the checked files: price on the types the pod's own requirements
+        // allow (amd64 unless it asks otherwise); a label skinflint cannot resolve (such
+        // as GPU feature discovery's product name) means no estimate rather than a wrong one.
+        let reqs: Vec<&crate::model::workload::NodeReq> = w
+            .node_selector
+            .iter()
+            .chain(w.affinity_terms.iter().flatten().flatten())
+            .collect();
+        use crate::catalog::requirements::{evaluate, is_instance_key, Req};
+        let known = |k: &str| {
+            is_instance_key(k)
+                || k == "kubernetes.io/arch"
+                || k.starts_with("karpenter.sh/")
+                || k.starts_with("topology.")
+                || k == "kubernetes.io/os"
+        };
+        if reqs.iter().any(|r| !known(&r.key)) {
+            return None;
+        }
+        let mut cat: Vec<Req> = reqs
+            .iter()
+            .filter(|r| is_instance_key(&r.key) || r.key == "kubernetes.io/arch")
+            .map(|r| Req {
+                key: &r.key,
+                operator: &r.operator,
+                values: r.values.iter().map(|v| v.as_str()).collect(),
+            })
+            .collect();
+        if !cat.iter().any(|r| r.key == "kubernetes.io/arch") {
+            cat.push(Req {
+                key: "kubernetes.io/arch",
+                operator: "In",
+                values: vec!["amd64"],
+            });
+        }
+        evaluate(&cat).types
     } else {
         pools
             .iter()

@@ -15,11 +15,26 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         .filter(|p| p.gpu_capable())
         .collect();
     let mut hits = Vec::new();
-    for w in &model.workloads {
-        // DaemonSet pods do not keep a node from being consolidated.
-        if w.kind == WorkloadKind::DaemonSet || w.uses_accelerators() || w.tolerations.is_empty() {
+    for (wi, w) in model.workloads.iter().enumerate() {
+        // DaemonSet pods do not keep a node from being consolidated; pods using GPUs through
+        // DRA claims or NVIDIA_VISIBLE_DEVICES are GPU work.
+        if w.kind == WorkloadKind::DaemonSet
+            || w.uses_accelerators()
+            || w.uses_accelerators_without_requests()
+            || w.tolerations.is_empty()
+        {
             continue;
         }
+        let hosts = &model.relations.hosts[wi];
+        let gpu_pools: Vec<&crate::model::NodePool> = gpu_pools
+            .iter()
+            .copied()
+            .filter(|p| {
+                hosts
+                    .iter()
+                    .any(|h| std::ptr::eq(&model.node_pools[*h], *p))
+            })
+            .collect();
         let everything = w.tolerations.iter().any(|t| t.tolerates_everything());
         let tolerated = gpu_pools.iter().find(|p| {
             let taints: Vec<_> = p

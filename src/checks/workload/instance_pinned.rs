@@ -4,24 +4,41 @@
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
+use crate::model::workload::NodeReq;
 
 const INSTANCE_TYPE: &[&str] = &[
     "node.kubernetes.io/instance-type",
     "beta.kubernetes.io/instance-type",
 ];
 
+fn single_type<'r, 'a>(reqs: impl Iterator<Item = &'r NodeReq<'a>>) -> Option<&'r NodeReq<'a>>
+where
+    'a: 'r,
+{
+    reqs.into_iter().find(|r| {
+        INSTANCE_TYPE.contains(&r.key.as_str()) && r.operator == "In" && r.values.len() == 1
+    })
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for w in &ctx.model.workloads {
-        let pinned = w
-            .node_selector
-            .iter()
-            .chain(w.affinity_terms.iter().flatten())
-            .find(|r| {
-                INSTANCE_TYPE.contains(&r.key.as_str()) && r.operator == "In" && r.values.len() == 1
-            });
+        // Pinned when the nodeSelector names one type, or every affinity alternative names
+        // the same single type.
+        let pinned = single_type(w.node_selector.iter()).or_else(|| {
+            let terms: Vec<Option<&NodeReq>> = w
+                .affinity_terms
+                .iter()
+                .map(|t| t.as_ref().and_then(|reqs| single_type(reqs.iter())))
+                .collect();
+            let first = terms.first().copied().flatten()?;
+            terms
+                .iter()
+                .all(|t| t.is_some_and(|r| r.values == first.values))
+                .then_some(first)
+        });
         let Some(r) = pinned else { continue };
-        // Point at the value in a nodeSelector, or at the requirement in an affinity term.
+        // Point at the value in a nodeSelector, or at the values of an affinity requirement.
         let span = r.node.scalar().map(|_| r.node.span()).unwrap_or_else(|| {
             r.node
                 .get("values")

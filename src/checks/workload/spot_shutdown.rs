@@ -21,7 +21,10 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         }
         let grace = w.grace_period.as_ref().map_or(DEFAULT_GRACE, |g| g.value);
-        let pre_stop = w.containers.iter().any(|c| !c.init && c.pre_stop);
+        let pre_stop = w
+            .containers
+            .iter()
+            .any(|c| (!c.init || c.sidecar) && c.pre_stop);
         let span = w
             .grace_period
             .as_ref()
