@@ -76,8 +76,12 @@ fn hosting_pools_and_why_the_others_cannot() {
         None,
     );
     let model = ModelSet::build(&fixture);
-    assert_eq!(model.relations.spot_exposed, vec![true]);
+    assert_eq!(model.relations.spot_exposed, vec![true, true]);
     assert!(model.relations.budgets[0].is_empty());
+    assert!(
+        model.relations.budgets[1].is_empty(),
+        "a v1beta1 empty selector selects nothing"
+    );
 }
 
 fn skip(what: &str) {
