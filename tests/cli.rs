@@ -114,6 +114,8 @@ fn json_contract() {
             "--no-config",
             "--format",
             "json",
+            "--ignore",
+            "cost-alerts-missing",
             "fixtures/seed/spot-nodepool.yaml",
         ])
         .output()
@@ -168,7 +170,13 @@ fn json_contract() {
 #[test]
 fn human_output_shows_snippet_rule_and_help() {
     let out = bin()
-        .args(["check", "--no-config", "fixtures/seed/spot-nodepool.yaml"])
+        .args([
+            "check",
+            "--no-config",
+            "--ignore",
+            "cost-alerts-missing",
+            "fixtures/seed/spot-nodepool.yaml",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -200,7 +208,15 @@ fn stdin_and_list_kinds() {
             .collect::<String>()
     );
     let mut child = bin()
-        .args(["check", "--no-config", "--format", "json", "-"])
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--ignore",
+            "cost-alerts-missing",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -377,9 +393,9 @@ fn rules_and_explain() {
     let out = bin().args(["rules"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("nodepool-without-limits"));
-    assert_eq!(text.lines().count(), 28);
+    assert_eq!(text.lines().count(), 38);
     let out = bin().args(["rules", "--format", "json"]).output().unwrap();
-    assert_eq!(json(&out).as_array().unwrap().len(), 28);
+    assert_eq!(json(&out).as_array().unwrap().len(), 38);
     let out = bin()
         .args(["explain", "empty-node-ttl-too-long"])
         .output()

@@ -1,5 +1,5 @@
-//! The seed design document's two Provisioners, exactly as written there, produce exactly
-//! this set of findings and nothing else.
+//! The seed design document's two Provisioners and its cost alerts, exactly as written
+//! there, produce exactly this set of findings and nothing else.
 
 mod common;
 
@@ -7,8 +7,14 @@ use common::{positions, repo, run};
 
 #[test]
 fn seed_provisioners_yield_exactly_the_expected_findings() {
-    let path = repo().join("fixtures/seed/spot-nodepool.yaml");
-    let o = run(&[&path], None);
+    // The design's two files together: its Provisioners and its cost alerts (which is why
+    // cost-alerts-missing does not fire).
+    let pools = repo().join("fixtures/seed/spot-nodepool.yaml");
+    let alerts = repo().join("fixtures/seed/cost_alerts.yaml");
+    let o = run(&[&pools, &alerts], None);
+    assert!(positions(&o)
+        .iter()
+        .all(|(f, ..)| f.ends_with("spot-nodepool.yaml")));
     let got: Vec<(usize, usize, String)> = positions(&o)
         .into_iter()
         .map(|(_, l, c, r)| (l, c, r))
@@ -64,9 +70,38 @@ fn seed_file_is_the_seed_verbatim() {
         );
         return;
     };
-    let fixture = std::fs::read_to_string(repo().join("fixtures/seed/spot-nodepool.yaml")).unwrap();
-    assert!(
-        doc.contains(&format!("```yaml\n{fixture}```")),
-        "fixtures/seed/spot-nodepool.yaml differs from the seed"
+    for name in ["spot-nodepool.yaml", "cost_alerts.yaml"] {
+        let fixture = std::fs::read_to_string(repo().join("fixtures/seed").join(name)).unwrap();
+        assert!(
+            doc.contains(&format!("```yaml\n{fixture}```")),
+            "fixtures/seed/{name} differs from the seed"
+        );
+    }
+}
+
+#[test]
+fn seed_cost_alerts_lint_clean() {
+    let path = repo().join("fixtures/seed/cost_alerts.yaml");
+    let o = run(&[&path], None);
+    assert_eq!(o.summary.findings, 0, "{:?}", positions(&o));
+    let files = skinflint::source::load_all(
+        &[skinflint::source::Input::File(path)],
+        Default::default(),
+        None,
+        None,
+    );
+    let model = skinflint::model::ModelSet::build(&files);
+    let rules: Vec<(String, bool)> = model
+        .alert_rules
+        .iter()
+        .map(|r| (r.name().to_string(), matches!(r.parsed, Some(Ok(_)))))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ("HighCostPerPrediction".to_string(), true),
+            ("InfrastructureCostSpike".to_string(), true),
+            ("LowEfficiency".to_string(), true)
+        ]
     );
 }

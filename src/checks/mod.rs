@@ -1,6 +1,7 @@
 //! The Rust behind the rules: one file per check, each declaring what it reads.
 //! A rule names its check; several rules may share one with different parameters.
 
+pub mod alerts;
 pub mod core;
 pub mod karpenter;
 pub mod workload;
@@ -66,6 +67,16 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
         "karpenter-annotation-deprecation",
         workload::deprecated_annotations::run,
     ),
+    ("promql-syntax", alerts::syntax::run),
+    ("rule-structure", alerts::structure::run),
+    ("alert-for", alerts::for_duration::run),
+    ("alert-severity", alerts::severity::run),
+    ("alert-summary", alerts::summary::run),
+    ("rate-counter", alerts::rate_counter::run),
+    ("rate-window", alerts::rate_window::run),
+    ("karpenter-metric-names", alerts::stale_karpenter::run),
+    ("cost-alert-coverage", alerts::cost_coverage::run),
+    ("duplicate-alerts", alerts::duplicate_alert::run),
 ];
 
 /// Checks that read suppressions rather than the model.

@@ -3,6 +3,7 @@
 //! Classification turns each YAML document into resources (unwrapping `List` kinds);
 //! normalisation builds one model per concept, whatever API version it was written in.
 
+pub mod alerts;
 pub mod nodepool;
 pub mod relations;
 pub mod scaling;
@@ -44,6 +45,9 @@ pub struct ModelSet<'a> {
     pub budgets: Vec<DisruptionBudget<'a>>,
     pub priority_classes: Vec<PriorityClass>,
     pub relations: Relations,
+    pub rule_sources: Vec<alerts::RuleSource<'a>>,
+    pub rule_groups: Vec<alerts::RuleGroup<'a>>,
+    pub alert_rules: Vec<alerts::AlertRule<'a>>,
     /// Resources whose kind no rule reads.
     pub skipped: usize,
 }
@@ -80,11 +84,16 @@ impl<'a> ModelSet<'a> {
                 budgets.push(b);
             } else if let Some(pc) = PriorityClass::from_resource(ri, r) {
                 priority_classes.push(pc);
+            } else if r.id.kind == "PrometheusRule"
+                && r.id.api_version.starts_with("monitoring.coreos.com/")
+            {
+                // read by the alert-rule model
             } else {
                 skipped += 1;
             }
         }
         let relations = Relations::compute(&workloads, &node_pools, &autoscalers, &budgets);
+        let (rule_sources, rule_groups, alert_rules) = alerts::collect(files, &resources);
         ModelSet {
             files,
             resources,
@@ -94,6 +103,9 @@ impl<'a> ModelSet<'a> {
             budgets,
             priority_classes,
             relations,
+            rule_sources,
+            rule_groups,
+            alert_rules,
             skipped,
         }
     }

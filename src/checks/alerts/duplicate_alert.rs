@@ -1,0 +1,46 @@
+//! `duplicate-alert`: two alerting rules with the same name and labels page twice for one
+//! problem (or hide which of two definitions is in force).
+
+use super::{describe, rule_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use std::collections::HashMap;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let model = ctx.model;
+    let mut first: HashMap<(String, Vec<(String, String)>), usize> = HashMap::new();
+    let mut hits = Vec::new();
+    for (i, r) in model.alert_rules.iter().enumerate() {
+        let Some(a) = &r.alert else { continue };
+        let mut labels: Vec<(String, String)> = r
+            .labels
+            .iter()
+            .map(|(k, v, _)| (k.clone(), v.clone()))
+            .collect();
+        labels.sort();
+        let key = (a.value.clone(), labels);
+        match first.get(&key) {
+            None => {
+                first.insert(key, i);
+            }
+            Some(j) => {
+                let other = &model.alert_rules[*j];
+                let file = &model.files[other.file].file;
+                let line = file.line_col(other.node.span().start).line;
+                hits.push(
+                    rule_hit(
+                        r,
+                        a.node.span(),
+                        format!(
+                            "{} has the same name and labels as the alert at {}:{line}; both fire for one problem and notifications are duplicated",
+                            describe(r),
+                            file.path
+                        ),
+                    )
+                    .help("remove one of them, or tell them apart with a label"),
+                );
+            }
+        }
+    }
+    hits
+}

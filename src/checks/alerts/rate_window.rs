@@ -1,0 +1,59 @@
+//! `rate-window-too-short`: a range window shorter than four scrape intervals often holds
+//! fewer than two samples, so `rate` returns nothing and the alert never fires.
+
+use super::{describe, rule_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::model::alerts::prom_duration;
+use crate::promql::function_windows;
+
+fn human(ms: u64) -> String {
+    crate::model::units::human_seconds(ms / 1000)
+}
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let scrape = prom_duration(&ctx.params.string("scrape-interval", "30s")).unwrap_or(30_000);
+    let min = 4 * scrape;
+    let mut hits = Vec::new();
+    for r in &ctx.model.alert_rules {
+        let (Some(Ok(expr)), Some(node)) = (&r.parsed, r.expr) else {
+            continue;
+        };
+        for (func, window) in function_windows(expr) {
+            let applies = matches!(func.as_str(), "rate" | "irate" | "increase")
+                || func.ends_with("_over_time");
+            let ms = window.as_millis() as u64;
+            if !applies || ms >= min {
+                continue;
+            }
+            let text = human(ms);
+            let file = &ctx.model.files[r.file].file;
+            let needle = format!("[{text}");
+            let span = r
+                .expr_text
+                .find(&needle)
+                .map(|i| {
+                    crate::model::alerts::expr_span(
+                        file,
+                        node,
+                        &r.expr_text,
+                        i + 1..i + 1 + text.len(),
+                    )
+                })
+                .unwrap_or_else(|| node.span());
+            hits.push(
+                rule_hit(
+                    r,
+                    span,
+                    format!(
+                        "{} uses `{func}` over a {text} window, shorter than 4 scrape intervals ({}); with a missed scrape the window holds too few samples and the alert silently stops firing",
+                        describe(r),
+                        human(min)
+                    ),
+                )
+                .help(format!("use a window of at least {} (or set this rule's `scrape-interval` parameter to your real interval)", human(min))),
+            );
+        }
+    }
+    hits
+}

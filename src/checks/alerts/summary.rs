@@ -1,0 +1,46 @@
+//! `alert-without-summary`: the person paged needs to know what fired and what it costs.
+
+use super::{describe, rule_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let require_description = ctx.params.0.get("require-description")
+        == Some(&crate::engine::params::ParamValue::Bool(true));
+    let mut hits = Vec::new();
+    for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
+        let mut missing = Vec::new();
+        if r.annotation("summary").is_none() {
+            missing.push("summary");
+        }
+        if require_description && r.annotation("description").is_none() {
+            missing.push("description");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let span = r
+            .node
+            .get("annotations")
+            .map(|a| a.key_span())
+            .unwrap_or_else(|| {
+                r.alert
+                    .as_ref()
+                    .map(|a| a.node.span())
+                    .unwrap_or_else(|| r.node.span())
+            });
+        hits.push(
+            rule_hit(
+                r,
+                span,
+                format!(
+                    "{} has no `{}` annotation, so the notification does not say what is wrong",
+                    describe(r),
+                    missing.join("` or `")
+                ),
+            )
+            .help("add `annotations: {summary: \"...\"}` saying what fired, with `{{ $value }}` where it helps"),
+        );
+    }
+    hits
+}
