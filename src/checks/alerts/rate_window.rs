@@ -13,12 +13,20 @@ fn human(ms: u64) -> String {
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let scrape = prom_duration(&ctx.params.string("scrape-interval", "30s")).unwrap_or(30_000);
-    let min = 4 * scrape;
     let mut hits = Vec::new();
     for r in &ctx.model.alert_rules {
         let (Some(Ok(expr)), Some(node)) = (&r.parsed, r.expr) else {
             continue;
         };
+        // A group evaluated more often than the assumed scrape interval is scraped at
+        // least that often.
+        let group_interval = ctx.model.rule_groups[r.group]
+            .node
+            .get("interval")
+            .and_then(|i| i.scalar())
+            .and_then(|(t, _)| prom_duration(t))
+            .filter(|ms| *ms > 0);
+        let min = 4 * group_interval.map_or(scrape, |g| g.min(scrape));
         for (func, window) in function_windows(expr) {
             let applies = matches!(func.as_str(), "rate" | "irate" | "increase")
                 || func.ends_with("_over_time");
