@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Monthly cost estimates for manifests, and the design's cost calculators.
+    Cost(CostArgs),
     /// Regenerate rules/README.md and schemas/config.schema.json from the rule registry
     /// (run in a skinflint checkout).
     Docs {
@@ -140,4 +142,66 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CostArgs {
+    #[command(subcommand)]
+    pub calc: Option<CostCalc>,
+    /// Manifests to estimate (files, directories or `-`): a monthly figure per node pool
+    /// (its limit as the ceiling) and per workload.
+    pub paths: Vec<String>,
+    /// Spot price as a fraction of on-demand (an assumption, stated in the output).
+    #[arg(long, default_value_t = 0.7)]
+    pub spot_discount: f64,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CostCalc {
+    /// Cost per million predictions.
+    PerMillion {
+        #[arg(long)]
+        hourly_cost: f64,
+        #[arg(long)]
+        rps: f64,
+        #[arg(long, default_value_t = 0.7)]
+        utilization: f64,
+        #[arg(long, default_value_t = 1)]
+        instances: u32,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Monthly cost with base and peak instances (peak 4 hours a day).
+    Monthly {
+        #[arg(long)]
+        avg_rps: f64,
+        #[arg(long, default_value_t = 2.0)]
+        peak_multiplier: f64,
+        #[arg(long, default_value_t = 3.06)]
+        hourly_cost: f64,
+        #[arg(long, default_value_t = 500.0)]
+        capacity_rps: f64,
+        #[arg(long, default_value_t = 2)]
+        min_instances: u64,
+        #[arg(long, default_value_t = 0.7)]
+        utilization_target: f64,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Efficiency metrics for comparing deployments.
+    Efficiency {
+        #[arg(long)]
+        monthly_cost: f64,
+        #[arg(long)]
+        monthly_predictions: f64,
+        #[arg(long)]
+        latency_p99_ms: f64,
+        #[arg(long)]
+        accuracy: f64,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
 }

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod costmodel;
 pub mod engine;
 pub mod model;
 pub mod promql;

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Docs { check } => run_docs(check),
+        Command::Cost(args) => run_cost(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -277,4 +278,98 @@ fn run_explain(id: &str) -> Result<u8, String> {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+fn json_line<T: serde::Serialize>(v: &T) -> String {
+    format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
+}
+
+fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
+    use cli::CostCalc;
+    use skinflint::catalog::usd;
+    use skinflint::costmodel;
+    let bad =
+        |what: &str| format!("cannot compute {what}: check that the rates and counts are positive");
+    match args.calc {
+        Some(CostCalc::PerMillion {
+            hourly_cost,
+            rps,
+            utilization,
+            instances,
+            format,
+        }) => {
+            let r = costmodel::per_million(hourly_cost, rps, utilization, instances)
+                .ok_or_else(|| bad("cost per million"))?;
+            write_out(&match format {
+                RulesFormat::Json => json_line(&r),
+                RulesFormat::Human => format!(
+                    "cost per million predictions: {} ({} an hour × {instances} instance{}, {rps} requests/s at {:.0}% utilization)\n",
+                    format!("${:.2}", r.cost_per_million_predictions),
+                    usd(hourly_cost),
+                    if instances == 1 { "" } else { "s" },
+                    utilization * 100.0
+                ),
+            });
+        }
+        Some(CostCalc::Monthly {
+            avg_rps,
+            peak_multiplier,
+            hourly_cost,
+            capacity_rps,
+            min_instances,
+            utilization_target,
+            format,
+        }) => {
+            let m = costmodel::monthly(
+                avg_rps,
+                peak_multiplier,
+                hourly_cost,
+                capacity_rps,
+                min_instances,
+                utilization_target,
+            )
+            .ok_or_else(|| bad("the monthly estimate"))?;
+            write_out(&match format {
+                RulesFormat::Json => json_line(&m),
+                RulesFormat::Human => format!(
+                    "monthly cost: ${:.2} ({} base instances 20 h a day, {} at peak 4 h a day, {} an hour each, 730 h a month)\ncost per million: ${:.3} over {:.0} predictions a month\n",
+                    m.monthly_cost, m.base_instances, m.peak_instances, usd(hourly_cost), m.cost_per_million, m.total_predictions
+                ),
+            });
+        }
+        Some(CostCalc::Efficiency {
+            monthly_cost,
+            monthly_predictions,
+            latency_p99_ms,
+            accuracy,
+            format,
+        }) => {
+            let e =
+                costmodel::efficiency(monthly_cost, monthly_predictions, latency_p99_ms, accuracy)
+                    .ok_or_else(|| bad("efficiency"))?;
+            write_out(&match format {
+                RulesFormat::Json => json_line(&e),
+                RulesFormat::Human => format!(
+                    "cost per million predictions: ${:.2}\npredictions per dollar: {:.0}\npredictions per second per dollar-hour: {:.6}\ncost per accurate million: ${:.2}\ncost × p99 latency (s): {:.2}\n",
+                    e.cost_per_million_predictions, e.predictions_per_dollar, e.predictions_per_second_per_dollar, e.cost_per_accurate_million, e.cost_latency_product
+                ),
+            });
+        }
+        None => {
+            if args.paths.is_empty() {
+                return Err("give manifests to estimate, or a calculator: per-million, monthly or efficiency".to_string());
+            }
+            let mut req = CheckRequest::new(args.paths);
+            req.config = ConfigChoice::None;
+            req.select = Some(vec!["invalid-yaml".to_string()]);
+            let outcome = engine::check(&req).map_err(|e| e.to_string())?;
+            let estimate =
+                skinflint::costmodel::estimate::estimate(&outcome.files, args.spot_discount);
+            write_out(&match args.format {
+                RulesFormat::Json => json_line(&estimate),
+                RulesFormat::Human => estimate.to_text(),
+            });
+        }
+    }
+    Ok(0)
 }
