@@ -303,8 +303,8 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
             write_out(&match format {
                 RulesFormat::Json => json_line(&r),
                 RulesFormat::Human => format!(
-                    "cost per million predictions: {} ({} an hour × {instances} instance{}, {rps} requests/s at {:.0}% utilization)\n",
-                    format!("${:.2}", r.cost_per_million_predictions),
+                    "cost per million predictions: ${:.2} ({} an hour × {instances} instance{}, {rps} requests/s at {:.0}% utilization)\n",
+                    r.cost_per_million_predictions,
                     usd(hourly_cost),
                     if instances == 1 { "" } else { "s" },
                     utilization * 100.0
