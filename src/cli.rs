@@ -43,6 +43,23 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Replay GPU profiles against the workloads in manifests: a per-workload table of the
+    /// current and recommended instance, the evidence and the monthly saving.
+    Replay {
+        /// Profile files or directories (nvidia-smi CSV, DCGM scrape, query_range JSON).
+        #[arg(required = true)]
+        profiles: Vec<PathBuf>,
+        /// Manifests holding the workloads (and their node pools).
+        #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
+        manifests: Vec<String>,
+        /// A profile for one workload: NAMESPACE/WORKLOAD=PATH.
+        #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
+        profile: Vec<String>,
+        #[arg(long, default_value_t = 0.2)]
+        memory_headroom: f64,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Monthly cost estimates for manifests, and the design's cost calculators.
     Cost(CostArgs),
     /// Regenerate rules/README.md and schemas/config.schema.json from the rule registry
@@ -98,6 +115,13 @@ pub struct CheckArgs {
     /// Record the current findings in FILE (and exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// GPU utilisation profiles (nvidia-smi CSV, DCGM scrapes, Prometheus query_range
+    /// JSON, ResourceProfile JSON; files or directories) to replay against the workloads.
+    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
+    pub profiles: Vec<PathBuf>,
+    /// A profile for one workload, for files without pod labels: NAMESPACE/WORKLOAD=PATH.
+    #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
+    pub profile: Vec<String>,
     /// The file name findings on standard input are reported under (for example the chart
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod costmodel;
 pub mod engine;
 pub mod model;
+pub mod profile;
 pub mod promql;
 pub mod report;
 pub mod source;

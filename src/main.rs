@@ -30,6 +30,13 @@ fn main() -> ExitCode {
         }
         Command::Docs { check } => run_docs(check),
         Command::Cost(args) => run_cost(args),
+        Command::Replay {
+            profiles,
+            manifests,
+            profile,
+            memory_headroom,
+            format,
+        } => run_replay(&profiles, manifests, &profile, memory_headroom, format),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -95,6 +102,7 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.changed_since = args.changed_since;
     req.baseline = args.baseline;
     req.stdin_name = args.stdin_filename;
+    req.profiles = profile_inputs(&args.profiles, &args.profile)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
         eprintln!("skinflint: note: {note}");
@@ -369,6 +377,172 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                 RulesFormat::Json => json_line(&estimate),
                 RulesFormat::Human => estimate.to_text(),
             });
+        }
+    }
+    Ok(0)
+}
+
+/// Profile files from `--profiles` (files or directories) and `--profile NS/NAME=PATH`.
+fn profile_inputs(
+    paths: &[PathBuf],
+    named: &[String],
+) -> Result<Vec<skinflint::profile::attach::ProfileInput>, String> {
+    use skinflint::profile::attach::ProfileInput;
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| f.is_file())
+                .collect();
+            files.sort();
+            out.extend(files.into_iter().map(|path| ProfileInput {
+                path,
+                workload: None,
+            }));
+        } else if p.is_file() {
+            out.push(ProfileInput {
+                path: p.clone(),
+                workload: None,
+            });
+        } else {
+            return Err(format!("profile not found: {}", p.display()));
+        }
+    }
+    for spec in named {
+        let (workload, path) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--profile {spec}: expected NAMESPACE/WORKLOAD=PATH"))?;
+        let path = PathBuf::from(path);
+        if !path.is_file() {
+            return Err(format!("profile not found: {}", path.display()));
+        }
+        out.push(ProfileInput {
+            path,
+            workload: Some(workload.to_string()),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(serde::Serialize)]
+struct ReplayRow {
+    workload: String,
+    namespace: Option<String>,
+    gpu_model: Option<String>,
+    samples: u64,
+    duration_hours: f64,
+    p95_utilization: f64,
+    p99_memory_gib: f64,
+    peak_memory_gib: f64,
+    gpus: usize,
+    gpus_busy: usize,
+    current: Option<String>,
+    recommended: Option<String>,
+    savings_usd_month: Option<f64>,
+}
+
+fn run_replay(
+    profiles: &[PathBuf],
+    manifests: Vec<String>,
+    named: &[String],
+    headroom: f64,
+    format: RulesFormat,
+) -> Result<u8, String> {
+    use skinflint::catalog::usd;
+    if manifests.is_empty() {
+        return Err("give the manifests of the workloads with --manifests PATH".to_string());
+    }
+    let mut req = CheckRequest::new(manifests);
+    req.config = ConfigChoice::None;
+    req.select = Some(vec!["invalid-yaml".to_string()]);
+    let inputs = profile_inputs(profiles, named)?;
+    let outcome = engine::check(&req).map_err(|e| e.to_string())?;
+    for note in &outcome.notes {
+        eprintln!("skinflint: note: {note}");
+    }
+    let mut model = skinflint::model::ModelSet::build(&outcome.files);
+    let mut read = Vec::new();
+    for p in &inputs {
+        match skinflint::profile::read::read_path(&p.path) {
+            Ok(ps) => read.extend(ps.into_iter().map(|x| (x, p.workload.clone()))),
+            Err(e) => eprintln!("skinflint: note: {e}"),
+        }
+    }
+    let (attached, unmatched) = skinflint::profile::attach::attach(&model, read);
+    for u in unmatched {
+        eprintln!("skinflint: note: {u}");
+    }
+    model.profiles = attached;
+    let rows: Vec<ReplayRow> = model
+        .profiles
+        .iter()
+        .map(|a| {
+            let w = &model.workloads[a.workload];
+            let r = skinflint::profile::recommend::recommend(
+                &model, a.workload, &a.profile, headroom, 20.0, 5.0,
+            );
+            let saving = match (
+                r.current.and_then(|c| c.on_demand_usd_hour),
+                r.recommended.and_then(|c| c.on_demand_usd_hour),
+            ) {
+                (Some(c), Some(n)) if n < c => {
+                    Some((c - n) * w.static_replicas().max(1) as f64 * 730.0)
+                }
+                _ => None,
+            };
+            ReplayRow {
+                workload: w.name.clone(),
+                namespace: w.namespace.clone(),
+                gpu_model: a.profile.model_name().map(str::to_string),
+                samples: a.profile.samples,
+                duration_hours: a.profile.duration_s() / 3600.0,
+                p95_utilization: r.p95_util,
+                p99_memory_gib: r.p99_mem_mib / 1024.0,
+                peak_memory_gib: a.profile.peak_mem_mib() / 1024.0,
+                gpus: a.profile.gpus.len(),
+                gpus_busy: r.gpus_busy,
+                current: r.current.map(|t| t.name.clone()),
+                recommended: r.recommended.map(|t| t.name.clone()),
+                savings_usd_month: saving,
+            }
+        })
+        .collect();
+    match format {
+        RulesFormat::Json => write_out(&json_line(&rows)),
+        RulesFormat::Human => {
+            let mut s = format!(
+                "{:<28} {:>9} {:>8} {:>9} {:>9} {:>5}  {:<14} {:<14} {:>10}\n",
+                "workload",
+                "samples",
+                "hours",
+                "p95 util",
+                "p99 mem",
+                "busy",
+                "current",
+                "recommended",
+                "$/month"
+            );
+            for r in &rows {
+                s.push_str(&format!(
+                    "{:<28} {:>9} {:>8.1} {:>8.0}% {:>6.1}GiB {:>2}/{:<2}  {:<14} {:<14} {:>10}\n",
+                    r.workload,
+                    r.samples,
+                    r.duration_hours,
+                    r.p95_utilization,
+                    r.p99_memory_gib,
+                    r.gpus_busy,
+                    r.gpus,
+                    r.current.as_deref().unwrap_or("-"),
+                    r.recommended.as_deref().unwrap_or("-"),
+                    r.savings_usd_month.map_or("-".to_string(), usd)
+                ));
+            }
+            s.push_str("Savings: price difference × replicas × 730 h at us-east-1 on-demand list prices; GPU memory headroom ");
+            s.push_str(&format!("{:.0}%.\n", headroom * 100.0));
+            write_out(&s);
         }
     }
     Ok(0)

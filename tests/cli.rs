@@ -393,9 +393,9 @@ fn rules_and_explain() {
     let out = bin().args(["rules"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("nodepool-without-limits"));
-    assert_eq!(text.lines().count(), 38);
+    assert_eq!(text.lines().count(), 44);
     let out = bin().args(["rules", "--format", "json"]).output().unwrap();
-    assert_eq!(json(&out).as_array().unwrap().len(), 38);
+    assert_eq!(json(&out).as_array().unwrap().len(), 44);
     let out = bin()
         .args(["explain", "empty-node-ttl-too-long"])
         .output()

@@ -9,7 +9,16 @@ use skinflint::engine::registry::builtin_rules;
 
 fn findings_of(rule: &str, file: &str) -> Vec<(usize, usize, String)> {
     let path = repo().join(file);
-    let o = run(&[&path], None);
+    let tmp = tempfile::tempdir().unwrap();
+    let profiles = common::fixture_profiles(&path, tmp.path());
+    let o = if profiles.is_empty() {
+        run(&[&path], None)
+    } else {
+        let mut req =
+            skinflint::engine::CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
+        req.profiles = profiles;
+        skinflint::engine::check(&req).expect("check runs")
+    };
     common::positions(&o)
         .into_iter()
         .filter(|(_, _, _, r)| r == rule)

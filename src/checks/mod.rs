@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod core;
+pub mod gpu_profile;
 pub mod karpenter;
 pub mod workload;
 
@@ -77,6 +78,12 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("karpenter-metric-names", alerts::stale_karpenter::run),
     ("cost-alert-coverage", alerts::cost_coverage::run),
     ("duplicate-alerts", alerts::duplicate_alert::run),
+    ("gpu-overprovisioned", gpu_profile::overprovisioned::run),
+    ("gpu-underutilized", gpu_profile::underutilized::run),
+    ("gpu-count", gpu_profile::count::run),
+    ("gpu-memory-near-capacity", gpu_profile::memory_near::run),
+    ("gpu-profile-short", gpu_profile::too_short::run),
+    ("gpu-profile-missing", gpu_profile::missing::run),
 ];
 
 /// Checks that read suppressions rather than the model.

@@ -58,6 +58,8 @@ pub struct CheckRequest {
     pub stdin: Option<Vec<u8>>,
     /// The name findings on standard input are reported under (default `<stdin>`).
     pub stdin_name: Option<String>,
+    /// GPU utilisation profiles to replay against the workloads.
+    pub profiles: Vec<crate::profile::attach::ProfileInput>,
 }
 
 impl CheckRequest {
@@ -74,6 +76,7 @@ impl CheckRequest {
             baseline: None,
             stdin: None,
             stdin_name: None,
+            profiles: Vec::new(),
         }
     }
 }
@@ -210,12 +213,32 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         None => None,
     };
 
+    // Profiles: read in parallel; a file that cannot be read is a note, not the end of the run.
+    let mut notes_from_profiles = Vec::new();
+    let profiles: Vec<(crate::profile::Profile, Option<String>)> = {
+        use rayon::prelude::*;
+        let read: Vec<Result<Vec<crate::profile::Profile>, String>> = req
+            .profiles
+            .par_iter()
+            .map(|p| crate::profile::read::read_path(&p.path))
+            .collect();
+        let mut out = Vec::new();
+        for (input, r) in req.profiles.iter().zip(read) {
+            match r {
+                Ok(ps) => out.extend(ps.into_iter().map(|p| (p, input.workload.clone()))),
+                Err(e) => notes_from_profiles.push(e),
+            }
+        }
+        out
+    };
+
     // Inputs: the named paths, then context; report on the named ones only.
     let (named, mut notes) =
         source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
     let (context, context_notes) =
         source::discover(&req.context).map_err(|e| ToolError::PathNotFound(e.0))?;
     notes.extend(context_notes);
+    notes.extend(notes_from_profiles);
     let named_set: HashSet<PathBuf> = named
         .iter()
         .filter_map(|i| match i {
@@ -301,7 +324,12 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     };
 
     let (findings, suppressed, summary) = {
-        let model = ModelSet::build(&files);
+        let mut model = ModelSet::build(&files);
+        if !req.profiles.is_empty() {
+            let (attached, unmatched) = crate::profile::attach::attach(&model, profiles);
+            model.profiles = attached;
+            notes.extend(unmatched);
+        }
         let mut findings = Vec::new();
         for rule in rules.iter().filter(|r| r.enabled) {
             let Some(Check::Model(check)) = checks::lookup(&rule.check) else {

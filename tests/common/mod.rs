@@ -114,3 +114,102 @@ pub fn mismatches(found: &[(usize, usize, String)], expected: &[Expect]) -> Vec<
     }
     problems
 }
+
+/// Write a generated nvidia-smi CSV: `gpus` GPUs sampled every `interval_s` for `hours`;
+/// the first `busy` GPUs cycle utilisation up to `util`% and memory up to `mem_mib`, the
+/// others idle with 500 MiB used.
+#[allow(clippy::too_many_arguments)]
+pub fn generate_nvidia_smi(
+    path: &Path,
+    hours: f64,
+    interval_s: f64,
+    util: f64,
+    mem_mib: f64,
+    total_mib: f64,
+    gpus: usize,
+    busy: usize,
+) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        f,
+        "timestamp, name, index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]"
+    )
+    .unwrap();
+    let rows = (hours * 3600.0 / interval_s) as u64;
+    let start = 1_767_225_600u64; // 2026-01-01T00:00:00Z
+    for i in 0..rows {
+        let t = start + (i as f64 * interval_s) as u64;
+        let (days, rem) = (t / 86_400, t % 86_400);
+        // 2026-01-01 plus `days` (January and on; enough for generated profiles).
+        let (mut y, mut m, mut d) = (2026u64, 1u64, 1 + days);
+        let month_len = |m: u64| [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(m - 1) as usize];
+        while d > month_len(m) {
+            d -= month_len(m);
+            m += 1;
+            if m > 12 {
+                m = 1;
+                y += 1;
+            }
+        }
+        let frac = (i % 20) as f64 / 19.0;
+        for g in 0..gpus {
+            let (u, mem) = if g < busy {
+                (util * frac, mem_mib * (0.5 + 0.5 * frac))
+            } else {
+                (0.0, 500.0)
+            };
+            writeln!(
+                f,
+                "{y:04}/{m:02}/{d:02} {:02}:{:02}:{:02}.000, NVIDIA A10G, {g}, GPU-{g:04}, {:.0} %, {:.0} MiB, {total_mib:.0} MiB",
+                rem / 3600,
+                (rem % 3600) / 60,
+                rem % 60,
+                u,
+                mem
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// Profiles for a fixture: `<fixture>.profiles` beside it, one line per workload:
+/// `NS/NAME hours=… interval=… util=… mem=… total=… gpus=… busy=…`. Generated into `dir`.
+pub fn fixture_profiles(
+    fixture: &Path,
+    dir: &Path,
+) -> Vec<skinflint::profile::attach::ProfileInput> {
+    let spec = fixture.with_extension("profiles");
+    let Ok(text) = std::fs::read_to_string(&spec) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .enumerate()
+    {
+        let mut parts = line.split_whitespace();
+        let workload = parts.next().unwrap().to_string();
+        let kv: std::collections::HashMap<&str, f64> = parts
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k, v.parse::<f64>().unwrap()))
+            .collect();
+        let path = dir.join(format!("profile-{i}.csv"));
+        generate_nvidia_smi(
+            &path,
+            kv["hours"],
+            kv["interval"],
+            kv["util"],
+            kv["mem"],
+            kv["total"],
+            kv["gpus"] as usize,
+            kv["busy"] as usize,
+        );
+        out.push(skinflint::profile::attach::ProfileInput {
+            path,
+            workload: Some(workload),
+        });
+    }
+    out
+}

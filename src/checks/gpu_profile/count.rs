@@ -1,0 +1,39 @@
+//! `gpu-count-overprovisioned`: the workload requests more GPUs than its profile ever
+//! kept busy.
+
+use super::{confidence, evidence, hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let busy = ctx.params.float("busy-util", 5.0);
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for a in &model.profiles {
+        let w = &model.workloads[a.workload];
+        let requested = w
+            .accelerator_demand()
+            .first()
+            .map(|(_, n)| *n)
+            .unwrap_or(0.0);
+        let used = a.profile.gpus_busy(busy) as f64;
+        if requested <= 1.0 || used >= requested || a.profile.gpus.is_empty() {
+            continue;
+        }
+        hits.push(
+            hit(
+                w,
+                format!(
+                    "{} requests {} GPUs but only {} were ever above {busy:.0}% utilisation{} ({}); the idle GPUs are paid for and block other workloads",
+                    crate::checks::workload::describe(w),
+                    requested,
+                    used,
+                    confidence(&a.profile),
+                    evidence(&a.profile)
+                ),
+            )
+            .help(format!("request {} GPU{} (and check the model is not sharded across GPUs it does not need)", used.max(1.0), if used <= 1.0 { "" } else { "s" })),
+        );
+    }
+    hits
+}

@@ -1,0 +1,70 @@
+//! `gpu-overprovisioned`: the recorded profile fits a cheaper instance than the one the
+//! workload runs on.
+
+use super::{confidence, evidence, hit};
+use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::profile::recommend::recommend;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let headroom = ctx.params.float("memory-headroom", 0.2);
+    let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
+    let busy = ctx.params.float("busy-util", 5.0);
+    let near = ctx.params.float("max-memory-fraction", 0.95);
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for a in &model.profiles {
+        let w = &model.workloads[a.workload];
+        let r = recommend(model, a.workload, &a.profile, headroom, cpu_fallback, busy);
+        let (Some(cur), Some(rec)) = (r.current, r.recommended) else {
+            continue;
+        };
+        let (Some(cp), Some(rp)) = (cur.on_demand_usd_hour, rec.on_demand_usd_hour) else {
+            continue;
+        };
+        // Memory near capacity is the under-provisioned side: never recommend smaller.
+        let total = a
+            .profile
+            .gpus
+            .values()
+            .find_map(|g| g.memory_total_mib)
+            .unwrap_or(cur.gpu_memory_mib as f64);
+        if total > 0.0 && a.profile.peak_mem_mib() > near * total {
+            continue;
+        }
+        if rp >= cp || rec.name == cur.name {
+            continue;
+        }
+        let replicas = w.static_replicas().max(1);
+        let month = (cp - rp) * replicas as f64 * HOURS_PER_MONTH;
+        let mut h = hit(
+            w,
+            format!(
+                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB (+{:.0}% headroom fits {:.1} GiB), p95 utilisation {:.0}%, {} GPU{} busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, 730 h)",
+                crate::checks::workload::describe(w),
+                cur.name,
+                usd(cp),
+                rec.name,
+                usd(rp),
+                confidence(&a.profile),
+                r.p99_mem_mib / 1024.0,
+                headroom * 100.0,
+                rec.gpu_memory_mib as f64 / 1024.0,
+                r.p95_util,
+                r.gpus_busy.max(1),
+                if r.gpus_busy.max(1) == 1 { "" } else { "s" },
+                evidence(&a.profile),
+                usd(month),
+                if replicas == 1 { "" } else { "s" }
+            ),
+        )
+        .help(format!(
+            "move it to {} (for example `karpenter.k8s.aws/instance-gpu-name: {}` or a pool allowing that family) and replay a fresh profile to confirm",
+            rec.name, rec.gpu_name
+        ));
+        h.savings_usd_month = Some(month);
+        hits.push(h);
+    }
+    hits
+}

@@ -1,0 +1,48 @@
+//! `gpu-underutilized`: a GPU the workload holds is mostly idle.
+
+use super::{confidence, evidence, hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::profile::recommend::recommend;
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let min = ctx.params.float("min-p95-util", 20.0);
+    let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
+    let model = ctx.model;
+    let mut hits = Vec::new();
+    for a in &model.profiles {
+        let w = &model.workloads[a.workload];
+        let idle: Vec<(String, f64)> = a
+            .profile
+            .gpus
+            .iter()
+            .filter_map(|(id, g)| Some((id.clone(), g.util_quantile(0.95)?)))
+            .filter(|(_, p95)| *p95 < min)
+            .collect();
+        if idle.is_empty() {
+            continue;
+        }
+        let worst = idle.iter().map(|(_, u)| *u).fold(f64::MAX, f64::min);
+        let r = recommend(model, a.workload, &a.profile, 0.2, cpu_fallback, 5.0);
+        let fallback = r
+            .cpu_fallback
+            .map(|t| format!("; a CPU instance such as {} (${:.3}/h) may serve it, as a suggestion to benchmark, not a certainty", t.name, t.on_demand_usd_hour.unwrap_or(0.0)))
+            .unwrap_or_default();
+        hits.push(
+            hit(
+                w,
+                format!(
+                    "{} keeps {} of {} GPU{} under {min:.0}% utilisation at p95 (lowest {worst:.0}%){}, {}, paying for GPU time it does not use{fallback}",
+                    crate::checks::workload::describe(w),
+                    idle.len(),
+                    a.profile.gpus.len(),
+                    if a.profile.gpus.len() == 1 { "" } else { "s" },
+                    confidence(&a.profile),
+                    evidence(&a.profile)
+                ),
+            )
+            .help("batch requests (dynamic batching), share the GPU (MIG or time-slicing), or move to a smaller or CPU instance"),
+        );
+    }
+    hits
+}

@@ -1,0 +1,98 @@
+//! Which workload a profile belongs to: DCGM's namespace and pod labels matched against
+//! the pod names a workload's controller creates, or an explicit `NAMESPACE/WORKLOAD`.
+
+use super::Profile;
+use crate::model::{ModelSet, Workload, WorkloadKind};
+use regex::Regex;
+
+/// A profile file given on the command line, optionally for a named workload.
+#[derive(Debug, Clone)]
+pub struct ProfileInput {
+    pub path: std::path::PathBuf,
+    /// `NAMESPACE/WORKLOAD` or `WORKLOAD`, for files without pod labels.
+    pub workload: Option<String>,
+}
+
+/// A workload with its merged profile.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub workload: usize,
+    pub profile: Profile,
+}
+
+fn pod_pattern(w: &Workload) -> Option<Regex> {
+    let name = regex::escape(w.object_name());
+    let p = match w.kind {
+        WorkloadKind::Deployment => format!("^{name}-[a-z0-9]{{5,10}}-[a-z0-9]{{5}}$"),
+        WorkloadKind::StatefulSet => format!("^{name}-[0-9]+$"),
+        WorkloadKind::ReplicaSet | WorkloadKind::DaemonSet | WorkloadKind::Job => {
+            format!("^{name}-[a-z0-9]{{5}}$")
+        }
+        WorkloadKind::CronJob => format!("^{name}-[0-9]+-[a-z0-9]{{5}}$"),
+        WorkloadKind::Pod => format!("^{name}$"),
+        WorkloadKind::InferenceService => format!(
+            "^{name}-{}(-[0-9]+)?-(deployment-)?[a-z0-9-]+$",
+            w.component.unwrap_or("predictor")
+        ),
+    };
+    Regex::new(&p).ok()
+}
+
+fn ns_matches(w: &Workload, ns: Option<&str>) -> bool {
+    match (w.namespace.as_deref(), ns) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// Attach profiles to workloads; returns what matched and a description of each profile
+/// that matched none.
+pub fn attach(
+    model: &ModelSet,
+    profiles: Vec<(Profile, Option<String>)>,
+) -> (Vec<Attached>, Vec<String>) {
+    let mut out: Vec<Attached> = Vec::new();
+    let mut unmatched = Vec::new();
+    let patterns: Vec<Option<Regex>> = model.workloads.iter().map(pod_pattern).collect();
+    for (p, explicit) in profiles {
+        let target = match &explicit {
+            Some(spec) => {
+                let (ns, name) = match spec.split_once('/') {
+                    Some((ns, n)) => (Some(ns), n),
+                    None => (None, spec.as_str()),
+                };
+                model.workloads.iter().position(|w| {
+                    w.object_name() == name
+                        && w.component.is_none_or(|c| c == "predictor")
+                        && ns_matches(w, ns)
+                })
+            }
+            None => p.pod.as_deref().and_then(|pod| {
+                model.workloads.iter().enumerate().position(|(i, w)| {
+                    ns_matches(w, p.namespace.as_deref())
+                        && patterns[i].as_ref().is_some_and(|re| re.is_match(pod))
+                })
+            }),
+        };
+        match target {
+            Some(wi) => match out.iter_mut().find(|a| a.workload == wi) {
+                Some(a) => a.profile.merge(&p),
+                None => out.push(Attached { workload: wi, profile: p }),
+            },
+            None => unmatched.push(match (&explicit, &p.pod) {
+                (Some(spec), _) => format!("profile {} is for `{spec}`, which is not among the checked workloads", p.source),
+                (None, Some(pod)) => format!(
+                    "profile {} (pod {}{}) matches no checked workload",
+                    p.source,
+                    p.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default(),
+                    pod
+                ),
+                (None, None) => format!(
+                    "profile {} has no pod labels; say which workload it is with --profile NAMESPACE/WORKLOAD={}",
+                    p.source, p.source
+                ),
+            }),
+        }
+    }
+    (out, unmatched)
+}

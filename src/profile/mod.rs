@@ -1,0 +1,97 @@
+//! GPU utilisation profiles: readers for nvidia-smi CSV, DCGM exporter scrapes, saved
+//! Prometheus `query_range` responses and the design's `ResourceProfile` JSON; streaming
+//! statistics; attribution to workloads; instance recommendation.
+
+pub mod attach;
+pub mod read;
+pub mod recommend;
+pub mod stats;
+pub mod time;
+
+pub use stats::GpuStats;
+use std::collections::BTreeMap;
+
+/// Samples of one source (a file, or one pod within a file), per GPU.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// The file it came from.
+    pub source: String,
+    /// Namespace and pod from DCGM labels, when present.
+    pub namespace: Option<String>,
+    pub pod: Option<String>,
+    /// Per GPU (UUID, or index), statistics.
+    pub gpus: BTreeMap<String, GpuStats>,
+    pub first_ts: Option<f64>,
+    pub last_ts: Option<f64>,
+    /// Rows or scrape lines read.
+    pub samples: u64,
+}
+
+impl Profile {
+    pub fn gpu(&mut self, id: &str) -> &mut GpuStats {
+        self.gpus.entry(id.to_string()).or_default()
+    }
+
+    pub fn see_time(&mut self, ts: Option<f64>) {
+        if let Some(t) = ts {
+            self.first_ts = Some(self.first_ts.map_or(t, |f| f.min(t)));
+            self.last_ts = Some(self.last_ts.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// Seconds between the first and last sample.
+    pub fn duration_s(&self) -> f64 {
+        match (self.first_ts, self.last_ts) {
+            (Some(a), Some(b)) => (b - a).max(0.0),
+            _ => 0.0,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Profile) {
+        for (id, g) in &other.gpus {
+            self.gpu(id).merge(g);
+        }
+        self.see_time(other.first_ts);
+        self.see_time(other.last_ts);
+        self.samples += other.samples;
+        if !self.source.contains(&other.source) {
+            if !self.source.is_empty() {
+                self.source.push_str(", ");
+            }
+            self.source.push_str(&other.source);
+        }
+    }
+
+    /// The GPU model name, when the profile says.
+    pub fn model_name(&self) -> Option<&str> {
+        self.gpus.values().find_map(|g| g.name.as_deref())
+    }
+
+    /// Largest per-GPU utilisation quantile.
+    pub fn util_quantile(&self, q: f64) -> Option<f64> {
+        self.gpus
+            .values()
+            .filter_map(|g| g.util_quantile(q))
+            .fold(None, |m, v| Some(m.map_or(v, |x: f64| x.max(v))))
+    }
+
+    /// Largest per-GPU memory quantile, in MiB.
+    pub fn mem_quantile(&self, q: f64) -> Option<f64> {
+        self.gpus
+            .values()
+            .filter_map(|g| g.mem_quantile(q))
+            .fold(None, |m, v| Some(m.map_or(v, |x: f64| x.max(v))))
+    }
+
+    pub fn peak_mem_mib(&self) -> f64 {
+        self.gpus
+            .values()
+            .map(|g| g.peak_mem_mib)
+            .fold(0.0, f64::max)
+    }
+
+    /// GPUs whose utilisation ever exceeded `busy` percent.
+    pub fn gpus_busy(&self, busy: f64) -> usize {
+        self.gpus.values().filter(|g| g.max_util > busy).count()
+    }
+}

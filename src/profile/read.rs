@@ -1,0 +1,370 @@
+//! Profile readers. Text formats are read line by line, so memory stays constant in the
+//! number of samples.
+
+use super::{time, Profile};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// What a profile file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    NvidiaSmiCsv,
+    DcgmText,
+    QueryRangeJson,
+    ResourceProfileJson,
+}
+
+/// Read one profile file. A file may hold several pods (DCGM labels), so several
+/// profiles may come back; a file without pod labels gives one.
+pub fn read_path(path: &Path) -> Result<Vec<Profile>, String> {
+    let name = path.to_string_lossy().into_owned();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let mut reader = BufReader::new(file);
+    let head = reader.fill_buf().map_err(|e| format!("{name}: {e}"))?;
+    let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
+    let format = detect(&name, &head).ok_or_else(|| {
+        format!("{name}: not a GPU profile skinflint reads (nvidia-smi CSV, DCGM exporter scrape, Prometheus query_range JSON, or ResourceProfile JSON)")
+    })?;
+    read(&name, format, reader)
+}
+
+pub fn detect(name: &str, head: &str) -> Option<Format> {
+    let lower = head.to_ascii_lowercase();
+    if head.trim_start().starts_with('{') {
+        if lower.contains("\"resulttype\"") || lower.contains("\"data\"") {
+            return Some(Format::QueryRangeJson);
+        }
+        if lower.contains("avg_gpu_percent") || lower.contains("avg_gpu_memory_mb") {
+            return Some(Format::ResourceProfileJson);
+        }
+        return None;
+    }
+    if head.contains("DCGM_FI_") {
+        return Some(Format::DcgmText);
+    }
+    let first = lower.lines().next().unwrap_or("");
+    if first.contains("timestamp")
+        || first.contains("utilization.gpu")
+        || first.contains("memory.used")
+        || name.ends_with(".csv")
+    {
+        return Some(Format::NvidiaSmiCsv);
+    }
+    None
+}
+
+pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Profile>, String> {
+    match format {
+        Format::NvidiaSmiCsv => nvidia_smi(name, reader).map(|p| vec![p]),
+        Format::DcgmText => Ok(dcgm_text(name, reader)),
+        Format::QueryRangeJson => query_range(name, reader),
+        Format::ResourceProfileJson => resource_profile(name, reader).map(|p| vec![p]),
+    }
+}
+
+/// A number from an nvidia-smi field such as `35 %`, `1234 MiB` or `[N/A]`.
+fn number(field: &str) -> Option<f64> {
+    let t = field.trim();
+    if t.starts_with('[') || t.is_empty() {
+        return None;
+    }
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(t.len());
+    t[..end].parse().ok()
+}
+
+/// nvidia-smi `--query-gpu … --format=csv[,nounits]`: any column order, units in the
+/// header or the values, extra columns ignored.
+pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
+    let mut p = Profile {
+        source: name.to_string(),
+        ..Profile::default()
+    };
+    let mut cols: Option<BTreeMap<String, usize>> = None;
+    for (ln, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| format!("{name}: line {}: {e}", ln + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let Some(c) = &cols else {
+            let map: BTreeMap<String, usize> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let key = f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase();
+                    (key, i)
+                })
+                .collect();
+            if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
+                return Err(format!("{name}: line 1: no `utilization.gpu` or `memory.used` column in the nvidia-smi header"));
+            }
+            cols = Some(map);
+            continue;
+        };
+        if fields.len() < 2 || fields[0].eq_ignore_ascii_case("timestamp") {
+            continue; // a repeated header
+        }
+        let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
+        let gpu_id = get("uuid")
+            .filter(|u| !u.starts_with('['))
+            .or_else(|| get("gpu"))
+            .or_else(|| get("index"))
+            .unwrap_or("0")
+            .to_string();
+        let ts = get("timestamp").and_then(time::parse);
+        p.see_time(ts);
+        p.samples += 1;
+        let model = get("name")
+            .filter(|n| !n.starts_with('['))
+            .map(str::to_string);
+        let g = p.gpu(&gpu_id);
+        if g.name.is_none() {
+            g.name = model;
+        }
+        if let Some(total) = get("memory.total").and_then(number) {
+            g.memory_total_mib = Some(total);
+        }
+        if let Some(u) = get("utilization.gpu").and_then(number) {
+            g.add_util(u);
+        }
+        if let Some(m) = get("memory.used").and_then(number) {
+            g.add_mem(m);
+        }
+    }
+    if cols.is_none() {
+        return Err(format!("{name}: empty nvidia-smi CSV"));
+    }
+    Ok(p)
+}
+
+/// Labels of one exposition line, and the rest of it.
+fn labels(line: &str) -> Option<(&str, BTreeMap<&str, &str>, &str)> {
+    let open = line.find('{');
+    let (name, rest) = match open {
+        Some(i) => (&line[..i], &line[i + 1..]),
+        None => {
+            let sp = line.find(' ')?;
+            return Some((&line[..sp], BTreeMap::new(), &line[sp + 1..]));
+        }
+    };
+    let close = rest.rfind('}')?;
+    let mut map = BTreeMap::new();
+    let body = &rest[..close];
+    let mut i = 0;
+    let b = body.as_bytes();
+    while i < b.len() {
+        let eq = body[i..].find('=')? + i;
+        let key = body[i..eq].trim().trim_start_matches(',').trim();
+        let start = eq + 2; // after `="`
+        let mut j = start;
+        while j < b.len() && b[j] != b'"' {
+            if b[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        map.insert(key, body.get(start..j.min(b.len())).unwrap_or(""));
+        i = j + 1;
+        while i < b.len() && (b[i] == b',' || b[i] == b' ') {
+            i += 1;
+        }
+    }
+    Some((name, map, rest[close + 1..].trim()))
+}
+
+/// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
+pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
+    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
+    let mut free: BTreeMap<String, f64> = BTreeMap::new();
+    for line in reader.lines().map_while(Result::ok) {
+        if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
+            continue;
+        }
+        let Some((metric, l, rest)) = labels(&line) else {
+            continue;
+        };
+        if !matches!(
+            metric,
+            "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
+        ) {
+            continue;
+        }
+        let mut parts = rest.split_whitespace();
+        let Some(value) = parts.next().and_then(|v| v.parse::<f64>().ok()) else {
+            continue;
+        };
+        let ts = parts.next().and_then(time::parse);
+        let pick = |a: &str, b: &str| {
+            l.get(a)
+                .or_else(|| l.get(b))
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string())
+        };
+        let key = (
+            pick("namespace", "exported_namespace"),
+            pick("pod", "exported_pod"),
+        );
+        let gpu = pick("UUID", "uuid")
+            .or_else(|| pick("gpu", "gpu"))
+            .unwrap_or_else(|| "0".to_string());
+        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
+            source: name.to_string(),
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            ..Profile::default()
+        });
+        p.see_time(ts);
+        let g = p.gpu(&gpu);
+        if g.name.is_none() {
+            g.name = l.get("modelName").map(|s| s.to_string());
+        }
+        match metric {
+            "DCGM_FI_DEV_GPU_UTIL" => {
+                g.add_util(value);
+                p.samples += 1;
+            }
+            "DCGM_FI_DEV_FB_FREE" => {
+                free.insert(gpu.clone(), value);
+            }
+            _ => {
+                g.add_mem(value);
+                if let Some(f) = free.get(&gpu) {
+                    g.memory_total_mib = Some(value + f);
+                }
+            }
+        }
+    }
+    // Totals from a FB_FREE that came after FB_USED.
+    for p in by_pod.values_mut() {
+        for (id, g) in p.gpus.iter_mut() {
+            if g.memory_total_mib.is_none() {
+                if let Some(f) = free.get(id) {
+                    g.memory_total_mib = Some(g.peak_mem_mib + f);
+                }
+            }
+        }
+    }
+    by_pod.into_values().collect()
+}
+
+/// A saved `/api/v1/query_range` (or `/api/v1/query`) response of DCGM series.
+pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, String> {
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+    let result = v
+        .pointer("/data/result")
+        .and_then(|r| r.as_array())
+        .ok_or_else(|| format!("{name}: no `data.result` in the Prometheus response"))?;
+    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
+    for series in result {
+        let m = &series["metric"];
+        let s = |k: &str| {
+            m.get(k)
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let metric = s("__name__").unwrap_or_default();
+        let key = (
+            s("namespace").or_else(|| s("exported_namespace")),
+            s("pod").or_else(|| s("exported_pod")),
+        );
+        let gpu = s("UUID")
+            .or_else(|| s("gpu"))
+            .unwrap_or_else(|| "0".to_string());
+        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
+            source: name.to_string(),
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            ..Profile::default()
+        });
+        let values: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
+            (Some(vs), _) => vs
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            (None, Some(v)) => vec![v],
+            _ => Vec::new(),
+        };
+        let model = s("modelName");
+        for pair in values {
+            let ts = pair.get(0).and_then(|t| t.as_f64());
+            let val = pair
+                .get(1)
+                .and_then(|x| x.as_str())
+                .and_then(|x| x.parse::<f64>().ok());
+            let Some(val) = val else { continue };
+            p.see_time(ts);
+            let g = p.gpu(&gpu);
+            if g.name.is_none() {
+                g.name = model.clone();
+            }
+            match metric.as_str() {
+                "DCGM_FI_DEV_GPU_UTIL" => {
+                    g.add_util(val);
+                    p.samples += 1;
+                }
+                "DCGM_FI_DEV_FB_USED" => g.add_mem(val),
+                _ => {}
+            }
+        }
+    }
+    Ok(by_pod.into_values().collect())
+}
+
+/// The design's `ResourceProfile` as JSON: averages only, so one sample.
+pub fn resource_profile(name: &str, mut reader: impl Read) -> Result<Profile, String> {
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+    let f = |k: &str| v.get(k).and_then(|x| x.as_f64());
+    let mut p = Profile {
+        source: name.to_string(),
+        samples: 1,
+        ..Profile::default()
+    };
+    let g = p.gpu("0");
+    if let Some(u) = f("avg_gpu_percent") {
+        g.add_util(u);
+    }
+    if let Some(m) = f("avg_gpu_memory_mb") {
+        g.add_mem(m);
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nvidia_smi_with_units_and_any_order() {
+        let csv = "name, memory.used [MiB], timestamp, utilization.gpu [%], memory.total [MiB], uuid\nNVIDIA A10G, 6144 MiB, 2026/01/01 00:00:00.000, 35 %, 22888 MiB, GPU-1\nNVIDIA A10G, [N/A], 2026/01/01 00:00:10.000, 40 %, 22888 MiB, GPU-1\n";
+        let p = nvidia_smi("x", csv.as_bytes()).unwrap();
+        let g = &p.gpus["GPU-1"];
+        assert_eq!(g.name.as_deref(), Some("NVIDIA A10G"));
+        assert_eq!(g.memory_total_mib, Some(22888.0));
+        assert_eq!((g.util_samples, g.mem_samples), (2, 1));
+        assert_eq!(p.duration_s(), 10.0);
+    }
+
+    #[test]
+    fn dcgm_labels_and_pods() {
+        let text = "# HELP x\nDCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-a\",modelName=\"NVIDIA L4\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 35 1700000000000\nDCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-a\",modelName=\"NVIDIA L4\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 6000 1700000000000\nDCGM_FI_DEV_FB_FREE{gpu=\"0\",UUID=\"GPU-a\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 16888 1700000010000\n";
+        let ps = dcgm_text("x", text.as_bytes());
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].pod.as_deref(), Some("llm-7d9f8-abcde"));
+        assert_eq!(ps[0].gpus["GPU-a"].memory_total_mib, Some(22888.0));
+        assert_eq!(ps[0].duration_s(), 10.0);
+    }
+}

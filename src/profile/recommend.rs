@@ -1,0 +1,154 @@
+//! The instance a workload runs on today, and the cheapest one its recorded profile
+//! needs.
+
+use super::Profile;
+use crate::catalog::{catalog, InstanceType};
+use crate::model::workload::NodeReq;
+use crate::model::{ModelSet, Workload};
+
+const INSTANCE_TYPE: &[&str] = &[
+    "node.kubernetes.io/instance-type",
+    "beta.kubernetes.io/instance-type",
+];
+
+/// The instance type a workload is pinned to, if any.
+pub fn pinned<'w, 'a>(w: &'w Workload<'a>) -> Option<&'w NodeReq<'a>> {
+    let single = |r: &&NodeReq| {
+        INSTANCE_TYPE.contains(&r.key.as_str()) && r.operator == "In" && r.values.len() == 1
+    };
+    w.node_selector.iter().find(single).or_else(|| {
+        let firsts: Vec<Option<&NodeReq>> = w
+            .affinity_terms
+            .iter()
+            .map(|t| t.as_ref().and_then(|reqs| reqs.iter().find(single)))
+            .collect();
+        let first = firsts.first().copied().flatten()?;
+        firsts
+            .iter()
+            .all(|t| t.is_some_and(|r| r.values == first.values))
+            .then_some(first)
+    })
+}
+
+fn units(t: &InstanceType, resource: &str) -> f64 {
+    if t.accelerator_resource == resource {
+        t.accelerator_count() as f64
+    } else {
+        0.0
+    }
+}
+
+/// Types the workload's hosting pools allow (the whole catalog when no pool hosts it).
+fn allowed(model: &ModelSet, wi: usize) -> Vec<&'static InstanceType> {
+    let hosts = &model.relations.hosts[wi];
+    if hosts.is_empty() {
+        catalog().types.iter().collect()
+    } else {
+        let mut v: Vec<&'static InstanceType> = hosts
+            .iter()
+            .flat_map(|h| model.node_pools[*h].instances.types.iter().copied())
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v.dedup_by(|a, b| a.name == b.name);
+        v
+    }
+}
+
+fn fits(w: &Workload, t: &InstanceType) -> bool {
+    t.vcpu as f64 >= w.request_of("cpu")
+        && t.memory_mib as f64 * 1048576.0 >= w.request_of("memory")
+        && w.accelerator_demand()
+            .iter()
+            .all(|(r, n)| units(t, r) >= *n)
+}
+
+fn cheapest<'c>(types: impl Iterator<Item = &'c InstanceType>) -> Option<&'c InstanceType> {
+    types
+        .filter(|t| t.on_demand_usd_hour.is_some())
+        .min_by(|a, b| {
+            a.on_demand_usd_hour
+                .partial_cmp(&b.on_demand_usd_hour)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+}
+
+/// The instance Karpenter would pick today: the pinned type, or the cheapest allowed type
+/// that fits the pod's requests (amd64 unless the pod asks otherwise).
+pub fn current(model: &ModelSet, wi: usize) -> Option<&'static InstanceType> {
+    let w = &model.workloads[wi];
+    if let Some(p) = pinned(w) {
+        return catalog().types.iter().find(|t| t.name == p.values[0]);
+    }
+    let wants_arm = w
+        .node_selector
+        .iter()
+        .any(|r| r.key == "kubernetes.io/arch" && r.values.iter().any(|v| v == "arm64"));
+    let arch = if wants_arm { "arm64" } else { "amd64" };
+    cheapest(
+        allowed(model, wi)
+            .into_iter()
+            .filter(|t| t.arch == arch && fits(w, t)),
+    )
+}
+
+/// What the profile says the workload needs.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub current: Option<&'static InstanceType>,
+    pub recommended: Option<&'static InstanceType>,
+    /// A CPU instance to try when the GPU is barely used.
+    pub cpu_fallback: Option<&'static InstanceType>,
+    pub p99_mem_mib: f64,
+    pub p95_util: f64,
+    pub gpus_busy: usize,
+}
+
+pub fn recommend(
+    model: &ModelSet,
+    wi: usize,
+    profile: &Profile,
+    headroom: f64,
+    cpu_fallback_util: f64,
+    busy_util: f64,
+) -> Recommendation {
+    let w = &model.workloads[wi];
+    let current = current(model, wi);
+    let p99_mem = profile.mem_quantile(0.99).unwrap_or(0.0);
+    let p95_util = profile.util_quantile(0.95).unwrap_or(0.0);
+    let busy = profile.gpus_busy(busy_util).max(1);
+    let need_mem = p99_mem * (1.0 + headroom);
+    let resource = current
+        .map(|c| c.accelerator_resource.clone())
+        .filter(|r| !r.is_empty())
+        .or_else(|| w.accelerator_demand().first().map(|(r, _)| r.clone()))
+        .unwrap_or_else(|| "nvidia.com/gpu".to_string());
+    let arch = current.map_or("amd64", |c| c.arch);
+    let cpu = w.request_of("cpu");
+    let mem = w.request_of("memory");
+    let recommended = cheapest(allowed(model, wi).into_iter().filter(|t| {
+        t.accelerator_resource == resource
+            && t.arch == arch
+            && t.gpu_memory_mib as f64 >= need_mem
+            && t.accelerator_count() as usize >= busy
+            && t.vcpu as f64 >= cpu
+            && t.memory_mib as f64 * 1048576.0 >= mem
+    }));
+    let cpu_fallback = (p95_util < cpu_fallback_util)
+        .then(|| {
+            cheapest(catalog().types.iter().filter(|t| {
+                !t.has_accelerator_hardware()
+                    && t.arch == arch
+                    && t.vcpu as f64 >= cpu.max(1.0)
+                    && (t.memory_mib as f64) >= mem / 1048576.0 + profile.peak_mem_mib()
+            }))
+        })
+        .flatten();
+    Recommendation {
+        current,
+        recommended,
+        cpu_fallback,
+        p99_mem_mib: p99_mem,
+        p95_util,
+        gpus_busy: profile.gpus_busy(busy_util),
+    }
+}

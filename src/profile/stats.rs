@@ -1,0 +1,127 @@
+//! Streaming statistics with constant memory: histograms whose bins bound the error of
+//! every quantile (utilisation to 0.1 percentage point, memory to 16 MiB).
+
+use std::collections::BTreeMap;
+
+/// Width of a utilisation bin, in percent.
+pub const UTIL_BIN: f64 = 0.1;
+/// Width of a memory bin, in MiB.
+pub const MEM_BIN_MIB: f64 = 16.0;
+
+/// Per-GPU statistics.
+#[derive(Debug, Clone, Default)]
+pub struct GpuStats {
+    pub name: Option<String>,
+    pub memory_total_mib: Option<f64>,
+    util: Vec<u64>,
+    mem: BTreeMap<u32, u64>,
+    pub util_samples: u64,
+    pub mem_samples: u64,
+    pub max_util: f64,
+    pub peak_mem_mib: f64,
+}
+
+impl GpuStats {
+    pub fn add_util(&mut self, pct: f64) {
+        if !pct.is_finite() {
+            return;
+        }
+        let pct = pct.clamp(0.0, 100.0);
+        if self.util.is_empty() {
+            self.util = vec![0; (100.0 / UTIL_BIN) as usize + 1];
+        }
+        self.util[(pct / UTIL_BIN).round() as usize] += 1;
+        self.util_samples += 1;
+        self.max_util = self.max_util.max(pct);
+    }
+
+    pub fn add_mem(&mut self, mib: f64) {
+        if !mib.is_finite() || mib < 0.0 {
+            return;
+        }
+        *self
+            .mem
+            .entry((mib / MEM_BIN_MIB).ceil() as u32)
+            .or_default() += 1;
+        self.mem_samples += 1;
+        self.peak_mem_mib = self.peak_mem_mib.max(mib);
+    }
+
+    /// A utilisation quantile (0 to 1), within [`UTIL_BIN`] of the exact value.
+    pub fn util_quantile(&self, q: f64) -> Option<f64> {
+        if self.util_samples == 0 {
+            return None;
+        }
+        let rank = (q * self.util_samples as f64).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, c) in self.util.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(i as f64 * UTIL_BIN);
+            }
+        }
+        Some(self.max_util)
+    }
+
+    /// A memory quantile in MiB, rounded up to the next [`MEM_BIN_MIB`] (never below the
+    /// exact value, so headroom computed from it is conservative).
+    pub fn mem_quantile(&self, q: f64) -> Option<f64> {
+        if self.mem_samples == 0 {
+            return None;
+        }
+        let rank = (q * self.mem_samples as f64).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (bin, c) in &self.mem {
+            seen += c;
+            if seen >= rank {
+                return Some(
+                    (*bin as f64 * MEM_BIN_MIB)
+                        .min(self.peak_mem_mib.max(0.0))
+                        .max(0.0),
+                );
+            }
+        }
+        Some(self.peak_mem_mib)
+    }
+
+    pub fn merge(&mut self, other: &GpuStats) {
+        if self.util.is_empty() {
+            self.util = vec![0; (100.0 / UTIL_BIN) as usize + 1];
+        }
+        for (i, c) in other.util.iter().enumerate() {
+            self.util[i] += c;
+        }
+        for (b, c) in &other.mem {
+            *self.mem.entry(*b).or_default() += c;
+        }
+        self.util_samples += other.util_samples;
+        self.mem_samples += other.mem_samples;
+        self.max_util = self.max_util.max(other.max_util);
+        self.peak_mem_mib = self.peak_mem_mib.max(other.peak_mem_mib);
+        if self.name.is_none() {
+            self.name = other.name.clone();
+        }
+        if self.memory_total_mib.is_none() {
+            self.memory_total_mib = other.memory_total_mib;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_are_within_the_bin_width() {
+        let mut s = GpuStats::default();
+        for i in 0..1000 {
+            s.add_util(i as f64 / 10.0);
+            s.add_mem(i as f64 * 10.0);
+        }
+        assert!((s.util_quantile(0.95).unwrap() - 94.9).abs() <= UTIL_BIN + 1e-9);
+        assert!((s.util_quantile(0.5).unwrap() - 49.9).abs() <= UTIL_BIN + 1e-9);
+        let p99 = s.mem_quantile(0.99).unwrap();
+        assert!((9890.0..=9890.0 + MEM_BIN_MIB).contains(&p99), "{p99}");
+        assert_eq!(s.peak_mem_mib, 9990.0);
+    }
+}

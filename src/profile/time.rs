@@ -1,0 +1,67 @@
+//! Timestamps as nvidia-smi and exporters write them, to Unix seconds.
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parse `2024/01/15 10:30:00.123`, `2024-01-15 10:30:00`, `2025-09-08T17:26:50+08:00`,
+/// `…Z`, or a plain number of (milli)seconds since the epoch.
+pub fn parse(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<f64>() {
+        return Some(if n > 1e11 { n / 1000.0 } else { n });
+    }
+    let b = t.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi) = (num(11..13)?, num(14..16)?);
+    let mut i = 19;
+    let mut sec: f64 = t.get(17..19)?.parse().ok()?;
+    if b.get(i) == Some(&b'.') {
+        let frac_end = t[i + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(t.len(), |p| i + 1 + p);
+        sec += format!("0{}", &t[i..frac_end])
+            .parse::<f64>()
+            .unwrap_or(0.0);
+        i = frac_end;
+    }
+    let offset = match t.get(i..) {
+        Some("") | Some("Z") | None => 0,
+        Some(z) if (z.starts_with('+') || z.starts_with('-')) && z.len() >= 6 => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let hh: i64 = z.get(1..3)?.parse().ok()?;
+            let mm: i64 = z.get(4..6)?.parse().ok()?;
+            sign * (hh * 3600 + mm * 60)
+        }
+        _ => 0,
+    };
+    let days = days_from_civil(y, mo, d);
+    Some((days * 86_400 + h * 3600 + mi * 60 - offset) as f64 + sec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(parse("1970/01/02 00:00:00.000"), Some(86_400.0));
+        assert_eq!(
+            parse("2025-09-08T17:26:50+08:00"),
+            parse("2025-09-08T09:26:50Z")
+        );
+        assert_eq!(parse("1700000000000"), Some(1_700_000_000.0));
+        assert!((parse("2026/07/14 08:12:38.696").unwrap().fract() - 0.696).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,336 @@
+//! GPU profile replay: recommendations and savings on generated profiles, the real
+//! captures in the corpus, attribution by DCGM labels, and the design's calculators.
+
+mod common;
+
+use common::{corpus, generate_nvidia_smi, repo};
+use skinflint::engine::{self, CheckRequest, ConfigChoice};
+use skinflint::profile::attach::ProfileInput;
+use std::path::Path;
+use std::process::Command;
+
+fn check_with(manifest: &Path, profiles: Vec<ProfileInput>) -> skinflint::engine::Outcome {
+    let mut req = CheckRequest::new(vec![manifest.to_string_lossy().into_owned()]);
+    req.config = ConfigChoice::None;
+    req.profiles = profiles;
+    engine::check(&req).unwrap()
+}
+
+#[test]
+fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("llm.csv");
+    generate_nvidia_smi(&csv, 168.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1);
+    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
+    let o = check_with(
+        &manifest,
+        vec![ProfileInput {
+            path: csv,
+            workload: Some("ml/llm".into()),
+        }],
+    );
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.rule == "gpu-overprovisioned")
+        .expect("fires");
+    assert!(
+        f.message.contains("g5.xlarge") && f.message.contains("g4dn.xlarge"),
+        "{}",
+        f.message
+    );
+    let expected = (1.006 - 0.526) * 2.0 * 730.0;
+    assert!(
+        (f.savings_usd_month.unwrap() - expected).abs() < 0.01,
+        "{:?} vs {expected}",
+        f.savings_usd_month
+    );
+    assert!(
+        !o.findings.iter().any(|f| f.rule == "gpu-profile-too-short"),
+        "a week is long enough"
+    );
+    // The p95 is in the message as evidence.
+    assert!(f.message.contains("p95 utilisation"), "{}", f.message);
+}
+
+#[test]
+fn near_capacity_profiles_are_not_downsized() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("llama.csv");
+    generate_nvidia_smi(&csv, 48.0, 300.0, 60.0, 22200.0, 22888.0, 1, 1);
+    let manifest = repo().join("fixtures/gpu-memory-near-capacity/bad.yaml");
+    let o = check_with(
+        &manifest,
+        vec![ProfileInput {
+            path: csv,
+            workload: Some("ml/llama".into()),
+        }],
+    );
+    let rules: Vec<&str> = o.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"gpu-memory-near-capacity"), "{rules:?}");
+    assert!(!rules.contains(&"gpu-overprovisioned"), "{rules:?}");
+}
+
+#[test]
+fn four_gpus_with_one_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mixtral.csv");
+    generate_nvidia_smi(&csv, 48.0, 300.0, 80.0, 20000.0, 22888.0, 4, 1);
+    let manifest = repo().join("fixtures/gpu-count-overprovisioned/bad.yaml");
+    let o = check_with(
+        &manifest,
+        vec![ProfileInput {
+            path: csv,
+            workload: Some("ml/mixtral".into()),
+        }],
+    );
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.rule == "gpu-count-overprovisioned")
+        .expect("fires");
+    assert!(
+        f.message.contains("requests 4 GPUs but only 1"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn dcgm_labels_attach_profiles_and_strangers_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let scrape = dir.path().join("scrape.prom");
+    let mut text = String::new();
+    for i in 0..200u64 {
+        let ts = 1_767_225_600_000u64 + i * 60_000;
+        for (pod, util) in [("llm-5d8f7c9b6-x2k4q", 30), ("other-0", 50)] {
+            let labels = format!("gpu=\"0\",UUID=\"GPU-{pod}\",modelName=\"NVIDIA A10G\",namespace=\"ml\",pod=\"{pod}\"");
+            text.push_str(&format!("DCGM_FI_DEV_GPU_UTIL{{{labels}}} {util} {ts}\n"));
+            text.push_str(&format!("DCGM_FI_DEV_FB_USED{{{labels}}} 5000 {ts}\n"));
+            text.push_str(&format!("DCGM_FI_DEV_FB_FREE{{{labels}}} 17888 {ts}\n"));
+        }
+    }
+    std::fs::write(&scrape, text).unwrap();
+    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
+    let o = check_with(
+        &manifest,
+        vec![ProfileInput {
+            path: scrape,
+            workload: None,
+        }],
+    );
+    assert!(
+        o.findings.iter().any(|f| f.rule == "gpu-overprovisioned"),
+        "matched by pod name"
+    );
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.contains("other-0") && n.contains("matches no checked workload")),
+        "{:?}",
+        o.notes
+    );
+}
+
+#[test]
+fn real_captures_parse_with_model_and_memory() {
+    let Some(c) = corpus() else {
+        eprintln!("SKIPPED real GPU captures: ../shared/corpus not found");
+        return;
+    };
+    let dir = c.join("gpu-profiles/nvidia_gpu_exporter/extracted-query-gpu-csv");
+    let mut seen = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let ps = skinflint::profile::read::read_path(&e.path()).unwrap();
+        let g = ps[0].gpus.values().next().unwrap();
+        seen.push((
+            g.name.clone().unwrap_or_default(),
+            g.memory_total_mib.unwrap_or(0.0) as u64,
+        ));
+    }
+    seen.sort();
+    seen.dedup();
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"NVIDIA H200")
+            && names.contains(&"NVIDIA H100 80GB HBM3")
+            && names.contains(&"NVIDIA L40S"),
+        "{seen:?}"
+    );
+    assert!(seen.iter().all(|(_, m)| *m > 40_000), "{seen:?}");
+    let dcgm = skinflint::profile::read::read_path(
+        &c.join("gpu-profiles/datadog-integrations-core-dcgm/metrics.txt"),
+    )
+    .unwrap();
+    let g = dcgm
+        .iter()
+        .flat_map(|p| p.gpus.values())
+        .find(|g| g.name.as_deref() == Some("Tesla T4"))
+        .expect("a T4");
+    assert_eq!(g.memory_total_mib, Some(15109.0));
+    let glasses =
+        skinflint::profile::read::read_path(&c.join("gpu-profiles/gpu_glasses/nvidia_smi.csv"))
+            .unwrap();
+    assert_eq!(glasses[0].gpus.len(), 8);
+    assert!(glasses[0]
+        .gpus
+        .values()
+        .all(|g| g.memory_total_mib == Some(81559.0)));
+}
+
+#[test]
+fn query_range_and_resource_profile_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let qr = dir.path().join("qr.json");
+    std::fs::write(
+        &qr,
+        r#"{"status":"success","data":{"resultType":"matrix","result":[
+          {"metric":{"__name__":"DCGM_FI_DEV_GPU_UTIL","UUID":"GPU-1","modelName":"NVIDIA L4","namespace":"ml","pod":"llm-5d8f7c9b6-x2k4q"},"values":[[1767225600,"20"],[1767225660,"40"]]},
+          {"metric":{"__name__":"DCGM_FI_DEV_FB_USED","UUID":"GPU-1","namespace":"ml","pod":"llm-5d8f7c9b6-x2k4q"},"values":[[1767225600,"4000"],[1767225660,"5000"]]}]}}"#,
+    )
+    .unwrap();
+    let ps = skinflint::profile::read::read_path(&qr).unwrap();
+    assert_eq!(ps[0].pod.as_deref(), Some("llm-5d8f7c9b6-x2k4q"));
+    assert_eq!(ps[0].peak_mem_mib(), 5000.0);
+    assert_eq!(ps[0].duration_s(), 60.0);
+    let rp = dir.path().join("rp.json");
+    std::fs::write(&rp, r#"{"avg_cpu_percent": 30, "max_cpu_percent": 80, "avg_memory_mb": 2000, "max_memory_mb": 3000, "avg_gpu_percent": 15, "avg_gpu_memory_mb": 3500, "avg_latency_ms": 20, "throughput_rps": 50}"#).unwrap();
+    let ps = skinflint::profile::read::read_path(&rp).unwrap();
+    assert_eq!(ps[0].util_quantile(0.95), Some(15.0));
+    assert_eq!(ps[0].peak_mem_mib(), 3500.0);
+}
+
+#[test]
+fn cost_calculators_reproduce_the_design_to_the_cent() {
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let gpu = run(&[
+        "cost",
+        "per-million",
+        "--hourly-cost",
+        "3.06",
+        "--rps",
+        "500",
+        "--format",
+        "json",
+    ]);
+    let cpu = run(&[
+        "cost",
+        "per-million",
+        "--hourly-cost",
+        "0.68",
+        "--rps",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        format!(
+            "{:.2}",
+            gpu["cost_per_million_predictions"].as_f64().unwrap()
+        ),
+        "2.43"
+    );
+    assert_eq!(
+        format!(
+            "{:.2}",
+            cpu["cost_per_million_predictions"].as_f64().unwrap()
+        ),
+        "2.70"
+    );
+    let m = run(&[
+        "cost",
+        "monthly",
+        "--avg-rps",
+        "200",
+        "--peak-multiplier",
+        "3",
+        "--hourly-cost",
+        "3.06",
+        "--capacity-rps",
+        "500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        format!("{:.2}", m["monthly_cost"].as_f64().unwrap()),
+        "4467.60"
+    );
+    assert_eq!(
+        format!("{:.3}", m["cost_per_million"].as_f64().unwrap()),
+        "8.618"
+    );
+    let b = run(&[
+        "cost",
+        "efficiency",
+        "--monthly-cost",
+        "1000",
+        "--monthly-predictions",
+        "100000000",
+        "--latency-p99-ms",
+        "100",
+        "--accuracy",
+        "0.95",
+        "--format",
+        "json",
+    ]);
+    let o = run(&[
+        "cost",
+        "efficiency",
+        "--monthly-cost",
+        "200",
+        "--monthly-predictions",
+        "500000000",
+        "--latency-p99-ms",
+        "20",
+        "--accuracy",
+        "0.94",
+        "--format",
+        "json",
+    ]);
+    let (bm, om) = (
+        b["cost_per_million_predictions"].as_f64().unwrap(),
+        o["cost_per_million_predictions"].as_f64().unwrap(),
+    );
+    assert_eq!(
+        (
+            format!("{bm:.2}"),
+            format!("{om:.2}"),
+            format!("{:.1}", bm / om)
+        ),
+        ("10.00".into(), "0.40".into(), "25.0".into())
+    );
+}
+
+#[test]
+fn replay_prints_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("llm.csv");
+    generate_nvidia_smi(&csv, 48.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1);
+    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
+    let spec = format!("ml/llm={}", csv.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+        .args([
+            "replay",
+            "--manifests",
+            manifest.to_str().unwrap(),
+            "--profile",
+            &spec,
+            "--format",
+            "json",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let r = &rows[0];
+    assert_eq!(r["current"], "g5.xlarge");
+    assert_eq!(r["recommended"], "g4dn.xlarge");
+    assert!((r["savings_usd_month"].as_f64().unwrap() - 700.8).abs() < 0.01);
+}
