@@ -765,3 +765,47 @@ fn output_pairs_are_checked() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"findings\""));
     assert!(!p.join("-").exists());
 }
+
+#[test]
+fn config_lists_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gpu-overprovisioned/bad.yaml"),
+        p.join("llm.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.join("captures")).unwrap();
+    let mut csv = String::from(
+        "timestamp, name, index, utilization.gpu [%], memory.used [MiB], memory.total [MiB]\n",
+    );
+    for i in 0..300 {
+        csv.push_str(&format!(
+            "2026/01/{:02} {:02}:00:00.000, NVIDIA A10G, 0, {} %, {} MiB, 22888 MiB\n",
+            1 + i / 24,
+            i % 24,
+            i % 35,
+            3000 + i % 3000
+        ));
+    }
+    std::fs::write(p.join("captures/llm.csv"), csv).unwrap();
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "profiles:\n  - path: captures/llm.csv\n    workload: ml/llm\n",
+    )
+    .unwrap();
+    let v = json(&skinflint(p, &["check", "--format", "json", "llm.yaml"]));
+    assert!(
+        rules_of(&v).contains(&"gpu-overprovisioned".to_string()),
+        "{v}"
+    );
+    std::fs::write(
+        p.join(".skinflint.yaml"),
+        "profiles:\n  - path: captures/missing.csv\n",
+    )
+    .unwrap();
+    let out = skinflint(p, &["check", "llm.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains(".skinflint.yaml:2:11: profile `captures/missing.csv` not found"));
+}

@@ -32,6 +32,8 @@ pub struct Config {
     pub ignores: Vec<ConfigIgnore>,
     /// The config text, so findings about it (unused ignores) can show it.
     pub text: String,
+    /// `profiles:` entries: GPU profile files for named workloads.
+    pub profiles: Vec<crate::profile::attach::ProfileInput>,
 }
 
 /// One `ignore:` entry: findings it hides, by rule, path glob and resource.
@@ -111,6 +113,7 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         fail_on: None,
         ignores: Vec::new(),
         text: text.to_string(),
+        profiles: Vec::new(),
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -167,12 +170,49 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                         .push(read_ignore(&sf, item, rules, base.clone())?);
                 }
             }
-            other => {
-                return Err(sf.error_at(
-                    value.key_span(),
-                    format!("unknown key `{other}` (expected `rules`, `ignore` or `fail-on`)"),
-                ))
+            "profiles" => {
+                let Some(items) = value.items() else {
+                    return Err(sf.error_at(
+                        value.span(),
+                        "`profiles` must be a list of {path, workload} entries",
+                    ));
+                };
+                let base = Path::new(path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                for item in items {
+                    let Some(file) = item.get("path").and_then(|p| p.as_str()) else {
+                        return Err(sf.error_at(item.span(), "a `profiles` entry needs `path`"));
+                    };
+                    for (k, v) in item.entries().into_iter().flatten() {
+                        if k != "path" && k != "workload" {
+                            return Err(sf.error_at(v.key_span(), format!("unknown key `{k}` in a `profiles` entry (expected path, workload)")));
+                        }
+                    }
+                    let full = base.join(file);
+                    if !full.is_file() {
+                        let span = item
+                            .get("path")
+                            .map(|p| p.span())
+                            .unwrap_or_else(|| item.span());
+                        return Err(sf.error_at(span, format!("profile `{file}` not found")));
+                    }
+                    config.profiles.push(crate::profile::attach::ProfileInput {
+                        path: full,
+                        workload: item
+                            .get("workload")
+                            .and_then(|w| w.as_str())
+                            .map(str::to_string),
+                    });
+                }
             }
+            other => return Err(sf.error_at(
+                value.key_span(),
+                format!(
+                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles` or `fail-on`)"
+                ),
+            )),
         }
     }
     Ok(config)

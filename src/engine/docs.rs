@@ -110,6 +110,19 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
         "additionalProperties": false,
         "properties": {
             "fail-on": {"enum": ["error", "warning", "info", "never"]},
+            "profiles": {
+                "type": "array",
+                "description": "GPU utilisation profiles for named workloads (paths relative to this file)",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["path"],
+                    "properties": {
+                        "path": {"type": "string"},
+                        "workload": {"type": "string", "description": "NAMESPACE/WORKLOAD or WORKLOAD"}
+                    }
+                }
+            },
             "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
             "ignore": {
                 "type": "array",

@@ -217,13 +217,18 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     let mut notes_from_profiles = Vec::new();
     let profiles: Vec<(crate::profile::Profile, Option<String>)> = {
         use rayon::prelude::*;
-        let read: Vec<Result<Vec<crate::profile::Profile>, String>> = req
+        let all: Vec<crate::profile::attach::ProfileInput> = req
             .profiles
+            .iter()
+            .chain(cfg.profiles.iter())
+            .cloned()
+            .collect();
+        let read: Vec<Result<Vec<crate::profile::Profile>, String>> = all
             .par_iter()
             .map(|p| crate::profile::read::read_path(&p.path))
             .collect();
         let mut out = Vec::new();
-        for (input, r) in req.profiles.iter().zip(read) {
+        for (input, r) in all.iter().zip(read) {
             match r {
                 Ok(ps) => out.extend(ps.into_iter().map(|p| (p, input.workload.clone()))),
                 Err(e) => notes_from_profiles.push(e),
@@ -325,7 +330,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 
     let (findings, suppressed, summary) = {
         let mut model = ModelSet::build(&files);
-        if !req.profiles.is_empty() {
+        if !profiles.is_empty() || !req.profiles.is_empty() || !cfg.profiles.is_empty() {
             let (attached, unmatched) = crate::profile::attach::attach(&model, profiles);
             model.profiles = attached;
             notes.extend(unmatched);
