@@ -46,8 +46,9 @@ pub enum Command {
     /// Replay GPU profiles against the workloads in manifests: a per-workload table of the
     /// current and recommended instance, the evidence and the monthly saving.
     Replay {
-        /// Profile files or directories (nvidia-smi CSV, DCGM scrape, query_range JSON).
-        #[arg(required = true)]
+        /// Profile files or directories (nvidia-smi CSV, DCGM scrape, query_range JSON,
+        /// ResourceProfile JSON); optional when every profile is named with --profile.
+        #[arg(required_unless_present = "profile")]
         profiles: Vec<PathBuf>,
         /// Manifests holding the workloads (and their node pools).
         #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
@@ -55,10 +56,15 @@ pub enum Command {
         /// A profile for one workload: NAMESPACE/WORKLOAD=PATH.
         #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
         profile: Vec<String>,
+        /// GPU memory headroom over p99 memory the recommended GPU must leave.
         #[arg(long, default_value_t = 0.2)]
         memory_headroom: f64,
-        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
-        format: RulesFormat,
+        #[arg(long, value_enum, default_value_t = ReplayFormat::Human)]
+        format: ReplayFormat,
+        /// Write one SVG per workload (utilisation and memory over time against the
+        /// current and recommended GPU's memory) into this directory.
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
     },
     /// Monthly cost estimates for manifests, and the design's cost calculators.
     Cost(CostArgs),
@@ -151,6 +157,15 @@ pub enum Format {
 pub enum RulesFormat {
     Human,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplayFormat {
+    Human,
+    Json,
+    /// A table for pull-request comments.
+    Markdown,
+    Csv,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

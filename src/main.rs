@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Color, Command, FailOn, Format, RulesFormat};
+use cli::{Cli, Color, Command, FailOn, Format, ReplayFormat, RulesFormat};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -36,7 +36,15 @@ fn main() -> ExitCode {
             profile,
             memory_headroom,
             format,
-        } => run_replay(&profiles, manifests, &profile, memory_headroom, format),
+            plot,
+        } => run_replay(
+            &profiles,
+            manifests,
+            &profile,
+            memory_headroom,
+            format,
+            plot.as_deref(),
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -427,31 +435,14 @@ fn profile_inputs(
     Ok(out)
 }
 
-#[derive(serde::Serialize)]
-struct ReplayRow {
-    workload: String,
-    namespace: Option<String>,
-    gpu_model: Option<String>,
-    samples: u64,
-    duration_hours: f64,
-    p95_utilization: f64,
-    p99_memory_gib: f64,
-    peak_memory_gib: f64,
-    gpus: usize,
-    gpus_busy: usize,
-    current: Option<String>,
-    recommended: Option<String>,
-    savings_usd_month: Option<f64>,
-}
-
 fn run_replay(
     profiles: &[PathBuf],
     manifests: Vec<String>,
     named: &[String],
     headroom: f64,
-    format: RulesFormat,
+    format: ReplayFormat,
+    plot: Option<&std::path::Path>,
 ) -> Result<u8, String> {
-    use skinflint::catalog::usd;
     if manifests.is_empty() {
         return Err("give the manifests of the workloads with --manifests PATH".to_string());
     }
@@ -476,74 +467,47 @@ fn run_replay(
         eprintln!("skinflint: note: {u}");
     }
     model.profiles = attached;
-    let rows: Vec<ReplayRow> = model
-        .profiles
-        .iter()
-        .map(|a| {
-            let w = &model.workloads[a.workload];
-            let r = skinflint::profile::recommend::recommend(
-                &model, a.workload, &a.profile, headroom, 20.0, 5.0,
-            );
-            let saving = match (
-                r.current.and_then(|c| c.on_demand_usd_hour),
-                r.recommended.and_then(|c| c.on_demand_usd_hour),
-            ) {
-                (Some(c), Some(n)) if n < c => {
-                    Some((c - n) * w.static_replicas().max(1) as f64 * 730.0)
-                }
-                _ => None,
+    let rows = skinflint::profile::table::rows(&model, &model.profiles, headroom);
+    if let Some(dir) = plot {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (row, a) in rows.iter().zip(&model.profiles) {
+            let name = match &row.namespace {
+                Some(ns) => format!("{ns}/{}", row.workload),
+                None => row.workload.clone(),
             };
-            ReplayRow {
-                workload: w.name.clone(),
-                namespace: w.namespace.clone(),
-                gpu_model: a.profile.model_name().map(str::to_string),
-                samples: a.profile.samples,
-                duration_hours: a.profile.duration_s() / 3600.0,
-                p95_utilization: r.p95_util,
-                p99_memory_gib: r.p99_mem_mib / 1024.0,
-                peak_memory_gib: a.profile.peak_mem_mib() / 1024.0,
-                gpus: a.profile.gpus.len(),
-                gpus_busy: r.gpus_busy,
-                current: r.current.map(|t| t.name.clone()),
-                recommended: r.recommended.map(|t| t.name.clone()),
-                savings_usd_month: saving,
+            let path = dir.join(format!("{}.svg", file_stem(&name)));
+            let title = format!("{name} on {}", row.gpu_model.as_deref().unwrap_or("a GPU"));
+            match skinflint::profile::plot::write_svg(
+                &path,
+                &title,
+                &a.profile,
+                row.current_gpu_memory_mib,
+                row.recommended_gpu_memory_mib,
+            ) {
+                Ok(()) => eprintln!("skinflint: wrote {}", path.display()),
+                Err(e) => eprintln!("skinflint: note: {e}"),
             }
-        })
-        .collect();
-    match format {
-        RulesFormat::Json => write_out(&json_line(&rows)),
-        RulesFormat::Human => {
-            let mut s = format!(
-                "{:<28} {:>9} {:>8} {:>9} {:>9} {:>5}  {:<14} {:<14} {:>10}\n",
-                "workload",
-                "samples",
-                "hours",
-                "p95 util",
-                "p99 mem",
-                "busy",
-                "current",
-                "recommended",
-                "$/month"
-            );
-            for r in &rows {
-                s.push_str(&format!(
-                    "{:<28} {:>9} {:>8.1} {:>8.0}% {:>6.1}GiB {:>2}/{:<2}  {:<14} {:<14} {:>10}\n",
-                    r.workload,
-                    r.samples,
-                    r.duration_hours,
-                    r.p95_utilization,
-                    r.p99_memory_gib,
-                    r.gpus_busy,
-                    r.gpus,
-                    r.current.as_deref().unwrap_or("-"),
-                    r.recommended.as_deref().unwrap_or("-"),
-                    r.savings_usd_month.map_or("-".to_string(), usd)
-                ));
-            }
-            s.push_str("Savings: price difference × replicas × 730 h at us-east-1 on-demand list prices; GPU memory headroom ");
-            s.push_str(&format!("{:.0}%.\n", headroom * 100.0));
-            write_out(&s);
         }
     }
+    use skinflint::profile::table;
+    write_out(&match format {
+        ReplayFormat::Human => table::human(&rows, headroom),
+        ReplayFormat::Json => json_line(&rows),
+        ReplayFormat::Markdown => table::markdown(&rows, headroom),
+        ReplayFormat::Csv => table::csv(&rows),
+    });
     Ok(0)
+}
+
+/// A file name from a workload name: path separators and other awkward characters become `_`.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -308,29 +308,74 @@ fn cost_calculators_reproduce_the_design_to_the_cent() {
 }
 
 #[test]
-fn replay_prints_a_table() {
+fn replay_prints_a_table_in_every_format_and_plots() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("llm.csv");
     generate_nvidia_smi(&csv, 48.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1);
     let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
     let spec = format!("ml/llm={}", csv.display());
-    let out = Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .args([
-            "replay",
-            "--manifests",
-            manifest.to_str().unwrap(),
-            "--profile",
-            &spec,
-            "--format",
-            "json",
-            csv.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let plots = dir.path().join("plots");
+    let replay = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .args(["replay", "--manifests", manifest.to_str().unwrap()])
+            .args(["--profile", &spec, "--format", format])
+            .args(["--plot", plots.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = replay("json");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     let r = &rows[0];
     assert_eq!(r["current"], "g5.xlarge");
     assert_eq!(r["recommended"], "g4dn.xlarge");
     assert!((r["savings_usd_month"].as_f64().unwrap() - 700.8).abs() < 0.01);
+    // The generator cycles 35% × k/19 (k = 0..19, rounded): 20 equally likely values whose
+    // nearest-rank p50, p95 and p99 are 17, 33 and 35. Each within the documented 0.1 point.
+    let gpu = &r["per_gpu"][0];
+    for (q, want) in [
+        ("p50_utilization", 17.0),
+        ("p95_utilization", 33.0),
+        ("p99_utilization", 35.0),
+        ("max_utilization", 35.0),
+    ] {
+        assert!((gpu[q].as_f64().unwrap() - want).abs() <= 0.1, "{q}: {gpu}");
+    }
+
+    let md = replay("markdown");
+    assert!(
+        md.contains("| `ml/llm` | 576 | 47.9 | 17% / 33% / 35% | 6.0 GiB | 1/1 | g5.xlarge | g4dn.xlarge | $701 |"),
+        "{md}"
+    );
+    let table = replay("csv");
+    let mut lines = table.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("namespace,workload,gpu_model,samples,"));
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with("ml,llm,") && row.ends_with(",g5.xlarge,g4dn.xlarge,,700.80"),
+        "{row}"
+    );
+
+    let svg = std::fs::read_to_string(plots.join("ml_llm.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") || svg.contains("<svg"),
+        "not an SVG"
+    );
+    for label in [
+        "GPU utilisation",
+        "current GPU",
+        "recommended GPU",
+        "peak memory",
+    ] {
+        assert!(svg.contains(label), "the plot lacks {label:?}");
+    }
+    assert!(svg.contains("<polyline"), "the plot draws no series");
 }

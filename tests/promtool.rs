@@ -70,10 +70,17 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
     };
     let mut files = Vec::new();
     yaml_files(&repo().join("fixtures"), &mut files);
-    match corpus() {
-        Some(c) => yaml_files(&c.join("alerts"), &mut files),
-        None => eprintln!("SKIPPED the alerts corpus part: ../shared/corpus not found"),
-    }
+    // Project fixtures alone hold 39 rule documents; the corpus adds about 40 more.
+    let expected_at_least = match corpus() {
+        Some(c) => {
+            yaml_files(&c.join("alerts"), &mut files);
+            70
+        }
+        None => {
+            eprintln!("SKIPPED the alerts corpus part: ../shared/corpus not found");
+            35
+        }
+    };
     files.sort();
     let tmp = tempfile::tempdir().unwrap();
     let mut compared = 0;
@@ -156,6 +163,9 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
         }
     }
     eprintln!("promtool agreement: {compared} rule documents compared");
-    assert!(compared > 40, "{compared} documents");
+    assert!(
+        compared >= expected_at_least,
+        "{compared} documents compared, expected at least {expected_at_least}"
+    );
     assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
 }

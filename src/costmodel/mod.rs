@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Hours in a month (the design's convention).
-pub const HOURS_PER_MONTH: f64 = 730.0;
+pub use crate::catalog::HOURS_PER_MONTH;
 /// Peak hours a month: 4 hours a day for 30 days.
 pub const PEAK_HOURS_PER_MONTH: f64 = 4.0 * 30.0;
 

@@ -207,12 +207,14 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                     });
                 }
             }
-            other => return Err(sf.error_at(
-                value.key_span(),
-                format!(
+            other => {
+                return Err(sf.error_at(
+                    value.key_span(),
+                    format!(
                     "unknown key `{other}` (expected `rules`, `ignore`, `profiles` or `fail-on`)"
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok(config)

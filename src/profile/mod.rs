@@ -3,9 +3,12 @@
 //! statistics; attribution to workloads; instance recommendation.
 
 pub mod attach;
+pub mod plot;
 pub mod read;
 pub mod recommend;
+pub mod series;
 pub mod stats;
+pub mod table;
 pub mod time;
 
 pub use stats::GpuStats;
@@ -25,6 +28,8 @@ pub struct Profile {
     pub last_ts: Option<f64>,
     /// Rows or scrape lines read.
     pub samples: u64,
+    /// Peaks over time, for plots (bounded).
+    pub series: series::Series,
 }
 
 impl Profile {
@@ -54,6 +59,7 @@ impl Profile {
         self.see_time(other.first_ts);
         self.see_time(other.last_ts);
         self.samples += other.samples;
+        self.series.merge(&other.series);
         if !self.source.contains(&other.source) {
             if !self.source.is_empty() {
                 self.source.push_str(", ");

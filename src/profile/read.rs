@@ -6,6 +6,51 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+/// A progress line on standard error for reads that take more than a couple of seconds,
+/// only when standard error is a terminal.
+struct Progress {
+    name: String,
+    start: std::time::Instant,
+    shown: bool,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(name: &str) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            name: name.to_string(),
+            start: std::time::Instant::now(),
+            shown: false,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, rows: u64) {
+        if !self.terminal || rows % 100_000 != 0 || self.start.elapsed().as_secs_f64() < 2.0 {
+            return;
+        }
+        self.shown = true;
+        eprint!(
+            "\rskinflint: reading {}: {} rows ({:.0} s)",
+            self.name,
+            rows,
+            self.start.elapsed().as_secs_f64()
+        );
+    }
+
+    fn done(&self, rows: u64) {
+        if self.shown {
+            eprintln!(
+                "\rskinflint: read {}: {} rows in {:.1} s",
+                self.name,
+                rows,
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
 /// What a profile file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -69,10 +114,11 @@ fn number(field: &str) -> Option<f64> {
     if t.starts_with('[') || t.is_empty() {
         return None;
     }
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .unwrap_or(t.len());
-    t[..end].parse().ok()
+    // The number is everything before the unit (`35 %`, `6144 MiB`, `1.5e+03`).
+    let number = t.split_whitespace().next().unwrap_or(t);
+    let number = number
+        .trim_end_matches(|c: char| c == '%' || c.is_ascii_alphabetic() && c != 'e' && c != 'E');
+    number.parse().ok().filter(|v: &f64| v.is_finite())
 }
 
 /// nvidia-smi `--query-gpu … --format=csv[,nounits]`: any column order, units in the
@@ -83,6 +129,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         ..Profile::default()
     };
     let mut cols: Option<BTreeMap<String, usize>> = None;
+    let mut progress = Progress::new(name);
     for (ln, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| format!("{name}: line {}: {e}", ln + 1))?;
         if line.trim().is_empty() {
@@ -127,13 +174,20 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         if let Some(total) = get("memory.total").and_then(number) {
             g.memory_total_mib = Some(total);
         }
-        if let Some(u) = get("utilization.gpu").and_then(number) {
+        let util = get("utilization.gpu").and_then(number);
+        let mem = get("memory.used").and_then(number);
+        if let Some(u) = util {
             g.add_util(u);
         }
-        if let Some(m) = get("memory.used").and_then(number) {
+        if let Some(m) = mem {
             g.add_mem(m);
         }
+        if let Some(t) = ts {
+            p.series.add(t, util, mem);
+        }
+        progress.tick(p.samples);
     }
+    progress.done(p.samples);
     if cols.is_none() {
         return Err(format!("{name}: empty nvidia-smi CSV"));
     }
@@ -224,6 +278,9 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
         match metric {
             "DCGM_FI_DEV_GPU_UTIL" => {
                 g.add_util(value);
+                if let Some(t) = ts {
+                    p.series.add(t, Some(value), None);
+                }
                 p.samples += 1;
             }
             "DCGM_FI_DEV_FB_FREE" => {
@@ -233,6 +290,9 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
                 g.add_mem(value);
                 if let Some(f) = free.get(&gpu) {
                     g.memory_total_mib = Some(value + f);
+                }
+                if let Some(t) = ts {
+                    p.series.add(t, None, Some(value));
                 }
             }
         }
@@ -346,6 +406,24 @@ pub fn resource_profile(name: &str, mut reader: impl Read) -> Result<Profile, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_with_units() {
+        for (field, want) in [
+            ("35 %", Some(35.0)),
+            ("35%", Some(35.0)),
+            ("6144 MiB", Some(6144.0)),
+            ("6144MiB", Some(6144.0)),
+            ("72.51 W", Some(72.51)),
+            ("5e+03 MiB", Some(5000.0)),
+            ("[N/A]", None),
+            ("[Not Supported]", None),
+            ("", None),
+            ("NaN", None),
+        ] {
+            assert_eq!(number(field), want, "{field:?}");
+        }
+    }
 
     #[test]
     fn nvidia_smi_with_units_and_any_order() {

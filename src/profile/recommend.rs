@@ -103,6 +103,18 @@ pub struct Recommendation {
     pub gpus_busy: usize,
 }
 
+impl Recommendation {
+    /// Monthly saving of moving `replicas` from the current to the recommended instance at
+    /// on-demand prices; `None` when it would not save.
+    pub fn monthly_savings(&self, replicas: u32) -> Option<f64> {
+        let current = self.current?.on_demand_usd_hour?;
+        let recommended = self.recommended?.on_demand_usd_hour?;
+        (recommended < current).then(|| {
+            (current - recommended) * replicas.max(1) as f64 * crate::catalog::HOURS_PER_MONTH
+        })
+    }
+}
+
 pub fn recommend(
     model: &ModelSet,
     wi: usize,

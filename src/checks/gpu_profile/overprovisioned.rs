@@ -37,11 +37,13 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         }
         let replicas = w.static_replicas().max(1);
-        let month = (cp - rp) * replicas as f64 * HOURS_PER_MONTH;
+        let Some(month) = r.monthly_savings(replicas as u32) else {
+            continue;
+        };
         let mut h = hit(
             w,
             format!(
-                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB (+{:.0}% headroom fits {:.1} GiB), p95 utilisation {:.0}%, {} GPU{} busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, 730 h)",
+                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB (+{:.0}% headroom fits {:.1} GiB), p95 utilisation {:.0}%, {} GPU{} busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, {HOURS_PER_MONTH:.0} h)",
                 crate::checks::workload::describe(w),
                 cur.name,
                 usd(cp),
