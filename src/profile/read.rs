@@ -233,7 +233,11 @@ fn labels(line: &str) -> Option<(&str, BTreeMap<&str, &str>, &str)> {
 pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
     let mut free: BTreeMap<String, f64> = BTreeMap::new();
+    let mut progress = Progress::new(name);
+    let mut lines = 0u64;
     for line in reader.lines().map_while(Result::ok) {
+        lines += 1;
+        progress.tick(lines);
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
             continue;
         }
@@ -297,6 +301,7 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
             }
         }
     }
+    progress.done(lines);
     // Totals from a FB_FREE that came after FB_USED.
     for p in by_pod.values_mut() {
         for (id, g) in p.gpus.iter_mut() {

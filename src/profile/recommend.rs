@@ -115,14 +115,44 @@ impl Recommendation {
     }
 }
 
+/// What a recommendation must respect; defaults are the rules' defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// GPU memory headroom over p99 memory (0.2 = 20%).
+    pub memory_headroom: f64,
+    /// p95 utilisation (%) under which a CPU instance is suggested.
+    pub cpu_fallback_util: f64,
+    /// Utilisation (%) above which a GPU counts as busy.
+    pub busy_util: f64,
+    /// p95 utilisation (%) above which only instances with the same GPU model are
+    /// recommended: skinflint cannot tell how a busy model's throughput would change on a
+    /// different GPU, so it does not guess.
+    pub max_util_for_model_change: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            memory_headroom: 0.2,
+            cpu_fallback_util: 20.0,
+            busy_util: 5.0,
+            max_util_for_model_change: 50.0,
+        }
+    }
+}
+
 pub fn recommend(
     model: &ModelSet,
     wi: usize,
     profile: &Profile,
-    headroom: f64,
-    cpu_fallback_util: f64,
-    busy_util: f64,
+    params: &Params,
 ) -> Recommendation {
+    let Params {
+        memory_headroom: headroom,
+        cpu_fallback_util,
+        busy_util,
+        max_util_for_model_change,
+    } = *params;
     let w = &model.workloads[wi];
     let current = current(model, wi);
     let p99_mem = profile.mem_quantile(0.99).unwrap_or(0.0);
@@ -144,6 +174,8 @@ pub fn recommend(
             && t.accelerator_count() as usize >= busy
             && t.vcpu as f64 >= cpu
             && t.memory_mib as f64 * 1048576.0 >= mem
+            && (p95_util <= max_util_for_model_change
+                || current.is_none_or(|c| c.gpu_name == t.gpu_name))
     }));
     let cpu_fallback = (p95_util < cpu_fallback_util)
         .then(|| {

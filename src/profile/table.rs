@@ -2,7 +2,7 @@
 //! Markdown (pull-request comments) or CSV (spreadsheets).
 
 use super::attach::Attached;
-use super::recommend::recommend;
+use super::recommend::{recommend, Params};
 use crate::catalog::{usd, HOURS_PER_MONTH};
 use crate::model::ModelSet;
 
@@ -54,7 +54,11 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<Repla
         .map(|a| {
             let w = &model.workloads[a.workload];
             let p = &a.profile;
-            let r = recommend(model, a.workload, p, headroom, 20.0, 5.0);
+            let params = Params {
+                memory_headroom: headroom,
+                ..Params::default()
+            };
+            let r = recommend(model, a.workload, p, &params);
             let replicas = w.static_replicas().max(1) as u32;
             let per_gpu = p
                 .gpus

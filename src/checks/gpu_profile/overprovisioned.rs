@@ -5,18 +5,30 @@ use super::{confidence, evidence, hit};
 use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::profile::recommend::recommend;
+use crate::profile::recommend::{recommend, Params};
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let headroom = ctx.params.float("memory-headroom", 0.2);
-    let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
-    let busy = ctx.params.float("busy-util", 5.0);
+    let defaults = Params::default();
+    let params = Params {
+        memory_headroom: ctx
+            .params
+            .float("memory-headroom", defaults.memory_headroom),
+        cpu_fallback_util: ctx
+            .params
+            .float("cpu-fallback-util", defaults.cpu_fallback_util),
+        busy_util: ctx.params.float("busy-util", defaults.busy_util),
+        max_util_for_model_change: ctx.params.float(
+            "max-util-for-model-change",
+            defaults.max_util_for_model_change,
+        ),
+    };
+    let headroom = params.memory_headroom;
     let near = ctx.params.float("max-memory-fraction", 0.95);
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
         let w = &model.workloads[a.workload];
-        let r = recommend(model, a.workload, &a.profile, headroom, cpu_fallback, busy);
+        let r = recommend(model, a.workload, &a.profile, &params);
         let (Some(cur), Some(rec)) = (r.current, r.recommended) else {
             continue;
         };

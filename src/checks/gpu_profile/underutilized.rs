@@ -3,7 +3,7 @@
 use super::{confidence, evidence, hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::profile::recommend::recommend;
+use crate::profile::recommend::{recommend, Params};
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let min = ctx.params.float("min-p95-util", 20.0);
@@ -23,7 +23,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         }
         let worst = idle.iter().map(|(_, u)| *u).fold(f64::MAX, f64::min);
-        let r = recommend(model, a.workload, &a.profile, 0.2, cpu_fallback, 5.0);
+        let params = Params {
+            cpu_fallback_util: cpu_fallback,
+            ..Params::default()
+        };
+        let r = recommend(model, a.workload, &a.profile, &params);
         let fallback = r
             .cpu_fallback
             .map(|t| format!("; a CPU instance such as {} (${:.3}/h) may serve it, as a suggestion to benchmark, not a certainty", t.name, t.on_demand_usd_hour.unwrap_or(0.0)))
