@@ -73,6 +73,65 @@ fn busy_gpus_are_not_moved_to_another_gpu_model() {
 }
 
 #[test]
+fn a_multi_arch_pod_may_move_to_graviton_gpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("llm.csv");
+    generate_nvidia_smi(&csv, 168.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1);
+    let manifest = dir.path().join("llm.yaml");
+    let deployment = |arches: &str| {
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: llm, namespace: ml}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: llm}}}}
+  template:
+    metadata: {{labels: {{app: llm}}}}
+    spec:
+      nodeSelector: {{node.kubernetes.io/instance-type: g5.xlarge}}
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - {{key: kubernetes.io/arch, operator: In, values: [{arches}]}}
+      containers:
+        - name: server
+          image: vllm:1
+          resources:
+            requests: {{cpu: \"2\", memory: 6Gi}}
+            limits: {{nvidia.com/gpu: 1}}
+"
+        )
+    };
+    let recommended = |arches: &str| {
+        std::fs::write(&manifest, deployment(arches)).unwrap();
+        let o = check_with(
+            &manifest,
+            vec![ProfileInput {
+                path: csv.clone(),
+                workload: Some("ml/llm".into()),
+            }],
+        );
+        let f = o
+            .findings
+            .iter()
+            .find(|f| f.rule == "gpu-overprovisioned")
+            .unwrap_or_else(|| panic!("{:?}", o.findings));
+        f.message.clone()
+    };
+    // amd64 only: the T4 on x86. amd64 or arm64: the T4G on Graviton is cheaper still.
+    assert!(
+        recommended("amd64").contains("fits g4dn.xlarge"),
+        "{}",
+        recommended("amd64")
+    );
+    let both = recommended("amd64, arm64");
+    assert!(both.contains("fits g5g.xlarge"), "{both}");
+}
+
+#[test]
 fn near_capacity_profiles_are_not_downsized() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("llama.csv");

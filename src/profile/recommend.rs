@@ -91,6 +91,23 @@ pub fn current(model: &ModelSet, wi: usize) -> Option<&'static InstanceType> {
     )
 }
 
+/// CPU architectures the workload may move to: today's, plus any its pod lists under
+/// `kubernetes.io/arch` (a pod that says `In [amd64, arm64]` ships a multi-arch image).
+fn accepted_arches(w: &Workload, today: &'static str) -> Vec<String> {
+    let mut arches = vec![today.to_string()];
+    let listed = w
+        .node_selector
+        .iter()
+        .chain(w.affinity_terms.iter().flatten().flatten())
+        .filter(|r| r.key == "kubernetes.io/arch" && r.operator == "In");
+    for r in listed {
+        arches.extend(r.values.iter().cloned());
+    }
+    arches.sort();
+    arches.dedup();
+    arches
+}
+
 /// What the profile says the workload needs.
 #[derive(Debug, Clone)]
 pub struct Recommendation {
@@ -165,11 +182,13 @@ pub fn recommend(
         .or_else(|| w.accelerator_demand().first().map(|(r, _)| r.clone()))
         .unwrap_or_else(|| "nvidia.com/gpu".to_string());
     let arch = current.map_or("amd64", |c| c.arch);
+    let arches = accepted_arches(w, arch);
+    let arch_ok = |t: &InstanceType| arches.iter().any(|a| a == t.arch);
     let cpu = w.request_of("cpu");
     let mem = w.request_of("memory");
     let recommended = cheapest(allowed(model, wi).into_iter().filter(|t| {
         t.accelerator_resource == resource
-            && t.arch == arch
+            && arch_ok(t)
             && t.gpu_memory_mib as f64 >= need_mem
             && t.accelerator_count() as usize >= busy
             && t.vcpu as f64 >= cpu
@@ -181,7 +200,7 @@ pub fn recommend(
         .then(|| {
             cheapest(catalog().types.iter().filter(|t| {
                 !t.has_accelerator_hardware()
-                    && t.arch == arch
+                    && arch_ok(t)
                     && t.vcpu as f64 >= cpu.max(1.0)
                     && (t.memory_mib as f64) >= mem / 1048576.0 + profile.peak_mem_mib()
             }))
