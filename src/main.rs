@@ -398,33 +398,20 @@ fn profile_inputs(
     use skinflint::profile::attach::ProfileInput;
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: {e}", p.display()))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|f| f.is_file())
-                .collect();
-            files.sort();
-            out.extend(files.into_iter().map(|path| ProfileInput {
-                path,
-                workload: None,
-            }));
-        } else if p.is_file() {
-            out.push(ProfileInput {
-                path: p.clone(),
-                workload: None,
-            });
-        } else {
+        if !p.exists() {
             return Err(format!("profile not found: {}", p.display()));
         }
+        out.push(ProfileInput {
+            path: p.clone(),
+            workload: None,
+        });
     }
     for spec in named {
         let (workload, path) = spec
             .split_once('=')
             .ok_or_else(|| format!("--profile {spec}: expected NAMESPACE/WORKLOAD=PATH"))?;
         let path = PathBuf::from(path);
-        if !path.is_file() {
+        if !path.exists() {
             return Err(format!("profile not found: {}", path.display()));
         }
         out.push(ProfileInput {
@@ -455,6 +442,10 @@ fn run_replay(
         eprintln!("skinflint: note: {note}");
     }
     let mut model = skinflint::model::ModelSet::build(&outcome.files);
+    let (inputs, notes) = skinflint::profile::read::discover(&inputs);
+    for note in notes {
+        eprintln!("skinflint: note: {note}");
+    }
     let mut read = Vec::new();
     for p in &inputs {
         match skinflint::profile::read::read_path(&p.path) {

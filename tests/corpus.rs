@@ -183,3 +183,86 @@ fn hostile_inputs_are_bounded() {
     );
     assert!(too_big.problems[0].message.contains("limit"));
 }
+
+/// The profile rules over real captures: each nvidia-smi capture is attached to a GPU
+/// workload of the workloads corpus, and the whole captures folder is given as well (its
+/// unlabelled files must be reported as unmatched, not dropped).
+#[test]
+fn profile_rules_run_over_real_captures_without_panic() {
+    use skinflint::engine::{self, CheckRequest, ConfigChoice};
+    use skinflint::profile::attach::ProfileInput;
+    let Some(dir) = corpus() else {
+        return skip("profile rules over real captures");
+    };
+    let workloads = dir.join("workloads");
+    let captures = dir.join("gpu-profiles");
+    let base = run(&[&workloads], None);
+    let model = skinflint::model::ModelSet::build(&base.files);
+    // As a user names them: `NAMESPACE/NAME` or `NAME`, each once.
+    let mut gpu_workloads: Vec<String> = Vec::new();
+    for w in model
+        .workloads
+        .iter()
+        .filter(|w| !w.accelerator_demand().is_empty())
+    {
+        let name = match &w.namespace {
+            Some(ns) => format!("{ns}/{}", w.object_name()),
+            None => w.object_name().to_string(),
+        };
+        if !gpu_workloads.contains(&name) {
+            gpu_workloads.push(name);
+        }
+    }
+    let mut csvs: Vec<_> =
+        std::fs::read_dir(captures.join("nvidia_gpu_exporter/extracted-query-gpu-csv"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+    csvs.sort();
+    assert!(gpu_workloads.len() >= csvs.len(), "{gpu_workloads:?}");
+    let mut profiles: Vec<ProfileInput> = csvs
+        .iter()
+        .zip(&gpu_workloads)
+        .map(|(p, w)| ProfileInput {
+            path: p.clone(),
+            workload: Some(w.clone()),
+        })
+        .collect();
+    profiles.push(ProfileInput {
+        path: captures.clone(),
+        workload: None,
+    });
+    let mut req = CheckRequest::new(vec![workloads.to_string_lossy().into_owned()]);
+    req.config = ConfigChoice::None;
+    req.profiles = profiles;
+    let o = engine::check(&req).expect("the check runs");
+    let count = |rule: &str| o.findings.iter().filter(|f| f.rule == rule).count();
+    let unmatched = o
+        .notes
+        .iter()
+        .filter(|n| n.contains("has no pod labels"))
+        .count();
+    eprintln!(
+        "profiles over the workloads corpus: {} GPU workloads, {} attached captures, {unmatched} unmatched notes; \
+         too-short {}, missing {}, overprovisioned {}, underutilized {}, near-capacity {}",
+        gpu_workloads.len(),
+        csvs.len(),
+        count("gpu-profile-too-short"),
+        count("gpu-profile-missing"),
+        count("gpu-overprovisioned"),
+        count("gpu-underutilized"),
+        count("gpu-memory-near-capacity"),
+    );
+    for f in o
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("gpu-") && f.rule != "gpu-profile-missing")
+    {
+        eprintln!("{}: {}", f.rule, f.message);
+    }
+    // The captures are minutes long: every attached one is low-confidence.
+    assert!(count("gpu-profile-too-short") >= csvs.len());
+    // GPU workloads without a capture are named.
+    assert!(count("gpu-profile-missing") > 0);
+    assert!(unmatched > 0, "{:?}", o.notes);
+}

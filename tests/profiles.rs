@@ -51,6 +51,30 @@ fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
     );
     // The p95 is in the message as evidence.
     assert!(f.message.contains("p95 utilisation"), "{}", f.message);
+    assert_eq!(f.severity, skinflint::engine::Severity::Warning);
+}
+
+#[test]
+fn short_profiles_are_shown_but_only_as_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("llm.csv");
+    generate_nvidia_smi(&csv, 2.0, 60.0, 35.0, 6144.0, 22888.0, 1, 1);
+    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
+    let o = check_with(
+        &manifest,
+        vec![ProfileInput {
+            path: csv,
+            workload: Some("ml/llm".into()),
+        }],
+    );
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.rule == "gpu-overprovisioned")
+        .expect("still shown");
+    assert_eq!(f.severity, skinflint::engine::Severity::Info);
+    assert!(f.message.contains("low confidence"), "{}", f.message);
+    assert!(o.findings.iter().any(|f| f.rule == "gpu-profile-too-short"));
 }
 
 #[test]

@@ -44,6 +44,9 @@ pub struct Hit {
     /// The hit concerns GPU or accelerator capacity (selects the rule's `gpu-severity`).
     pub gpu: bool,
     pub savings_usd_month: Option<f64>,
+    /// The evidence is thin (a short profile): reported at `info` whatever the rule's
+    /// severity, so a guess never fails a build.
+    pub low_confidence: bool,
 }
 
 impl Hit {
@@ -56,6 +59,7 @@ impl Hit {
             help: None,
             gpu: false,
             savings_usd_month: None,
+            low_confidence: false,
         }
     }
 
@@ -71,6 +75,11 @@ impl Hit {
 
     pub fn gpu(mut self, gpu: bool) -> Self {
         self.gpu = gpu;
+        self
+    }
+
+    pub fn low_confidence(mut self, low: bool) -> Self {
+        self.low_confidence = low;
         self
     }
 }

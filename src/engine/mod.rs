@@ -217,12 +217,14 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     let mut notes_from_profiles = Vec::new();
     let profiles: Vec<(crate::profile::Profile, Option<String>)> = {
         use rayon::prelude::*;
-        let all: Vec<crate::profile::attach::ProfileInput> = req
+        let given: Vec<crate::profile::attach::ProfileInput> = req
             .profiles
             .iter()
             .chain(cfg.profiles.iter())
             .cloned()
             .collect();
+        let (all, discover_notes) = crate::profile::read::discover(&given);
+        notes_from_profiles.extend(discover_notes);
         let read: Vec<Result<Vec<crate::profile::Profile>, String>> = all
             .par_iter()
             .map(|p| crate::profile::read::read_path(&p.path))
@@ -414,6 +416,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 
 fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
     let severity = match (hit.gpu, rule.gpu_severity) {
+        _ if hit.low_confidence => Severity::Info,
         (true, Some(s)) => s,
         _ => rule.severity,
     };

@@ -61,11 +61,16 @@ pub fn attach(
                     Some((ns, n)) => (Some(ns), n),
                     None => (None, spec.as_str()),
                 };
-                model.workloads.iter().position(|w| {
-                    w.object_name() == name
-                        && w.component.is_none_or(|c| c == "predictor")
-                        && ns_matches(w, ns)
-                })
+                model
+                    .workloads
+                    .iter()
+                    .position(|w| {
+                        w.object_name() == name
+                            && w.component.is_none_or(|c| c == "predictor")
+                            && ns_matches(w, ns)
+                    })
+                    // `NAME/COMPONENT`, as findings name an InferenceService's parts.
+                    .or_else(|| model.workloads.iter().position(|w| w.name == *spec))
             }
             None => p.pod.as_deref().and_then(|pod| {
                 model.workloads.iter().enumerate().position(|(i, w)| {

@@ -74,6 +74,80 @@ pub fn read_path(path: &Path) -> Result<Vec<Profile>, String> {
     read(&name, format, reader)
 }
 
+/// Expands directories among `inputs` into the profile files beneath them (recursive,
+/// hidden and gitignored paths skipped, sorted). Files in a directory that are not GPU
+/// profiles (READMEs, other captures) are skipped with one note per directory; a file
+/// named directly is kept, so that reading it explains what is wrong with it.
+pub fn discover(
+    inputs: &[super::attach::ProfileInput],
+) -> (Vec<super::attach::ProfileInput>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for input in inputs {
+        if !input.path.is_dir() {
+            out.push(input.clone());
+            continue;
+        }
+        let mut files = Vec::new();
+        let walker = ignore::WalkBuilder::new(&input.path)
+            .hidden(true)
+            .follow_links(true)
+            .require_git(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.path().is_file() => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(err) => notes.push(format!(
+                    "skipped while walking {}: {err}",
+                    input.path.display()
+                )),
+            }
+        }
+        files.sort();
+        let before = out.len();
+        let mut skipped = 0;
+        for path in files {
+            if sniff(&path).is_some() {
+                out.push(super::attach::ProfileInput {
+                    path,
+                    workload: input.workload.clone(),
+                });
+            } else {
+                skipped += 1;
+            }
+        }
+        if skipped > 0 {
+            notes.push(format!(
+                "{}: skipped {skipped} file(s) that are not GPU profiles",
+                input.path.display()
+            ));
+        }
+        if out.len() == before {
+            notes.push(format!("{}: no GPU profiles found", input.path.display()));
+        }
+    }
+    (out, notes)
+}
+
+/// The format of a file, from its name and first 4 KiB.
+fn sniff(path: &Path) -> Option<Format> {
+    let mut head = vec![0u8; 4096];
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(_) => return None,
+        }
+    }
+    detect(
+        &path.to_string_lossy(),
+        &String::from_utf8_lossy(&head[..n]),
+    )
+}
+
 pub fn detect(name: &str, head: &str) -> Option<Format> {
     let lower = head.to_ascii_lowercase();
     if head.trim_start().starts_with('{') {

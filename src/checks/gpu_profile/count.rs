@@ -1,7 +1,7 @@
 //! `gpu-count-overprovisioned`: the workload requests more GPUs than its profile ever
 //! kept busy.
 
-use super::{confidence, evidence, hit};
+use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -32,6 +32,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     evidence(&a.profile)
                 ),
             )
+            .low_confidence(is_short(&a.profile))
             .help(format!("request {} GPU{} (and check the model is not sharded across GPUs it does not need)", used.max(1.0), if used <= 1.0 { "" } else { "s" })),
         );
     }

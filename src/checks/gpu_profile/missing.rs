@@ -15,9 +15,6 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         if !w.uses_accelerators() || model.profiles.iter().any(|a| a.workload == wi) {
             continue;
         }
-        if w.component.is_some_and(|c| c != "predictor") && !w.uses_accelerators() {
-            continue;
-        }
         hits.push(
             hit(
                 w,

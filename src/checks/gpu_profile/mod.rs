@@ -17,11 +17,7 @@ use std::ops::Range;
 /// (or limit), else the pod.
 pub fn anchor(w: &Workload) -> Range<usize> {
     if let Some(p) = crate::profile::recommend::pinned(w) {
-        return p
-            .node
-            .scalar()
-            .map(|_| p.node.span())
-            .unwrap_or_else(|| p.node.span());
+        return p.node.span();
     }
     for c in &w.containers {
         if let Some(a) = c
@@ -50,14 +46,20 @@ pub fn evidence(p: &Profile) -> String {
     } else {
         format!("{:.1} hours", d / 3600.0)
     };
-    format!("{} samples over {dur}", p.samples)
+    let plural = if p.samples == 1 { "" } else { "s" };
+    format!("{} sample{plural} over {dur}", p.samples)
 }
 
 /// A low-confidence note when the profile is short.
 pub fn confidence(p: &Profile) -> &'static str {
-    if p.duration_s() < 86_400.0 || p.samples < 100 {
-        " (low confidence: the profile is short)"
+    if is_short(p) {
+        " (low confidence, so reported as info: the profile is short)"
     } else {
         ""
     }
+}
+
+/// Under a day or 100 samples: too little to act on without a longer recording.
+pub fn is_short(p: &Profile) -> bool {
+    p.duration_s() < 86_400.0 || p.samples < 100
 }

@@ -1,7 +1,7 @@
 //! `gpu-overprovisioned`: the recorded profile fits a cheaper instance than the one the
 //! workload runs on.
 
-use super::{confidence, evidence, hit};
+use super::{confidence, evidence, hit, is_short};
 use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
@@ -73,6 +73,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 if replicas == 1 { "" } else { "s" }
             ),
         )
+        .low_confidence(is_short(&a.profile))
         .help(format!(
             "move it to {} (for example `karpenter.k8s.aws/instance-gpu-name: {}` or a pool allowing that family) and replay a fresh profile to confirm",
             rec.name, rec.gpu_name

@@ -1,6 +1,6 @@
 //! `gpu-underutilized`: a GPU the workload holds is mostly idle.
 
-use super::{confidence, evidence, hit};
+use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::profile::recommend::{recommend, Params};
@@ -45,6 +45,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     evidence(&a.profile)
                 ),
             )
+            .low_confidence(is_short(&a.profile))
             .help("batch requests (dynamic batching), share the GPU (MIG or time-slicing), or move to a smaller or CPU instance"),
         );
     }
