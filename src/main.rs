@@ -441,17 +441,22 @@ fn run_replay(
     for note in &outcome.notes {
         eprintln!("skinflint: note: {note}");
     }
+    // Manifests that do not parse hold no workloads: say where, as `check` would.
+    for f in &outcome.findings {
+        let file = &outcome.files[f.file].file;
+        let at = file.line_col(f.span.start);
+        eprintln!(
+            "skinflint: error: {}:{}:{}: {}",
+            skinflint::source::display_path(&file.path),
+            at.line,
+            at.column,
+            f.message
+        );
+    }
     let mut model = skinflint::model::ModelSet::build(&outcome.files);
-    let (inputs, notes) = skinflint::profile::read::discover(&inputs);
+    let (read, notes) = skinflint::profile::read::read_inputs(&inputs);
     for note in notes {
         eprintln!("skinflint: note: {note}");
-    }
-    let mut read = Vec::new();
-    for p in &inputs {
-        match skinflint::profile::read::read_path(&p.path) {
-            Ok(ps) => read.extend(ps.into_iter().map(|x| (x, p.workload.clone()))),
-            Err(e) => eprintln!("skinflint: note: {e}"),
-        }
     }
     let (attached, unmatched) = skinflint::profile::attach::attach(&model, read);
     for u in unmatched {

@@ -213,31 +213,14 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         None => None,
     };
 
-    // Profiles: read in parallel; a file that cannot be read is a note, not the end of the run.
-    let mut notes_from_profiles = Vec::new();
-    let profiles: Vec<(crate::profile::Profile, Option<String>)> = {
-        use rayon::prelude::*;
-        let given: Vec<crate::profile::attach::ProfileInput> = req
-            .profiles
-            .iter()
-            .chain(cfg.profiles.iter())
-            .cloned()
-            .collect();
-        let (all, discover_notes) = crate::profile::read::discover(&given);
-        notes_from_profiles.extend(discover_notes);
-        let read: Vec<Result<Vec<crate::profile::Profile>, String>> = all
-            .par_iter()
-            .map(|p| crate::profile::read::read_path(&p.path))
-            .collect();
-        let mut out = Vec::new();
-        for (input, r) in all.iter().zip(read) {
-            match r {
-                Ok(ps) => out.extend(ps.into_iter().map(|p| (p, input.workload.clone()))),
-                Err(e) => notes_from_profiles.push(e),
-            }
-        }
-        out
-    };
+    // Profiles: read in parallel; a file that cannot be read is a note.
+    let given: Vec<crate::profile::attach::ProfileInput> = req
+        .profiles
+        .iter()
+        .chain(cfg.profiles.iter())
+        .cloned()
+        .collect();
+    let (profiles, notes_from_profiles) = crate::profile::read::read_inputs(&given);
 
     // Inputs: the named paths, then context; report on the named ones only.
     let (named, mut notes) =

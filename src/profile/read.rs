@@ -130,6 +130,25 @@ pub fn discover(
     (out, notes)
 }
 
+/// Discovers and reads every profile among `inputs` in parallel, each paired with the
+/// workload it was named for. A file that cannot be read is a note, not the end of the run.
+pub fn read_inputs(
+    inputs: &[super::attach::ProfileInput],
+) -> (Vec<(Profile, Option<String>)>, Vec<String>) {
+    use rayon::prelude::*;
+    let (files, mut notes) = discover(inputs);
+    let read: Vec<Result<Vec<Profile>, String>> =
+        files.par_iter().map(|p| read_path(&p.path)).collect();
+    let mut out = Vec::new();
+    for (input, r) in files.iter().zip(read) {
+        match r {
+            Ok(ps) => out.extend(ps.into_iter().map(|p| (p, input.workload.clone()))),
+            Err(e) => notes.push(e),
+        }
+    }
+    (out, notes)
+}
+
 /// The format of a file, from its name and first 4 KiB.
 fn sniff(path: &Path) -> Option<Format> {
     let mut head = vec![0u8; 4096];
