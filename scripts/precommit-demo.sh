@@ -4,7 +4,8 @@
 #   1. a bad pool staged      -> the hook fails,
 #   2. a good pool staged     -> the hook passes,
 #   3. only a spot pool staged, its on-demand fallback committed earlier -> passes,
-#      because the hook loads the repository as context (`--context .`).
+#      because the hook loads the repository as context (`--context .`); the cost
+#      alerts committed with the hook configuration are found the same way.
 # Needs git, cargo and network access to PyPI (for pre-commit) and crates.io.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,8 +35,20 @@ repos:
     hooks:
       - id: skinflint
 YAML
-git add .pre-commit-config.yaml
-git commit -q -m "pre-commit config"
+mkdir -p monitoring
+cat > monitoring/cost-alerts.yaml <<'YAML'
+groups:
+  - name: gpu-cost
+    rules:
+      - alert: GpuPoolNearLimit
+        expr: karpenter_nodepools_usage{resource_type="nvidia.com/gpu"} / karpenter_nodepools_limit{resource_type="nvidia.com/gpu"} > 0.9
+        for: 15m
+        labels: {severity: warning}
+        annotations:
+          summary: "GPU node pool {{ $labels.nodepool }} is above 90% of its GPU limit"
+YAML
+git add .pre-commit-config.yaml monitoring/cost-alerts.yaml
+git commit -q -m "pre-commit config and the team's cost alerts"
 
 pool() { # name capacity-type weight gpu-limit
   cat <<YAML
