@@ -234,6 +234,188 @@ fn dcgm_labels_attach_profiles_and_strangers_are_reported() {
     );
 }
 
+/// A DCGM scrape of a week at 5-minute steps: `(pod, uuid, util, used MiB)` per GPU, with
+/// `spike` MiB every 200th step on the first GPU when given.
+fn week_of_dcgm(path: &Path, gpus: &[(&str, &str, f64, f64)], spike: Option<f64>) {
+    let mut text = String::new();
+    for i in 0..2016u64 {
+        let ts = 1_767_225_600_000u64 + i * 300_000;
+        for (k, (pod, uuid, util, used)) in gpus.iter().enumerate() {
+            let labels = format!("gpu=\"{k}\",UUID=\"{uuid}\",modelName=\"NVIDIA A10G\",namespace=\"ml\",pod=\"{pod}\"");
+            let used = match spike {
+                Some(s) if k == 0 && i % 200 == 0 => s,
+                _ => *used,
+            };
+            text.push_str(&format!("DCGM_FI_DEV_GPU_UTIL{{{labels}}} {util} {ts}\n"));
+            text.push_str(&format!("DCGM_FI_DEV_FB_USED{{{labels}}} {used} {ts}\n"));
+            text.push_str(&format!(
+                "DCGM_FI_DEV_FB_FREE{{{labels}}} {} {ts}\n",
+                22888.0 - used
+            ));
+        }
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn rules_for(
+    manifest: &str,
+    gpus: &[(&str, &str, f64, f64)],
+    spike: Option<f64>,
+) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.yaml");
+    std::fs::write(&m, manifest).unwrap();
+    let scrape = dir.path().join("scrape.prom");
+    week_of_dcgm(&scrape, gpus, spike);
+    let o = check_with(
+        &m,
+        vec![ProfileInput {
+            path: scrape,
+            workload: None,
+        }],
+    );
+    assert!(
+        !o.notes
+            .iter()
+            .any(|n| n.contains("matches no checked workload")),
+        "{:?}",
+        o.notes
+    );
+    o.findings
+        .iter()
+        .filter(|f| f.rule.starts_with("gpu-"))
+        .map(|f| (f.rule.clone(), f.message.clone()))
+        .collect()
+}
+
+fn deployment(name: &str, instance: &str, gpus: u32) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: ml}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      nodeSelector: {{node.kubernetes.io/instance-type: {instance}}}
+      containers:
+        - name: server
+          image: vllm:1
+          resources: {{limits: {{nvidia.com/gpu: {gpus}}}}}
+"
+    )
+}
+
+#[test]
+fn recommendations_respect_spikes_replicas_and_sharding() {
+    // Rare spikes to 20 GB: p99 is 6 GiB but a 16 GB T4 would run out of memory.
+    let spiky = rules_for(
+        &deployment("llm", "g5.xlarge", 1),
+        &[("llm-5d8f7c9b6-x2k4q", "GPU-a", 35.0, 6144.0)],
+        Some(20000.0),
+    );
+    assert!(!spiky.iter().any(|(_, m)| m.contains("g4dn")), "{spiky:?}");
+
+    // Three replicas, one busy GPU each: one pod needs one GPU, not three.
+    let replicas = rules_for(
+        &deployment("llm", "g5.xlarge", 1),
+        &[
+            ("llm-5d8f7c9b6-x2k4q", "GPU-a", 80.0, 12000.0),
+            ("llm-5d8f7c9b6-b7n9z", "GPU-b", 80.0, 12000.0),
+            ("llm-5d8f7c9b6-m4p8r", "GPU-c", 80.0, 12000.0),
+        ],
+        None,
+    );
+    assert!(
+        !replicas
+            .iter()
+            .any(|(r, _)| r == "gpu-overprovisioned" || r == "gpu-count-overprovisioned"),
+        "{replicas:?}"
+    );
+
+    // A model sharded over 4 GPUs: all hold 18 GB though only one is busy.
+    let sharded = rules_for(
+        &deployment("llm", "g5.12xlarge", 4),
+        &[
+            ("llm-5d8f7c9b6-x2k4q", "GPU-a", 60.0, 18000.0),
+            ("llm-5d8f7c9b6-x2k4q", "GPU-b", 3.0, 18000.0),
+            ("llm-5d8f7c9b6-x2k4q", "GPU-c", 3.0, 18000.0),
+            ("llm-5d8f7c9b6-x2k4q", "GPU-d", 3.0, 18000.0),
+        ],
+        None,
+    );
+    assert!(
+        !sharded
+            .iter()
+            .any(|(r, _)| r == "gpu-count-overprovisioned"),
+        "{sharded:?}"
+    );
+    assert!(
+        !sharded
+            .iter()
+            .any(|(r, m)| r == "gpu-overprovisioned" && m.contains("xlarge ")),
+        "{sharded:?}"
+    );
+
+    // Pods of Job `llm-train` are not pods of Deployment `llm`.
+    let two = format!(
+        "{}---
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: llm-train, namespace: ml}}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: train
+          image: train:1
+          resources: {{limits: {{nvidia.com/gpu: 1}}}}
+",
+        deployment("llm", "g5.xlarge", 1)
+    );
+    let job = rules_for(&two, &[("llm-train-x7k2p", "GPU-a", 35.0, 6144.0)], None);
+    let missing: Vec<&String> = job
+        .iter()
+        .filter(|(r, _)| r == "gpu-profile-missing")
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        missing.len() == 1 && missing[0].contains("Deployment `llm`"),
+        "the capture belongs to the Job, so only the Deployment lacks one: {job:?}"
+    );
+}
+
+#[test]
+fn a_profile_without_memory_recommends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("util.csv");
+    let mut text = String::from("timestamp, utilization.gpu [%]\n");
+    for i in 0..3000u64 {
+        text.push_str(&format!(
+            "2026/01/{:02} {:02}:{:02}:00.000, 35 %\n",
+            1 + i / 288,
+            (i % 288) / 12,
+            (i % 12) * 5
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let o = check_with(
+        &repo().join("fixtures/gpu-overprovisioned/bad.yaml"),
+        vec![ProfileInput {
+            path: csv,
+            workload: Some("ml/llm".into()),
+        }],
+    );
+    assert!(
+        !o.findings.iter().any(|f| f.rule == "gpu-overprovisioned"),
+        "{:?}",
+        o.findings
+    );
+}
+
 #[test]
 fn real_captures_parse_with_model_and_memory() {
     let Some(c) = corpus() else {

@@ -20,15 +20,19 @@ pub struct Attached {
     pub profile: Profile,
 }
 
+/// Kubernetes' random suffixes and pod-template hashes use this alphabet (no vowels, no
+/// 0, 1 or 3), so `llm-train-x7k2p` is not mistaken for a pod of Deployment `llm`.
+const SAFE: &str = "[bcdfghjklmnpqrstvwxz2456789]";
+
 fn pod_pattern(w: &Workload) -> Option<Regex> {
     let name = regex::escape(w.object_name());
     let p = match w.kind {
-        WorkloadKind::Deployment => format!("^{name}-[a-z0-9]{{5,10}}-[a-z0-9]{{5}}$"),
+        WorkloadKind::Deployment => format!("^{name}-{SAFE}{{5,10}}-{SAFE}{{5}}$"),
         WorkloadKind::StatefulSet => format!("^{name}-[0-9]+$"),
         WorkloadKind::ReplicaSet | WorkloadKind::DaemonSet | WorkloadKind::Job => {
-            format!("^{name}-[a-z0-9]{{5}}$")
+            format!("^{name}-{SAFE}{{5}}$")
         }
-        WorkloadKind::CronJob => format!("^{name}-[0-9]+-[a-z0-9]{{5}}$"),
+        WorkloadKind::CronJob => format!("^{name}-[0-9]+-{SAFE}{{5}}$"),
         WorkloadKind::Pod => format!("^{name}$"),
         WorkloadKind::InferenceService => format!(
             "^{name}-{}(-[0-9]+)?-(deployment-)?[a-z0-9-]+$",
@@ -72,11 +76,19 @@ pub fn attach(
                     // `NAME/COMPONENT`, as findings name an InferenceService's parts.
                     .or_else(|| model.workloads.iter().position(|w| w.name == *spec))
             }
+            // Of the workloads whose pods the name fits, the longest name is the owner
+            // (`llm-train-…` belongs to `llm-train`, not `llm`).
             None => p.pod.as_deref().and_then(|pod| {
-                model.workloads.iter().enumerate().position(|(i, w)| {
-                    ns_matches(w, p.namespace.as_deref())
-                        && patterns[i].as_ref().is_some_and(|re| re.is_match(pod))
-                })
+                model
+                    .workloads
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, w)| {
+                        ns_matches(w, p.namespace.as_deref())
+                            && patterns[*i].as_ref().is_some_and(|re| re.is_match(pod))
+                    })
+                    .max_by_key(|(i, w)| (w.object_name().len(), std::cmp::Reverse(*i)))
+                    .map(|(i, _)| i)
             }),
         };
         match target {

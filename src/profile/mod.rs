@@ -30,11 +30,37 @@ pub struct Profile {
     pub samples: u64,
     /// Peaks over time, for plots (bounded).
     pub series: series::Series,
+    /// GPUs seen per pod (or per file, for files without pod labels): replicas merged
+    /// into one workload profile are sized per pod, not as one pod holding every GPU.
+    pub pods: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// What the reader skipped (overlong lines, too many GPUs), for the user.
+    pub notes: Vec<String>,
 }
+
+/// A GPU holding more than this much memory is in use even when its utilisation is low
+/// (a model sharded across GPUs keeps its weights on each one).
+pub const HOLDS_MEMORY_MIB: f64 = 1024.0;
+
+/// The most GPUs and pods one profile file may introduce: beyond that the file is not a
+/// workload's profile, and memory must stay bounded.
+pub const MAX_GPUS_PER_FILE: usize = 4096;
 
 impl Profile {
     pub fn gpu(&mut self, id: &str) -> &mut GpuStats {
+        if !self.gpus.contains_key(id) {
+            let pod = self.pod.clone().unwrap_or_else(|| self.source.clone());
+            self.pods.entry(pod).or_default().insert(id.to_string());
+        }
         self.gpus.entry(id.to_string()).or_default()
+    }
+
+    /// GPUs per pod: the most any one pod held.
+    pub fn gpus_per_pod(&self) -> usize {
+        self.pods
+            .values()
+            .map(|g| g.len())
+            .max()
+            .unwrap_or(self.gpus.len())
     }
 
     pub fn see_time(&mut self, ts: Option<f64>) {
@@ -60,6 +86,12 @@ impl Profile {
         self.see_time(other.last_ts);
         self.samples += other.samples;
         self.series.merge(&other.series);
+        for (pod, gpus) in &other.pods {
+            self.pods
+                .entry(pod.clone())
+                .or_default()
+                .extend(gpus.iter().cloned());
+        }
         if !self.source.contains(&other.source) {
             if !self.source.is_empty() {
                 self.source.push_str(", ");
@@ -96,8 +128,18 @@ impl Profile {
             .fold(0.0, f64::max)
     }
 
-    /// GPUs whose utilisation ever exceeded `busy` percent.
+    /// GPUs one pod needs: the most, in any one pod, whose utilisation ever exceeded
+    /// `busy` percent or that held more than [`HOLDS_MEMORY_MIB`] at p99.
     pub fn gpus_busy(&self, busy: f64) -> usize {
-        self.gpus.values().filter(|g| g.max_util > busy).count()
+        let needed = |id: &String| {
+            self.gpus.get(id).is_some_and(|g| {
+                g.max_util > busy || g.mem_quantile(0.99).is_some_and(|m| m > HOLDS_MEMORY_MIB)
+            })
+        };
+        self.pods
+            .values()
+            .map(|ids| ids.iter().filter(|id| needed(id)).count())
+            .max()
+            .unwrap_or(0)
     }
 }

@@ -1,7 +1,7 @@
 //! Profile readers. Text formats are read line by line, so memory stays constant in the
 //! number of samples.
 
-use super::{time, Profile};
+use super::{time, Profile, MAX_GPUS_PER_FILE};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -142,7 +142,26 @@ pub fn read_inputs(
     let mut out = Vec::new();
     for (input, r) in files.iter().zip(read) {
         match r {
-            Ok(ps) => out.extend(ps.into_iter().map(|p| (p, input.workload.clone()))),
+            Ok(ps) => {
+                for mut p in ps {
+                    notes.append(&mut p.notes);
+                    if p.gpus
+                        .values()
+                        .all(|g| g.util_samples == 0 && g.mem_samples == 0)
+                    {
+                        notes.push(format!(
+                            "{}: no GPU utilisation or memory samples read{}",
+                            p.source,
+                            p.pod
+                                .as_deref()
+                                .map(|pod| format!(" for pod {pod}"))
+                                .unwrap_or_default()
+                        ));
+                        continue;
+                    }
+                    out.push((p, input.workload.clone()));
+                }
+            }
             Err(e) => notes.push(e),
         }
     }
@@ -195,10 +214,80 @@ pub fn detect(name: &str, head: &str) -> Option<Format> {
 pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Profile>, String> {
     match format {
         Format::NvidiaSmiCsv => nvidia_smi(name, reader).map(|p| vec![p]),
-        Format::DcgmText => Ok(dcgm_text(name, reader)),
+        Format::DcgmText => dcgm_text(name, reader),
         Format::QueryRangeJson => query_range(name, reader),
         Format::ResourceProfileJson => resource_profile(name, reader).map(|p| vec![p]),
     }
+}
+
+/// The longest line read; longer ones are skipped (and counted), so memory stays bounded.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Calls `f` with each line (1-based number, text with invalid UTF-8 replaced) until it
+/// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`].
+fn each_line(
+    mut reader: impl BufRead,
+    mut f: impl FnMut(u64, &str) -> Result<bool, String>,
+) -> Result<u64, String> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut overlong = false;
+    let mut skipped = 0;
+    let mut number = 0u64;
+    loop {
+        let chunk = reader
+            .fill_buf()
+            .map_err(|e| format!("line {}: {e}", number + 1))?;
+        if chunk.is_empty() {
+            if !buf.is_empty() && !overlong {
+                number += 1;
+                f(number, &String::from_utf8_lossy(&buf))?;
+            }
+            return Ok(skipped + u64::from(overlong));
+        }
+        let (part, end) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        if !overlong {
+            if buf.len() + part.len() > MAX_LINE {
+                overlong = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(part);
+            }
+        }
+        let used = end.unwrap_or(chunk.len());
+        reader.consume(used);
+        if end.is_some() {
+            number += 1;
+            if overlong {
+                skipped += 1;
+                overlong = false;
+            } else {
+                let line = String::from_utf8_lossy(&buf);
+                let line = line.strip_suffix('\r').unwrap_or(&line);
+                if !f(number, line)? {
+                    return Ok(skipped);
+                }
+            }
+            buf.clear();
+        }
+    }
+}
+
+/// A note about lines [`each_line`] skipped.
+fn overlong_note(name: &str, skipped: u64) -> Option<String> {
+    (skipped > 0).then(|| {
+        format!(
+            "{name}: skipped {skipped} line(s) longer than {} KiB",
+            MAX_LINE / 1024
+        )
+    })
+}
+
+/// A finite, non-negative sample value.
+fn sample(v: f64) -> Option<f64> {
+    (v.is_finite() && v >= 0.0).then_some(v)
 }
 
 /// A number from an nvidia-smi field such as `35 %`, `1234 MiB` or `[N/A]`.
@@ -222,11 +311,12 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         ..Profile::default()
     };
     let mut cols: Option<BTreeMap<String, usize>> = None;
+    let mut header = String::new();
     let mut progress = Progress::new(name);
-    for (ln, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| format!("{name}: line {}: {e}", ln + 1))?;
-        if line.trim().is_empty() {
-            continue;
+    let mut too_many_gpus = false;
+    let skipped = each_line(reader, |_, line| {
+        if line.trim().is_empty() || line.trim() == header {
+            return Ok(true); // blank, or a repeated header
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         let Some(c) = &cols else {
@@ -239,14 +329,15 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
                 })
                 .collect();
             if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
-                return Err(format!("{name}: line 1: no `utilization.gpu` or `memory.used` column in the nvidia-smi header"));
+                return Err(
+                    "line 1: no `utilization.gpu` or `memory.used` column in the nvidia-smi header"
+                        .to_string(),
+                );
             }
             cols = Some(map);
-            continue;
+            header = line.trim().to_string();
+            return Ok(true);
         };
-        if fields.len() < 2 || fields[0].eq_ignore_ascii_case("timestamp") {
-            continue; // a repeated header
-        }
         let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
         let gpu_id = get("uuid")
             .filter(|u| !u.starts_with('['))
@@ -254,6 +345,10 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
             .or_else(|| get("index"))
             .unwrap_or("0")
             .to_string();
+        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(&gpu_id) {
+            too_many_gpus = true;
+            return Ok(true);
+        }
         let ts = get("timestamp").and_then(time::parse);
         p.see_time(ts);
         p.samples += 1;
@@ -264,11 +359,11 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         if g.name.is_none() {
             g.name = model;
         }
-        if let Some(total) = get("memory.total").and_then(number) {
+        if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
             g.memory_total_mib = Some(total);
         }
-        let util = get("utilization.gpu").and_then(number);
-        let mem = get("memory.used").and_then(number);
+        let util = get("utilization.gpu").and_then(number).and_then(sample);
+        let mem = get("memory.used").and_then(number).and_then(sample);
         if let Some(u) = util {
             g.add_util(u);
         }
@@ -279,10 +374,18 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
             p.series.add(t, util, mem);
         }
         progress.tick(p.samples);
-    }
+        Ok(true)
+    })
+    .map_err(|e| format!("{name}: {e}"))?;
     progress.done(p.samples);
     if cols.is_none() {
         return Err(format!("{name}: empty nvidia-smi CSV"));
+    }
+    p.notes.extend(overlong_note(name, skipped));
+    if too_many_gpus {
+        p.notes.push(format!(
+            "{name}: more than {MAX_GPUS_PER_FILE} GPUs; the rest were skipped"
+        ));
     }
     Ok(p)
 }
@@ -323,31 +426,37 @@ fn labels(line: &str) -> Option<(&str, BTreeMap<&str, &str>, &str)> {
 }
 
 /// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
-pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
+pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, String> {
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
     let mut free: BTreeMap<String, f64> = BTreeMap::new();
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
-    for line in reader.lines().map_while(Result::ok) {
+    let mut too_many = false;
+    let skipped = each_line(reader, |_, line| {
         lines += 1;
         progress.tick(lines);
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
-            continue;
+            return Ok(true);
         }
-        let Some((metric, l, rest)) = labels(&line) else {
-            continue;
+        let Some((metric, l, rest)) = labels(line) else {
+            return Ok(true);
         };
         if !matches!(
             metric,
             "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
         ) {
-            continue;
+            return Ok(true);
         }
         let mut parts = rest.split_whitespace();
-        let Some(value) = parts.next().and_then(|v| v.parse::<f64>().ok()) else {
-            continue;
+        let Some(value) = parts
+            .next()
+            .and_then(|v| v.parse::<f64>().ok())
+            .and_then(sample)
+        else {
+            return Ok(true);
         };
         let ts = parts.next().and_then(time::parse);
+        // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
         let pick = |a: &str, b: &str| {
             l.get(a)
                 .or_else(|| l.get(b))
@@ -355,18 +464,36 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
                 .map(|v| v.to_string())
         };
         let key = (
-            pick("namespace", "exported_namespace"),
-            pick("pod", "exported_pod"),
+            pick("exported_namespace", "namespace"),
+            pick("exported_pod", "pod"),
         );
         let gpu = pick("UUID", "uuid")
             .or_else(|| pick("gpu", "gpu"))
             .unwrap_or_else(|| "0".to_string());
+        // UUIDs are unique; a bare index is only unique on its host.
+        let free_key = match pick("UUID", "uuid") {
+            Some(u) => u,
+            None => format!(
+                "{}/{gpu}",
+                l.get("Hostname")
+                    .or_else(|| l.get("hostname"))
+                    .unwrap_or(&"")
+            ),
+        };
+        if !by_pod.contains_key(&key) && by_pod.len() >= MAX_GPUS_PER_FILE {
+            too_many = true;
+            return Ok(true);
+        }
         let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
             source: name.to_string(),
             namespace: key.0.clone(),
             pod: key.1.clone(),
             ..Profile::default()
         });
+        if !p.gpus.contains_key(&gpu) && p.gpus.len() >= MAX_GPUS_PER_FILE {
+            too_many = true;
+            return Ok(true);
+        }
         p.see_time(ts);
         let g = p.gpu(&gpu);
         if g.name.is_none() {
@@ -381,11 +508,11 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
                 p.samples += 1;
             }
             "DCGM_FI_DEV_FB_FREE" => {
-                free.insert(gpu.clone(), value);
+                free.insert(free_key, value);
             }
             _ => {
                 g.add_mem(value);
-                if let Some(f) = free.get(&gpu) {
+                if let Some(f) = free.get(&free_key) {
                     g.memory_total_mib = Some(value + f);
                 }
                 if let Some(t) = ts {
@@ -393,7 +520,9 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
                 }
             }
         }
-    }
+        Ok(true)
+    })
+    .map_err(|e| format!("{name}: {e}"))?;
     progress.done(lines);
     // Totals from a FB_FREE that came after FB_USED.
     for p in by_pod.values_mut() {
@@ -405,7 +534,16 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Vec<Profile> {
             }
         }
     }
-    by_pod.into_values().collect()
+    let mut out: Vec<Profile> = by_pod.into_values().collect();
+    if let Some(first) = out.first_mut() {
+        first.notes.extend(overlong_note(name, skipped));
+        if too_many {
+            first.notes.push(format!(
+                "{name}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped"
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A saved `/api/v1/query_range` (or `/api/v1/query`) response of DCGM series.
@@ -430,9 +568,10 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
                 .map(str::to_string)
         };
         let metric = s("__name__").unwrap_or_default();
+        // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
         let key = (
-            s("namespace").or_else(|| s("exported_namespace")),
-            s("pod").or_else(|| s("exported_pod")),
+            s("exported_namespace").or_else(|| s("namespace")),
+            s("exported_pod").or_else(|| s("pod")),
         );
         let gpu = s("UUID")
             .or_else(|| s("gpu"))
@@ -453,24 +592,37 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
         };
         let model = s("modelName");
         for pair in values {
-            let ts = pair.get(0).and_then(|t| t.as_f64());
+            let ts = pair
+                .get(0)
+                .and_then(|t| t.as_f64())
+                .and_then(|t| time::parse(&t.to_string()));
             let val = pair
                 .get(1)
                 .and_then(|x| x.as_str())
-                .and_then(|x| x.parse::<f64>().ok());
+                .and_then(|x| x.parse::<f64>().ok())
+                .and_then(sample);
             let Some(val) = val else { continue };
+            let (util, mem) = match metric.as_str() {
+                "DCGM_FI_DEV_GPU_UTIL" => (Some(val), None),
+                "DCGM_FI_DEV_FB_USED" => (None, Some(val)),
+                _ => continue,
+            };
             p.see_time(ts);
             let g = p.gpu(&gpu);
             if g.name.is_none() {
                 g.name = model.clone();
             }
-            match metric.as_str() {
-                "DCGM_FI_DEV_GPU_UTIL" => {
-                    g.add_util(val);
-                    p.samples += 1;
-                }
-                "DCGM_FI_DEV_FB_USED" => g.add_mem(val),
-                _ => {}
+            if let Some(u) = util {
+                g.add_util(u);
+            }
+            if let Some(m) = mem {
+                g.add_mem(m);
+            }
+            if util.is_some() {
+                p.samples += 1;
+            }
+            if let Some(t) = ts {
+                p.series.add(t, util, mem);
             }
         }
     }
@@ -535,9 +687,45 @@ mod tests {
     }
 
     #[test]
+    fn one_column_csv_invalid_utf8_and_overlong_lines() {
+        let csv = b"utilization.gpu [%]\n35 %\n\xff\xfe garbage\n40 %\n";
+        let p = nvidia_smi("x", &csv[..]).unwrap();
+        assert_eq!(p.gpus["0"].util_samples, 2);
+        let mut text = String::from("DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",pod=\"a\"} 10\n# \u{e9}\n");
+        text.push_str(&"x".repeat(MAX_LINE + 10));
+        text.push_str("\nDCGM_FI_DEV_GPU_UTIL{gpu=\"0\",pod=\"a\"} 20\n");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"# \xe9 Latin-1\nDCGM_FI_DEV_GPU_UTIL{gpu=\"0\",pod=\"a\"} 30\n");
+        let ps = dcgm_text("x", &bytes[..]).unwrap();
+        assert_eq!(
+            ps[0].gpus["0"].util_samples, 3,
+            "reading goes on past bad lines"
+        );
+        assert!(
+            ps[0].notes.iter().any(|n| n.contains("skipped 1 line")),
+            "{:?}",
+            ps[0].notes
+        );
+    }
+
+    #[test]
+    fn exported_labels_win_and_corrupt_values_are_dropped() {
+        let text = "DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"G\",pod=\"dcgm-exporter-x7k2p\",namespace=\"gpu-operator\",exported_pod=\"llm-7d9f8c6b5-abcde\",exported_namespace=\"ml\"} 35\n\
+DCGM_FI_DEV_FB_FREE{gpu=\"0\",UUID=\"G\",exported_pod=\"llm-7d9f8c6b5-abcde\",exported_namespace=\"ml\"} NaN\n\
+DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"G\",exported_pod=\"llm-7d9f8c6b5-abcde\",exported_namespace=\"ml\"} 6000 +Inf\n";
+        let ps = dcgm_text("x", text.as_bytes()).unwrap();
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].pod.as_deref(), Some("llm-7d9f8c6b5-abcde"));
+        assert_eq!(ps[0].namespace.as_deref(), Some("ml"));
+        let g = &ps[0].gpus["G"];
+        assert_eq!(g.memory_total_mib, None, "a NaN FB_FREE gives no total");
+        assert_eq!(ps[0].last_ts, None, "an infinite timestamp is no time");
+    }
+
+    #[test]
     fn dcgm_labels_and_pods() {
         let text = "# HELP x\nDCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-a\",modelName=\"NVIDIA L4\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 35 1700000000000\nDCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-a\",modelName=\"NVIDIA L4\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 6000 1700000000000\nDCGM_FI_DEV_FB_FREE{gpu=\"0\",UUID=\"GPU-a\",namespace=\"ml\",pod=\"llm-7d9f8-abcde\"} 16888 1700000010000\n";
-        let ps = dcgm_text("x", text.as_bytes());
+        let ps = dcgm_text("x", text.as_bytes()).unwrap();
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].pod.as_deref(), Some("llm-7d9f8-abcde"));
         assert_eq!(ps[0].gpus["GPU-a"].memory_total_mib, Some(22888.0));

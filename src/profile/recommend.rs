@@ -115,9 +115,13 @@ pub struct Recommendation {
     pub recommended: Option<&'static InstanceType>,
     /// A CPU instance to try when the GPU is barely used.
     pub cpu_fallback: Option<&'static InstanceType>,
-    pub p99_mem_mib: f64,
-    pub p95_util: f64,
+    /// `None` when the profile has no memory (or utilisation) samples: then nothing is
+    /// recommended on that evidence.
+    pub p99_mem_mib: Option<f64>,
+    pub p95_util: Option<f64>,
     pub gpus_busy: usize,
+    /// Peak memory was above `max_memory_fraction` of the GPU: never downsized.
+    pub near_capacity: bool,
 }
 
 impl Recommendation {
@@ -145,6 +149,9 @@ pub struct Params {
     /// recommended: skinflint cannot tell how a busy model's throughput would change on a
     /// different GPU, so it does not guess.
     pub max_util_for_model_change: f64,
+    /// Peak memory above this fraction of the GPU's memory is out-of-memory risk: the
+    /// workload is not moved to a smaller GPU.
+    pub max_memory_fraction: f64,
 }
 
 impl Default for Params {
@@ -154,6 +161,7 @@ impl Default for Params {
             cpu_fallback_util: 20.0,
             busy_util: 5.0,
             max_util_for_model_change: 50.0,
+            max_memory_fraction: 0.95,
         }
     }
 }
@@ -169,13 +177,25 @@ pub fn recommend(
         cpu_fallback_util,
         busy_util,
         max_util_for_model_change,
+        max_memory_fraction,
     } = *params;
     let w = &model.workloads[wi];
     let current = current(model, wi);
-    let p99_mem = profile.mem_quantile(0.99).unwrap_or(0.0);
-    let p95_util = profile.util_quantile(0.95).unwrap_or(0.0);
+    let p99_mem = profile.mem_quantile(0.99);
+    let p95_util = profile.util_quantile(0.95);
     let busy = profile.gpus_busy(busy_util).max(1);
-    let need_mem = p99_mem * (1.0 + headroom);
+    // Rare spikes above p99 still need to fit: size for the larger of p99 + headroom and
+    // the peak.
+    let need_mem = p99_mem.map(|p| (p * (1.0 + headroom)).max(profile.peak_mem_mib()));
+    let total = profile
+        .gpus
+        .values()
+        .find_map(|g| g.memory_total_mib)
+        .or_else(|| current.map(|c| c.gpu_memory_mib as f64))
+        .filter(|t| *t > 0.0);
+    let near_capacity = total.is_some_and(|t| profile.peak_mem_mib() > max_memory_fraction * t);
+    // Without utilisation samples, how busy the GPU is is unknown: keep its model.
+    let may_change_model = p95_util.is_some_and(|u| u <= max_util_for_model_change);
     let resource = current
         .map(|c| c.accelerator_resource.clone())
         .filter(|r| !r.is_empty())
@@ -186,17 +206,19 @@ pub fn recommend(
     let arch_ok = |t: &InstanceType| arches.iter().any(|a| a == t.arch);
     let cpu = w.request_of("cpu");
     let mem = w.request_of("memory");
-    let recommended = cheapest(allowed(model, wi).into_iter().filter(|t| {
-        t.accelerator_resource == resource
-            && arch_ok(t)
-            && t.gpu_memory_mib as f64 >= need_mem
-            && t.accelerator_count() as usize >= busy
-            && t.vcpu as f64 >= cpu
-            && t.memory_mib as f64 * 1048576.0 >= mem
-            && (p95_util <= max_util_for_model_change
-                || current.is_none_or(|c| c.gpu_name == t.gpu_name))
-    }));
-    let cpu_fallback = (p95_util < cpu_fallback_util)
+    let recommended = match need_mem {
+        Some(need) if !near_capacity => cheapest(allowed(model, wi).into_iter().filter(|t| {
+            t.accelerator_resource == resource
+                && arch_ok(t)
+                && t.gpu_memory_mib as f64 >= need
+                && t.accelerator_count() as usize >= busy
+                && t.vcpu as f64 >= cpu
+                && t.memory_mib as f64 * 1048576.0 >= mem
+                && (may_change_model || current.is_none_or(|c| c.gpu_name == t.gpu_name))
+        })),
+        _ => None,
+    };
+    let cpu_fallback = (p95_util.is_some_and(|u| u < cpu_fallback_util) && p99_mem.is_some())
         .then(|| {
             cheapest(catalog().types.iter().filter(|t| {
                 !t.has_accelerator_hardware()
@@ -213,5 +235,6 @@ pub fn recommend(
         p99_mem_mib: p99_mem,
         p95_util,
         gpus_busy: profile.gpus_busy(busy_util),
+        near_capacity,
     }
 }

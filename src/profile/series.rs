@@ -24,9 +24,11 @@ impl Series {
         if self.width == 0.0 {
             self.width = 60.0;
         }
-        if t < origin {
-            return;
-        }
+        let origin = if t < origin {
+            self.extend_back(origin, t)
+        } else {
+            origin
+        };
         let mut idx = ((t - origin) / self.width) as usize;
         while idx >= MAX_BUCKETS {
             self.compact();
@@ -54,6 +56,30 @@ impl Series {
             } else {
                 b.max_mem_mib.max(m)
             };
+        }
+    }
+
+    /// Moves the origin back to cover `t` (merging buckets when that would exceed
+    /// [`MAX_BUCKETS`]), so samples arriving out of order are kept; returns the new origin.
+    fn extend_back(&mut self, origin: f64, t: f64) -> f64 {
+        loop {
+            let k = ((origin - t) / self.width).ceil() as usize;
+            if self.buckets.len() + k <= MAX_BUCKETS {
+                let width = self.width;
+                let mut front: Vec<Bucket> = (0..k)
+                    .map(|j| Bucket {
+                        start: origin - (k - j) as f64 * width,
+                        max_util: f64::NAN,
+                        max_mem_mib: f64::NAN,
+                    })
+                    .collect();
+                front.append(&mut self.buckets);
+                self.buckets = front;
+                let new_origin = origin - k as f64 * width;
+                self.origin = Some(new_origin);
+                return new_origin;
+            }
+            self.compact();
         }
     }
 
@@ -105,5 +131,27 @@ mod tests {
             s.buckets.iter().map(|b| b.max_mem_mib).fold(0.0, f64::max),
             99_999.0
         );
+    }
+
+    #[test]
+    fn earlier_samples_are_kept() {
+        let mut s = Series::default();
+        s.add(1_000_000.0, Some(10.0), None);
+        s.add(1_000_000.0 - 86_400.0 * 10.0, Some(90.0), None);
+        s.add(0.0, Some(50.0), None);
+        assert!(s.buckets.len() <= MAX_BUCKETS);
+        let utils: Vec<f64> = s
+            .buckets
+            .iter()
+            .map(|b| b.max_util)
+            .filter(|u| !u.is_nan())
+            .collect();
+        assert_eq!(utils.iter().cloned().fold(0.0, f64::max), 90.0);
+        assert_eq!(
+            utils.len(),
+            3,
+            "three samples far apart stay in three buckets"
+        );
+        assert!(s.buckets[0].start <= 0.0);
     }
 }

@@ -14,7 +14,7 @@ pub struct GpuRow {
     pub p50_utilization: Option<f64>,
     pub p95_utilization: Option<f64>,
     pub p99_utilization: Option<f64>,
-    pub max_utilization: f64,
+    pub max_utilization: Option<f64>,
     pub p99_memory_gib: Option<f64>,
     pub peak_memory_gib: f64,
     pub memory_total_gib: Option<f64>,
@@ -27,11 +27,11 @@ pub struct ReplayRow {
     pub gpu_model: Option<String>,
     pub samples: u64,
     pub duration_hours: f64,
-    pub p50_utilization: f64,
-    pub p95_utilization: f64,
-    pub p99_utilization: f64,
-    pub max_utilization: f64,
-    pub p99_memory_gib: f64,
+    pub p50_utilization: Option<f64>,
+    pub p95_utilization: Option<f64>,
+    pub p99_utilization: Option<f64>,
+    pub max_utilization: Option<f64>,
+    pub p99_memory_gib: Option<f64>,
     pub peak_memory_gib: f64,
     pub gpus: usize,
     pub gpus_busy: usize,
@@ -69,7 +69,7 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<Repla
                     p50_utilization: g.util_quantile(0.50),
                     p95_utilization: g.util_quantile(0.95),
                     p99_utilization: g.util_quantile(0.99),
-                    max_utilization: g.max_util,
+                    max_utilization: (g.util_samples > 0).then_some(g.max_util),
                     p99_memory_gib: g.mem_quantile(0.99).map(gib),
                     peak_memory_gib: gib(g.peak_mem_mib),
                     memory_total_gib: g.memory_total_mib.map(gib),
@@ -85,13 +85,13 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<Repla
                 gpu_model: p.model_name().map(str::to_string),
                 samples: p.samples,
                 duration_hours: p.duration_s() / 3600.0,
-                p50_utilization: p.util_quantile(0.50).unwrap_or(0.0),
+                p50_utilization: p.util_quantile(0.50),
                 p95_utilization: r.p95_util,
-                p99_utilization: p.util_quantile(0.99).unwrap_or(0.0),
-                max_utilization: p.gpus.values().map(|g| g.max_util).fold(0.0, f64::max),
-                p99_memory_gib: gib(r.p99_mem_mib),
+                p99_utilization: p.util_quantile(0.99),
+                max_utilization: p.util_quantile(1.0),
+                p99_memory_gib: r.p99_mem_mib.map(gib),
                 peak_memory_gib: gib(p.peak_mem_mib()),
-                gpus: p.gpus.len(),
+                gpus: p.gpus_per_pod(),
                 gpus_busy: r.gpus_busy,
                 current: r.current.map(|t| t.name.clone()),
                 recommended: r.recommended.map(|t| t.name.clone()),
@@ -122,9 +122,44 @@ fn money(v: Option<f64>) -> String {
     v.map_or("-".to_string(), usd)
 }
 
+/// `12%`, or `-` when the profile had no such samples.
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |x| format!("{x:.0}%"))
+}
+
+fn gib_cell(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |x| format!("{x:.1} GiB"))
+}
+
+impl ReplayRow {
+    /// `namespace/workload`, as the user names it.
+    pub fn full_name(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}", self.workload),
+            None => self.workload.clone(),
+        }
+    }
+
+    fn util_cell(&self, sep: &str) -> String {
+        [
+            self.p50_utilization,
+            self.p95_utilization,
+            self.max_utilization,
+        ]
+        .map(pct)
+        .join(sep)
+    }
+}
+
 pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
+    let width = rows
+        .iter()
+        .map(|r| r.full_name().chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8);
     let mut s = format!(
-        "{:<28} {:>9} {:>7} {:>17} {:>9} {:>5}  {:<14} {:<14} {:>10}\n",
+        "{:<width$} {:>9} {:>7} {:>17} {:>9} {:>5}  {:<14} {:<14} {:>10}\n",
         "workload",
         "samples",
         "hours",
@@ -137,15 +172,12 @@ pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<28} {:>9} {:>7.1} {:>17} {:>6.1}GiB {:>2}/{:<2}  {:<14} {:<14} {:>10}\n",
-            r.workload,
+            "{:<width$} {:>9} {:>7.1} {:>17} {:>9} {:>2}/{:<2}  {:<14} {:<14} {:>10}\n",
+            r.full_name(),
             r.samples,
             r.duration_hours,
-            format!(
-                "{:.0}/{:.0}/{:.0}%",
-                r.p50_utilization, r.p95_utilization, r.max_utilization
-            ),
-            r.p99_memory_gib,
+            r.util_cell("/"),
+            gib_cell(r.p99_memory_gib),
             r.gpus_busy,
             r.gpus,
             dash(&r.current),
@@ -153,7 +185,7 @@ pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
             money(r.savings_usd_month)
         ));
         if let Some(cpu) = &r.cpu_fallback {
-            s.push_str(&format!("{:<28} GPU barely used: try CPU instance {cpu} (a suggestion: check latency first)\n", ""));
+            s.push_str(&format!("{:<width$} GPU barely used: try CPU instance {cpu} (a suggestion: check latency first)\n", ""));
         }
     }
     s.push_str(&footer(headroom));
@@ -167,19 +199,13 @@ pub fn markdown(rows: &[ReplayRow], headroom: f64) -> String {
     );
     let cell = |t: &str| t.replace('|', "\\|");
     for r in rows {
-        let name = match &r.namespace {
-            Some(ns) => format!("{ns}/{}", r.workload),
-            None => r.workload.clone(),
-        };
         s.push_str(&format!(
-            "| `{}` | {} | {:.1} | {:.0}% / {:.0}% / {:.0}% | {:.1} GiB | {}/{} | {} | {} | {} |\n",
-            cell(&name),
+            "| `{}` | {} | {:.1} | {} | {} | {}/{} | {} | {} | {} |\n",
+            cell(&r.full_name()),
             r.samples,
             r.duration_hours,
-            r.p50_utilization,
-            r.p95_utilization,
-            r.max_utilization,
-            r.p99_memory_gib,
+            r.util_cell(" / "),
+            gib_cell(r.p99_memory_gib),
             r.gpus_busy,
             r.gpus,
             cell(dash(&r.current)),
@@ -201,6 +227,7 @@ pub fn csv(rows: &[ReplayRow]) -> String {
         }
     };
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.2}"));
+    let one = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.1}"));
     let mut s = String::from(
         "namespace,workload,gpu_model,samples,duration_hours,p50_utilization,p95_utilization,p99_utilization,max_utilization,\
          p99_memory_gib,peak_memory_gib,gpus,gpus_busy,replicas,current,recommended,cpu_fallback,savings_usd_month\n",
@@ -213,11 +240,11 @@ pub fn csv(rows: &[ReplayRow]) -> String {
                 field(r.gpu_model.as_deref().unwrap_or("")),
                 r.samples.to_string(),
                 format!("{:.2}", r.duration_hours),
-                format!("{:.1}", r.p50_utilization),
-                format!("{:.1}", r.p95_utilization),
-                format!("{:.1}", r.p99_utilization),
-                format!("{:.1}", r.max_utilization),
-                format!("{:.2}", r.p99_memory_gib),
+                one(r.p50_utilization),
+                one(r.p95_utilization),
+                one(r.p99_utilization),
+                one(r.max_utilization),
+                opt(r.p99_memory_gib),
                 format!("{:.2}", r.peak_memory_gib),
                 r.gpus.to_string(),
                 r.gpus_busy.to_string(),

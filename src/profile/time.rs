@@ -16,7 +16,8 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 pub fn parse(text: &str) -> Option<f64> {
     let t = text.trim();
     if let Ok(n) = t.parse::<f64>() {
-        return Some(if n > 1e11 { n / 1000.0 } else { n });
+        let secs = if n > 1e11 { n / 1000.0 } else { n };
+        return plausible(secs);
     }
     let b = t.as_bytes();
     if b.len() < 19 {
@@ -38,16 +39,28 @@ pub fn parse(text: &str) -> Option<f64> {
     }
     let offset = match t.get(i..) {
         Some("") | Some("Z") | None => 0,
-        Some(z) if (z.starts_with('+') || z.starts_with('-')) && z.len() >= 6 => {
+        Some(z) if (z.starts_with('+') || z.starts_with('-')) && z.len() >= 5 => {
             let sign = if z.starts_with('-') { -1 } else { 1 };
             let hh: i64 = z.get(1..3)?.parse().ok()?;
-            let mm: i64 = z.get(4..6)?.parse().ok()?;
+            // `+08:00` or `+0800`.
+            let mm: i64 = match z.as_bytes()[3] {
+                b':' => z.get(4..6)?.parse().ok()?,
+                _ => z.get(3..5)?.parse().ok()?,
+            };
             sign * (hh * 3600 + mm * 60)
         }
         _ => 0,
     };
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 {
+        return None;
+    }
     let days = days_from_civil(y, mo, d);
-    Some((days * 86_400 + h * 3600 + mi * 60 - offset) as f64 + sec)
+    plausible((days * 86_400 + h * 3600 + mi * 60 - offset) as f64 + sec)
+}
+
+/// Between 1970 and 2100: anything else is a corrupt field, not a sample time.
+fn plausible(secs: f64) -> Option<f64> {
+    (secs.is_finite() && (0.0..=4_102_444_800.0).contains(&secs)).then_some(secs)
 }
 
 #[cfg(test)]
@@ -62,6 +75,13 @@ mod tests {
             parse("2025-09-08T09:26:50Z")
         );
         assert_eq!(parse("1700000000000"), Some(1_700_000_000.0));
+        assert_eq!(
+            parse("2025-09-08T17:26:50+0800"),
+            parse("2025-09-08T09:26:50Z")
+        );
+        for corrupt in ["inf", "NaN", "1e300", "-5", "2025/13/01 00:00:00"] {
+            assert_eq!(parse(corrupt), None, "{corrupt}");
+        }
         assert!((parse("2026/07/14 08:12:38.696").unwrap().fract() - 0.696).abs() < 1e-6);
     }
 }

@@ -21,9 +21,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             "max-util-for-model-change",
             defaults.max_util_for_model_change,
         ),
+        max_memory_fraction: ctx
+            .params
+            .float("max-memory-fraction", defaults.max_memory_fraction),
     };
     let headroom = params.memory_headroom;
-    let near = ctx.params.float("max-memory-fraction", 0.95);
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
@@ -35,16 +37,6 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let (Some(cp), Some(rp)) = (cur.on_demand_usd_hour, rec.on_demand_usd_hour) else {
             continue;
         };
-        // Memory near capacity is the under-provisioned side: never recommend smaller.
-        let total = a
-            .profile
-            .gpus
-            .values()
-            .find_map(|g| g.memory_total_mib)
-            .unwrap_or(cur.gpu_memory_mib as f64);
-        if total > 0.0 && a.profile.peak_mem_mib() > near * total {
-            continue;
-        }
         if rp >= cp || rec.name == cur.name {
             continue;
         }
@@ -55,17 +47,18 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let mut h = hit(
             w,
             format!(
-                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB (+{:.0}% headroom fits {:.1} GiB), p95 utilisation {:.0}%, {} GPU{} busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, {HOURS_PER_MONTH:.0} h)",
+                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB and peak {:.1} GiB fit its {:.1} GiB GPU with {:.0}% headroom, p95 utilisation {}, {} GPU{} per pod busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, {HOURS_PER_MONTH:.0} h)",
                 crate::checks::workload::describe(w),
                 cur.name,
                 usd(cp),
                 rec.name,
                 usd(rp),
                 confidence(&a.profile),
-                r.p99_mem_mib / 1024.0,
-                headroom * 100.0,
+                r.p99_mem_mib.unwrap_or(0.0) / 1024.0,
+                a.profile.peak_mem_mib() / 1024.0,
                 rec.gpu_memory_mib as f64 / 1024.0,
-                r.p95_util,
+                headroom * 100.0,
+                r.p95_util.map_or("unknown".to_string(), |u| format!("{u:.0}%")),
                 r.gpus_busy.max(1),
                 if r.gpus_busy.max(1) == 1 { "" } else { "s" },
                 evidence(&a.profile),
