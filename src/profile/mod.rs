@@ -26,7 +26,7 @@ pub struct Profile {
     pub gpus: BTreeMap<String, GpuStats>,
     pub first_ts: Option<f64>,
     pub last_ts: Option<f64>,
-    /// Rows or scrape lines read.
+    /// Samples per GPU: the most any one GPU had (a 4-GPU scrape is one sample, not 4).
     pub samples: u64,
     /// Peaks over time, for plots (bounded).
     pub series: series::Series,
@@ -52,6 +52,15 @@ impl Profile {
             self.pods.entry(pod).or_default().insert(id.to_string());
         }
         self.gpus.entry(id.to_string()).or_default()
+    }
+
+    /// The most utilisation or memory samples any one GPU had.
+    pub fn samples_per_gpu(&self) -> u64 {
+        self.gpus
+            .values()
+            .map(|g| g.util_samples.max(g.mem_samples))
+            .max()
+            .unwrap_or(0)
     }
 
     /// GPUs per pod: the most any one pod held.

@@ -378,6 +378,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
     })
     .map_err(|e| format!("{name}: {e}"))?;
     progress.done(p.samples);
+    p.samples = p.samples_per_gpu();
     if cols.is_none() {
         return Err(format!("{name}: empty nvidia-smi CSV"));
     }
@@ -535,6 +536,9 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
         }
     }
     let mut out: Vec<Profile> = by_pod.into_values().collect();
+    for p in &mut out {
+        p.samples = p.samples_per_gpu();
+    }
     if let Some(first) = out.first_mut() {
         first.notes.extend(overlong_note(name, skipped));
         if too_many {
@@ -626,7 +630,13 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
             }
         }
     }
-    Ok(by_pod.into_values().collect())
+    Ok(by_pod
+        .into_values()
+        .map(|mut p| {
+            p.samples = p.samples_per_gpu();
+            p
+        })
+        .collect())
 }
 
 /// The design's `ResourceProfile` as JSON: averages only, so one sample.
@@ -720,6 +730,21 @@ DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"G\",exported_pod=\"llm-7d9f8c6b5-abcde\",ex
         let g = &ps[0].gpus["G"];
         assert_eq!(g.memory_total_mib, None, "a NaN FB_FREE gives no total");
         assert_eq!(ps[0].last_ts, None, "an infinite timestamp is no time");
+    }
+
+    #[test]
+    fn samples_are_counted_per_gpu() {
+        let mut text = String::new();
+        for t in 0..3 {
+            for g in 0..2 {
+                text.push_str(&format!(
+                    "DCGM_FI_DEV_GPU_UTIL{{gpu=\"{g}\",pod=\"p\"}} 50 {}\n",
+                    1_767_225_600 + t * 60
+                ));
+            }
+        }
+        let ps = dcgm_text("x", text.as_bytes()).unwrap();
+        assert_eq!((ps[0].samples, ps[0].gpus.len()), (3, 2));
     }
 
     #[test]
