@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 pub const UTIL_BIN: f64 = 0.1;
 /// Width of a memory bin, in MiB.
 pub const MEM_BIN_MIB: f64 = 16.0;
+/// Memory readings are capped here (1 TiB, far above any GPU), which bounds the memory
+/// histogram at 65,536 bins per GPU whatever a corrupt file holds.
+pub const MAX_MEM_MIB: f64 = 1_048_576.0;
 
 /// Per-GPU statistics.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +42,7 @@ impl GpuStats {
         if !mib.is_finite() || mib < 0.0 {
             return;
         }
+        let mib = mib.min(MAX_MEM_MIB);
         *self
             .mem
             .entry((mib / MEM_BIN_MIB).ceil() as u32)
