@@ -4,36 +4,45 @@
 mod common;
 
 use common::{corpus, generate_nvidia_smi, repo};
-use skinflint::engine::{self, CheckRequest, ConfigChoice};
+use skinflint::engine::{self, CheckRequest, ConfigChoice, Finding, Outcome};
 use skinflint::profile::attach::ProfileInput;
 use std::path::Path;
 use std::process::Command;
 
-fn check_with(manifest: &Path, profiles: Vec<ProfileInput>) -> skinflint::engine::Outcome {
+fn check_with(manifest: &Path, profiles: Vec<ProfileInput>) -> Outcome {
     let mut req = CheckRequest::new(vec![manifest.to_string_lossy().into_owned()]);
     req.config = ConfigChoice::None;
     req.profiles = profiles;
     engine::check(&req).unwrap()
 }
 
-#[test]
-fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
+/// A profile written by `generate` replayed against a fixture, for one workload.
+fn replay_generated(fixture: &str, workload: &str, generate: impl FnOnce(&Path)) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("llm.csv");
-    generate_nvidia_smi(&csv, 168.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1);
-    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
-    let o = check_with(
-        &manifest,
+    let csv = dir.path().join("profile.csv");
+    generate(&csv);
+    check_with(
+        &repo().join(fixture),
         vec![ProfileInput {
             path: csv,
-            workload: Some("ml/llm".into()),
+            workload: Some(workload.into()),
         }],
-    );
-    let f = o
-        .findings
+    )
+}
+
+fn finding<'o>(o: &'o Outcome, rule: &str) -> &'o Finding {
+    o.findings
         .iter()
-        .find(|f| f.rule == "gpu-overprovisioned")
-        .expect("fires");
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("{rule} fires: {:?}", o.findings))
+}
+
+#[test]
+fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
+    let o = replay_generated("fixtures/gpu-overprovisioned/bad.yaml", "ml/llm", |csv| {
+        generate_nvidia_smi(csv, 168.0, 300.0, 35.0, 6144.0, 22888.0, 1, 1)
+    });
+    let f = finding(&o, "gpu-overprovisioned");
     assert!(
         f.message.contains("g5.xlarge") && f.message.contains("g4dn.xlarge"),
         "{}",
@@ -56,22 +65,10 @@ fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
 
 #[test]
 fn short_profiles_are_shown_but_only_as_info() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("llm.csv");
-    generate_nvidia_smi(&csv, 2.0, 60.0, 35.0, 6144.0, 22888.0, 1, 1);
-    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
-    let o = check_with(
-        &manifest,
-        vec![ProfileInput {
-            path: csv,
-            workload: Some("ml/llm".into()),
-        }],
-    );
-    let f = o
-        .findings
-        .iter()
-        .find(|f| f.rule == "gpu-overprovisioned")
-        .expect("still shown");
+    let o = replay_generated("fixtures/gpu-overprovisioned/bad.yaml", "ml/llm", |csv| {
+        generate_nvidia_smi(csv, 2.0, 60.0, 35.0, 6144.0, 22888.0, 1, 1)
+    });
+    let f = finding(&o, "gpu-overprovisioned");
     assert_eq!(f.severity, skinflint::engine::Severity::Info);
     assert!(f.message.contains("low confidence"), "{}", f.message);
     assert!(o.findings.iter().any(|f| f.rule == "gpu-profile-too-short"));
@@ -80,17 +77,9 @@ fn short_profiles_are_shown_but_only_as_info() {
 #[test]
 fn busy_gpus_are_not_moved_to_another_gpu_model() {
     // 6 GiB would fit a T4, but at ~80% p95 on an A10G the model may not keep up on one.
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("llm.csv");
-    generate_nvidia_smi(&csv, 168.0, 300.0, 85.0, 6144.0, 22888.0, 1, 1);
-    let manifest = repo().join("fixtures/gpu-overprovisioned/bad.yaml");
-    let o = check_with(
-        &manifest,
-        vec![ProfileInput {
-            path: csv,
-            workload: Some("ml/llm".into()),
-        }],
-    );
+    let o = replay_generated("fixtures/gpu-overprovisioned/bad.yaml", "ml/llm", |csv| {
+        generate_nvidia_smi(csv, 168.0, 300.0, 85.0, 6144.0, 22888.0, 1, 1)
+    });
     let rules: Vec<_> = o.findings.iter().map(|f| f.rule.as_str()).collect();
     assert!(!rules.contains(&"gpu-overprovisioned"), "{rules:?}");
     assert!(!rules.contains(&"gpu-underutilized"), "{rules:?}");
@@ -157,16 +146,10 @@ spec:
 
 #[test]
 fn near_capacity_profiles_are_not_downsized() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("llama.csv");
-    generate_nvidia_smi(&csv, 48.0, 300.0, 60.0, 22200.0, 22888.0, 1, 1);
-    let manifest = repo().join("fixtures/gpu-memory-near-capacity/bad.yaml");
-    let o = check_with(
-        &manifest,
-        vec![ProfileInput {
-            path: csv,
-            workload: Some("ml/llama".into()),
-        }],
+    let o = replay_generated(
+        "fixtures/gpu-memory-near-capacity/bad.yaml",
+        "ml/llama",
+        |csv| generate_nvidia_smi(csv, 48.0, 300.0, 60.0, 22200.0, 22888.0, 1, 1),
     );
     let rules: Vec<&str> = o.findings.iter().map(|f| f.rule.as_str()).collect();
     assert!(rules.contains(&"gpu-memory-near-capacity"), "{rules:?}");
@@ -175,22 +158,12 @@ fn near_capacity_profiles_are_not_downsized() {
 
 #[test]
 fn four_gpus_with_one_busy() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("mixtral.csv");
-    generate_nvidia_smi(&csv, 48.0, 300.0, 80.0, 20000.0, 22888.0, 4, 1);
-    let manifest = repo().join("fixtures/gpu-count-overprovisioned/bad.yaml");
-    let o = check_with(
-        &manifest,
-        vec![ProfileInput {
-            path: csv,
-            workload: Some("ml/mixtral".into()),
-        }],
+    let o = replay_generated(
+        "fixtures/gpu-count-overprovisioned/bad.yaml",
+        "ml/mixtral",
+        |csv| generate_nvidia_smi(csv, 48.0, 300.0, 80.0, 20000.0, 22888.0, 4, 1),
     );
-    let f = o
-        .findings
-        .iter()
-        .find(|f| f.rule == "gpu-count-overprovisioned")
-        .expect("fires");
+    let f = finding(&o, "gpu-count-overprovisioned");
     assert!(
         f.message.contains("requests 4 GPUs but only 1"),
         "{}",

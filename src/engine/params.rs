@@ -86,4 +86,14 @@ impl Params {
             _ => default.to_string(),
         }
     }
+
+    /// A comma-separated list parameter, trimmed, without empty items.
+    pub fn list(&self, name: &str, default: &str) -> Vec<String> {
+        self.string(name, default)
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
 }

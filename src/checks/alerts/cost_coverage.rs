@@ -9,11 +9,10 @@ const DEFAULT_PATTERNS: &str = "ml_serving_cost_per_prediction_usd,ml_serving_in
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
-    let patterns = ctx.params.string("cost-metric-patterns", DEFAULT_PATTERNS);
-    let res: Vec<regex::Regex> = patterns
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    let res: Vec<regex::Regex> = ctx
+        .params
+        .list("cost-metric-patterns", DEFAULT_PATTERNS)
+        .iter()
         .filter_map(|p| regex::Regex::new(&format!("^(?:{p})$")).ok())
         .collect();
     let covered = model

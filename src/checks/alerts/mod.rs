@@ -22,6 +22,31 @@ pub fn rule_hit(r: &AlertRule, span: Range<usize>, message: String) -> Hit {
     h
 }
 
+/// The span of the first mention of `metric` in the rule's expression, or the whole
+/// expression when it cannot be found.
+pub fn metric_span(
+    ctx: &crate::checks::CheckCtx,
+    r: &AlertRule,
+    expr: crate::source::yaml::NodeRef,
+    metric: &str,
+) -> Range<usize> {
+    let file = &ctx.model.files[r.file].file;
+    r.expr_text
+        .find(metric)
+        .map(|i| crate::model::alerts::expr_span(file, expr, &r.expr_text, i..i + metric.len()))
+        .unwrap_or_else(|| expr.span())
+}
+
+/// The key of the rule's `field` (`labels`, `annotations`), else its name, else the rule.
+pub fn field_or_name_span(r: &AlertRule, field: &str) -> Range<usize> {
+    r.node.get(field).map(|l| l.key_span()).unwrap_or_else(|| {
+        r.alert
+            .as_ref()
+            .map(|a| a.node.span())
+            .unwrap_or_else(|| r.node.span())
+    })
+}
+
 /// "alert `HighCost`" / "recording rule `job:x:rate5m`", for messages.
 pub fn describe(r: &AlertRule) -> String {
     match (&r.alert, &r.record) {

@@ -46,12 +46,7 @@ const KNOWN_COUNTERS: &[&str] = &[
 ];
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let extra = ctx.params.string("counters", "");
-    let extra: Vec<&str> = extra
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let extra = ctx.params.list("counters", "");
     let mut hits = Vec::new();
     for r in &ctx.model.alert_rules {
         let (Some(Ok(expr)), Some(node)) = (&r.parsed, r.expr) else {
@@ -69,7 +64,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             let lower = u.name.to_ascii_lowercase();
             let counter = COUNTER_SUFFIXES.iter().any(|s| lower.ends_with(s))
                 || KNOWN_COUNTERS.contains(&u.name.as_str())
-                || extra.contains(&u.name.as_str());
+                || extra.contains(&u.name);
             // Many exporters name counters without `_total`; only a metric that is
             // evidently a gauge is flagged, so established rules are not cried wolf on.
             let gauge = GAUGE_PREFIXES.iter().any(|p| u.name.starts_with(p))
@@ -81,14 +76,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 continue;
             }
             seen.push(u.name.clone());
-            let file = &ctx.model.files[r.file].file;
-            let span = r
-                .expr_text
-                .find(&u.name)
-                .map(|i| {
-                    crate::model::alerts::expr_span(file, node, &r.expr_text, i..i + u.name.len())
-                })
-                .unwrap_or_else(|| node.span());
+            let span = super::metric_span(ctx, r, node, &u.name);
             hits.push(
                 rule_hit(
                     r,

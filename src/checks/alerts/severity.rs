@@ -8,16 +8,11 @@ use crate::engine::Hit;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let allowed = ctx
         .params
-        .string("allowed-severities", "critical,warning,info");
-    let allowed: Vec<&str> = allowed
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+        .list("allowed-severities", "critical,warning,info");
     let mut hits = Vec::new();
     for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
         match r.label("severity") {
-            Some((_, v, n)) if !allowed.contains(&v.as_str()) => hits.push(
+            Some((_, v, n)) if !allowed.contains(v) => hits.push(
                 rule_hit(
                     r,
                     n.span(),
@@ -31,16 +26,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             ),
             Some(_) => {}
             None => {
-                let span = r
-                    .node
-                    .get("labels")
-                    .map(|l| l.key_span())
-                    .unwrap_or_else(|| {
-                        r.alert
-                            .as_ref()
-                            .map(|a| a.node.span())
-                            .unwrap_or_else(|| r.node.span())
-                    });
+                let span = super::field_or_name_span(r, "labels");
                 hits.push(
                     rule_hit(r, span, format!("{} has no `severity` label, so Alertmanager routes cannot tell a page from a ticket", describe(r)))
                         .help("add `labels: {severity: warning}` (critical, warning or info)"),

@@ -69,14 +69,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             } else {
                 new.to_string()
             };
-            let file = &ctx.model.files[r.file].file;
-            let span = r
-                .expr_text
-                .find(&u.name)
-                .map(|i| {
-                    crate::model::alerts::expr_span(file, node, &r.expr_text, i..i + u.name.len())
-                })
-                .unwrap_or_else(|| node.span());
+            let span = super::metric_span(ctx, r, node, &u.name);
             hits.push(
                 rule_hit(
                     r,

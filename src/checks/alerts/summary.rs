@@ -19,16 +19,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         if missing.is_empty() {
             continue;
         }
-        let span = r
-            .node
-            .get("annotations")
-            .map(|a| a.key_span())
-            .unwrap_or_else(|| {
-                r.alert
-                    .as_ref()
-                    .map(|a| a.node.span())
-                    .unwrap_or_else(|| r.node.span())
-            });
+        let span = super::field_or_name_span(r, "annotations");
         hits.push(
             rule_hit(
                 r,

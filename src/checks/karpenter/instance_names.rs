@@ -8,12 +8,7 @@ use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let extra = ctx.params.string("extra-names", "");
-    let extra: Vec<&str> = extra
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let extra = ctx.params.list("extra-names", "");
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
         for r in &pool.requirements {
@@ -40,7 +35,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 _ => continue,
             };
             for v in &r.values {
-                if known(&v.value) || extra.contains(&v.value.as_str()) {
+                if known(&v.value) || extra.contains(&v.value) {
                     continue;
                 }
                 let effect = if r.operator == "In" {
