@@ -1,5 +1,8 @@
 //! The `skinflint` binary as users run it: exit codes, formats, config, stdin, walking.
 
+mod common;
+use common::{file_rule_line, json};
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -14,11 +17,6 @@ fn bin() -> Command {
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_skinflint"));
     c.current_dir(dir).args(args).output().unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 const SPOT_POOL: &str = "apiVersion: karpenter.sh/v1
@@ -251,18 +249,7 @@ fn a_bad_file_does_not_stop_the_run() {
     let out = run_in(dir.path(), &["check", "--format", "json", "."]);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
-    let got: Vec<(String, String, u64)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let got: Vec<(String, String, u64)> = file_rule_line(&v);
     assert_eq!(got[0].0, "a-broken.yaml");
     assert_eq!(got[0].1, "invalid-yaml");
     assert_eq!(got[1].0, "b-binary.yml");

@@ -1,6 +1,9 @@
 //! How teams adopt skinflint: suppressions in each form, baselines, changed files,
 //! pre-commit context, generated docs, init and completions.
 
+mod common;
+use common::{baseline_counts, file_rule_line, json};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -17,16 +20,6 @@ fn skinflint(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {} {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn rules_of(v: &serde_json::Value) -> Vec<String> {
@@ -105,18 +98,7 @@ fn config_ignore_entries_and_their_unused_findings() {
     .unwrap();
     let out = skinflint(p, &["check", "--format", "json", "."]);
     let v = json(&out);
-    let found: Vec<(String, String, u64)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let found: Vec<(String, String, u64)> = file_rule_line(&v);
     assert_eq!(
         found,
         vec![
@@ -206,13 +188,7 @@ fn baseline_round_trip() {
         .map(|f| f["resource"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["b", "b"], "{v}");
-    assert_eq!(
-        (
-            v["summary"]["baseline_matched"].as_u64(),
-            v["summary"]["baseline_fixed"].as_u64()
-        ),
-        (Some(2), Some(0))
-    );
+    assert_eq!(baseline_counts(&v), (Some(2), Some(0)));
     // Fixing a baselined finding is counted.
     std::fs::write(
         p.join("pools.yaml"),
@@ -231,13 +207,7 @@ fn baseline_round_trip() {
             ".",
         ],
     ));
-    assert_eq!(
-        (
-            v["summary"]["baseline_matched"].as_u64(),
-            v["summary"]["baseline_fixed"].as_u64()
-        ),
-        (Some(1), Some(1))
-    );
+    assert_eq!(baseline_counts(&v), (Some(1), Some(1)));
     // A broken baseline is a tool error.
     std::fs::write(p.join("bad.json"), "{").unwrap();
     assert_eq!(
@@ -718,14 +688,7 @@ fn baselines_count_fixed_entries_only_for_checked_files() {
             "a.yaml",
         ],
     ));
-    assert_eq!(
-        (
-            v["summary"]["baseline_matched"].as_u64(),
-            v["summary"]["baseline_fixed"].as_u64()
-        ),
-        (Some(2), Some(0)),
-        "{v}"
-    );
+    assert_eq!(baseline_counts(&v), (Some(2), Some(0)), "{v}");
 }
 
 #[test]

@@ -213,3 +213,38 @@ pub fn fixture_profiles(
     }
     out
 }
+
+/// Standard output of a run as JSON (a clear panic with both streams when it is not).
+pub fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// `(file, rule, line)` of each finding in a JSON report.
+pub fn file_rule_line(v: &serde_json::Value) -> Vec<(String, String, u64)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// `(baseline_matched, baseline_fixed)` of a JSON report's summary.
+pub fn baseline_counts(v: &serde_json::Value) -> (Option<u64>, Option<u64>) {
+    (
+        v["summary"]["baseline_matched"].as_u64(),
+        v["summary"]["baseline_fixed"].as_u64(),
+    )
+}
