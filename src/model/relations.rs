@@ -172,17 +172,21 @@ fn satisfies(pool: &NodePool, r: &NodeReq) -> Result<(), String> {
     }
 }
 
-/// Instance types of `pool` that also meet the pod's instance-label requirements.
-fn candidate_types<'p>(pool: &'p NodePool, reqs: &[&NodeReq]) -> Vec<&'p InstanceType> {
-    let pod_reqs: Vec<Req> = reqs
-        .iter()
+/// The pod's requirements the catalog can evaluate (instance labels and architecture).
+pub fn catalog_reqs<'a>(reqs: &[&'a NodeReq]) -> Vec<Req<'a>> {
+    reqs.iter()
         .filter(|r| is_instance_key(&r.key) || r.key == "kubernetes.io/arch")
         .map(|r| Req {
             key: &r.key,
             operator: &r.operator,
             values: r.values.iter().map(|v| v.as_str()).collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// Instance types of `pool` that also meet the pod's instance-label requirements.
+fn candidate_types<'p>(pool: &'p NodePool, reqs: &[&NodeReq]) -> Vec<&'p InstanceType> {
+    let pod_reqs = catalog_reqs(reqs);
     if pod_reqs.is_empty() {
         return pool.instances.types.clone();
     }

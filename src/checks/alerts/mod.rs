@@ -22,6 +22,25 @@ pub fn rule_hit(r: &AlertRule, span: Range<usize>, message: String) -> Hit {
     h
 }
 
+/// Rules whose expression parsed, with the parsed expression and its YAML node.
+pub fn parsed_rules<'a>(
+    ctx: &crate::checks::CheckCtx<'a>,
+) -> impl Iterator<
+    Item = (
+        &'a AlertRule<'a>,
+        &'a promql_parser::parser::Expr,
+        crate::source::NodeRef<'a>,
+    ),
+> {
+    ctx.model
+        .alert_rules
+        .iter()
+        .filter_map(|r| match (&r.parsed, r.expr) {
+            (Some(Ok(expr)), Some(node)) => Some((r, expr, node)),
+            _ => None,
+        })
+}
+
 /// The span of the first mention of `metric` in the rule's expression, or the whole
 /// expression when it cannot be found.
 pub fn metric_span(

@@ -14,10 +14,7 @@ fn human(ms: u64) -> String {
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let scrape = prom_duration(&ctx.params.string("scrape-interval", "30s")).unwrap_or(30_000);
     let mut hits = Vec::new();
-    for r in &ctx.model.alert_rules {
-        let (Some(Ok(expr)), Some(node)) = (&r.parsed, r.expr) else {
-            continue;
-        };
+    for (r, expr, node) in super::parsed_rules(ctx) {
         // A group evaluated more often than the assumed scrape interval is scraped at
         // least that often.
         let group_interval = ctx.model.rule_groups[r.group]

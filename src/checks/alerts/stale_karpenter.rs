@@ -41,10 +41,7 @@ const RENAMED: &[(&str, &str)] = &[
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for r in &ctx.model.alert_rules {
-        let (Some(Ok(expr)), Some(node)) = (&r.parsed, r.expr) else {
-            continue;
-        };
+    for (r, expr, node) in super::parsed_rules(ctx) {
         let mut seen = Vec::new();
         for u in metric_uses(expr) {
             let Some((old, new)) = RENAMED.iter().find(|(old, _)| {

@@ -42,15 +42,7 @@ fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f6
         if reqs.iter().any(|r| !known(&r.key)) {
             return None;
         }
-        let mut cat: Vec<Req> = reqs
-            .iter()
-            .filter(|r| is_instance_key(&r.key) || r.key == "kubernetes.io/arch")
-            .map(|r| Req {
-                key: &r.key,
-                operator: &r.operator,
-                values: r.values.iter().map(|v| v.as_str()).collect(),
-            })
-            .collect();
+        let mut cat = crate::model::relations::catalog_reqs(&reqs);
         if !cat.iter().any(|r| r.key == "kubernetes.io/arch") {
             cat.push(Req {
                 key: "kubernetes.io/arch",
