@@ -89,12 +89,7 @@ pub fn discover(
             continue;
         }
         let mut files = Vec::new();
-        let walker = ignore::WalkBuilder::new(&input.path)
-            .hidden(true)
-            .follow_links(true)
-            .require_git(false)
-            .build();
-        for entry in walker {
+        for entry in crate::source::walk(&input.path) {
             match entry {
                 Ok(e) if e.path().is_file() => files.push(e.into_path()),
                 Ok(_) => {}

@@ -43,12 +43,7 @@ pub fn discover(paths: &[String]) -> Result<(Vec<Input>, Vec<String>), PathNotFo
             inputs.push(Input::File(path.to_path_buf()));
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .follow_links(true)
-            .require_git(false)
-            .build();
-        for entry in walker {
+        for entry in walk(path) {
             match entry {
                 Ok(e) => {
                     let is_file = e.file_type().is_some_and(|t| t.is_file())
@@ -64,6 +59,16 @@ pub fn discover(paths: &[String]) -> Result<(Vec<Input>, Vec<String>), PathNotFo
     inputs.sort();
     inputs.dedup();
     Ok((inputs, notes))
+}
+
+/// A directory walk as users expect: gitignore-aware (in a repository or not), hidden
+/// paths skipped, symlinks followed with loops detected.
+pub fn walk(dir: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .follow_links(true)
+        .require_git(false)
+        .build()
 }
 
 fn is_yaml_name(path: &Path) -> bool {
