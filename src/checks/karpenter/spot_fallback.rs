@@ -1,7 +1,9 @@
 //! `spot-without-on-demand-fallback`: a spot-only pool with no pool in the checked set
 //! that can take its pods on on-demand capacity. When spot runs out, pods stay Pending.
+//! Capped on-demand or reserved pools tried before it are prepaid capacity, not fallbacks:
+//! once they are full, the spot pool is all that is left.
 
-use super::{is_spot_only, on_demand_fallbacks, pool_hit};
+use super::{is_spot_only, on_demand_fallbacks, pool_hit, pool_ref, prepaid_before};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -9,7 +11,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let pools = &ctx.model.node_pools;
     let mut hits = Vec::new();
     for pool in pools.iter().filter(|p| is_spot_only(p) && !p.is_static()) {
-        if !on_demand_fallbacks(pool, pools).is_empty() {
+        if !on_demand_fallbacks(ctx.model, pool).is_empty() {
             continue;
         }
         let anchor = pool
@@ -22,12 +24,24 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         } else {
             "general-purpose"
         };
+        let controller = if pool.is_auto_mode() {
+            "EKS Auto Mode"
+        } else {
+            "the same Karpenter"
+        };
+        let prepaid = match prepaid_before(ctx.model, pool).first() {
+            Some(p) => format!(
+                "; {} is capped prepaid capacity tried before it, not a fallback: once it is full, only spot is left",
+                pool_ref(ctx.model, p)
+            ),
+            None => String::new(),
+        };
         hits.push(
             pool_hit(
                 pool,
                 anchor,
                 format!(
-                    "node pool `{}` allows only spot capacity and no other pool in the checked files offers on-demand {kind} capacity its pods can use (same labels and instance types, taints they tolerate); when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
+                    "node pool `{}` allows only spot capacity and no other pool in the checked files offers on-demand {kind} capacity its pods can use (provisioned by {controller}, with labels and instance types they can use and taints they tolerate){prepaid}; when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
                     pool.name
                 ),
             )

@@ -1,7 +1,7 @@
 //! `gpu-workload-unschedulable`: a GPU workload no pool in the checked set can host. Its
 //! pods stay Pending while the GPUs (and the people waiting for them) are paid for.
 
-use super::{demand_text, describe, workload_hit};
+use super::{demand_text, describe, extended_resource_toleration, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -10,14 +10,14 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     if model.node_pools.is_empty() {
         return Vec::new();
     }
+    let ert = extended_resource_toleration(ctx);
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
-        if !w.uses_accelerators() || !model.relations.hosts[wi].is_empty() {
+        if !w.uses_accelerators() || !model.relations.hosts_for(wi, ert).is_empty() {
             continue;
         }
-        let closest = model.relations.blocked[wi]
-            .iter()
-            .max_by_key(|b| b.closeness);
+        let blocked = model.relations.blocked_for(wi, ert);
+        let closest = blocked.iter().max_by_key(|b| b.closeness);
         let why = closest
             .map(|b| {
                 format!(
