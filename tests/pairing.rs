@@ -59,5 +59,9 @@ fn weight_advice_stays_within_the_api_range() {
         .iter()
         .find(|f| f.message.contains("`edge-on-demand`"))
         .expect("the unweighted spot pool's fallback is reported");
-    assert!(edge.help.contains("lower `edge-on-demand`'s weight"), "{}", edge.help);
+    assert!(
+        edge.help.contains("lower `edge-on-demand`'s weight"),
+        "{}",
+        edge.help
+    );
 }

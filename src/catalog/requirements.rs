@@ -155,7 +155,9 @@ pub fn canonical_key(key: &str) -> std::borrow::Cow<'_, str> {
 pub fn auto_mode_label(key: &str) -> Option<bool> {
     if key.starts_with("karpenter.k8s.aws/") {
         Some(false)
-    } else if key.starts_with("eks.amazonaws.com/instance-") || key == "eks.amazonaws.com/compute-type" {
+    } else if key.starts_with("eks.amazonaws.com/instance-")
+        || key == "eks.amazonaws.com/compute-type"
+    {
         Some(true)
     } else {
         None
@@ -438,14 +440,26 @@ mod tests {
         )]);
         assert!(auto.exact && !auto.unconstrained && auto.has_accelerators());
         assert_eq!(auto.names(), own.names());
-        let gpu = evaluate(&[req("eks.amazonaws.com/instance-gpu-memory", "Gte", &["45000"])]);
+        let gpu = evaluate(&[req(
+            "eks.amazonaws.com/instance-gpu-memory",
+            "Gte",
+            &["45000"],
+        )]);
         assert!(gpu.types.iter().all(|t| t.gpu_memory_mib >= 45000));
         assert!(is_instance_key("eks.amazonaws.com/instance-gpu-name"));
         // Auto Mode documents no accelerator labels, and compute-type is not an instance fact.
-        assert!(!is_instance_key("eks.amazonaws.com/instance-accelerator-name"));
+        assert!(!is_instance_key(
+            "eks.amazonaws.com/instance-accelerator-name"
+        ));
         assert!(!is_instance_key("eks.amazonaws.com/compute-type"));
-        assert_eq!(auto_mode_label("eks.amazonaws.com/compute-type"), Some(true));
-        assert_eq!(auto_mode_label("karpenter.k8s.aws/instance-family"), Some(false));
+        assert_eq!(
+            auto_mode_label("eks.amazonaws.com/compute-type"),
+            Some(true)
+        );
+        assert_eq!(
+            auto_mode_label("karpenter.k8s.aws/instance-family"),
+            Some(false)
+        );
         assert_eq!(auto_mode_label("topology.kubernetes.io/zone"), None);
     }
 

@@ -668,7 +668,10 @@ impl<'a> NodePool<'a> {
         if a != b {
             return Some(a > b);
         }
-        match (self.api == PoolApi::V1Alpha5, other.api == PoolApi::V1Alpha5) {
+        match (
+            self.api == PoolApi::V1Alpha5,
+            other.api == PoolApi::V1Alpha5,
+        ) {
             (false, false) => Some(self.name > other.name),
             (false, true) => Some(true),
             (true, false) => Some(false),
@@ -819,12 +822,25 @@ impl<'a> NodePool<'a> {
                 }
             }
         }
-        if self.custom_label_conflict(other).is_some() {
+        if self.custom_label_conflict(other).is_some()
+            || self.windows_only() != other.windows_only()
+        {
             return false;
         }
         self.instances.is_empty()
             || other.instances.is_empty()
             || self.instances.overlaps(&other.instances)
+    }
+
+    /// Whether the pool launches only Windows nodes. Pods of a Linux pool never run on them,
+    /// and a pool that does not ask for Windows launches Linux nodes.
+    fn windows_only(&self) -> bool {
+        self.requirements.iter().any(|r| {
+            r.key == "kubernetes.io/os"
+                && r.operator == "In"
+                && !r.values.is_empty()
+                && r.values.iter().all(|v| v.value == "windows")
+        })
     }
 
     /// What this pool says about a node label: its template label, then its requirements.
@@ -862,10 +878,7 @@ impl<'a> NodePool<'a> {
                 continue; // pods cannot select a label the nodes do not carry
             }
             let mine = self.label_constraints(key);
-            if theirs
-                .iter()
-                .any(|t| mine.iter().any(|m| !t.compatible(m)))
-            {
+            if theirs.iter().any(|t| mine.iter().any(|m| !t.compatible(m))) {
                 return Some(key.to_string());
             }
         }
@@ -902,7 +915,7 @@ impl LabelValues {
 
 /// A label a user defines (team, workload class), not one Kubernetes, Karpenter or the
 /// cloud provider sets from the instance (which the catalog and zone checks judge).
-fn is_custom_label(key: &str) -> bool {
+pub fn is_custom_label(key: &str) -> bool {
     let domain = key.split_once('/').map_or("", |(d, _)| d);
     !(domain == "kubernetes.io"
         || domain.ends_with(".kubernetes.io")

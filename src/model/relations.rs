@@ -460,7 +460,11 @@ impl Relations {
     /// Pools that cannot host workload `wi`, with the reason, with or without the
     /// ExtendedResourceToleration admission plugin.
     pub fn blocked_for(&self, wi: usize, ert: bool) -> Vec<&Blocked> {
-        let extra = if ert { &[][..] } else { &self.hosts_by_ert[wi][..] };
+        let extra = if ert {
+            &[][..]
+        } else {
+            &self.hosts_by_ert[wi][..]
+        };
         self.blocked[wi].iter().chain(extra.iter()).collect()
     }
 

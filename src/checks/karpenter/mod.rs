@@ -114,7 +114,10 @@ fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Work
 
 /// Pools allowing on-demand but not spot that are tried before `spot` as capped prepaid
 /// capacity, for messages that explain why they are not its fallback.
-pub fn prepaid_before<'p, 'a>(model: &'p ModelSet<'a>, spot: &NodePool<'a>) -> Vec<&'p NodePool<'a>> {
+pub fn prepaid_before<'p, 'a>(
+    model: &'p ModelSet<'a>,
+    spot: &NodePool<'a>,
+) -> Vec<&'p NodePool<'a>> {
     model
         .node_pools
         .iter()

@@ -19,7 +19,9 @@ fn check(
     hits: &mut Vec<Hit>,
 ) {
     let model = ctx.model;
-    let hosts = &model.relations.hosts_for(wi, extended_resource_toleration(ctx));
+    let hosts = &model
+        .relations
+        .hosts_for(wi, extended_resource_toleration(ctx));
     if hosts.is_empty() {
         return;
     }
