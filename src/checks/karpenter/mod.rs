@@ -17,7 +17,7 @@ pub mod spot_fallback;
 use crate::catalog::{usd, PRICE_SOURCE};
 use crate::engine::Hit;
 use crate::model::relations::can_host;
-use crate::model::{ModelSet, NodePool, Workload};
+use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 use crate::source::NodeRef;
 use std::ops::Range;
 
@@ -94,7 +94,8 @@ pub fn on_demand_fallbacks<'p, 'a>(
         .collect()
 }
 
-/// Workloads in the checked files that the pool can host.
+/// Workloads in the checked files that the pool can host and that Karpenter provisions
+/// nodes for (not DaemonSets, whose pods run on every node they tolerate).
 fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Workload<'a>> {
     let Some(pi) = model
         .node_pools
@@ -107,7 +108,9 @@ fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Work
         .workloads
         .iter()
         .enumerate()
-        .filter(|(wi, _)| model.relations.hosts[*wi].contains(&pi))
+        .filter(|(wi, w)| {
+            w.kind != WorkloadKind::DaemonSet && model.relations.hosts[*wi].contains(&pi)
+        })
         .map(|(_, w)| w)
         .collect()
 }
