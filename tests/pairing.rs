@@ -30,9 +30,16 @@ fn extended_resource_toleration_parameter_switches_hosting() {
         .iter()
         .filter_map(|f| f.resource.as_ref().and_then(|r| r.name.clone()))
         .collect();
-    assert_eq!(names, vec!["embedder".to_string()], "{:?}", off.findings);
+    // Both GPU workloads without a written toleration: the one on the self-managed pool
+    // and the one on the EKS Auto Mode pool, each tainted `nvidia.com/gpu`.
+    assert_eq!(
+        names,
+        vec!["embedder".to_string(), "auto-mode-llm".to_string()],
+        "{:?}",
+        off.findings
+    );
     assert!(
-        off.findings[0].message.contains("none of the 3 node pools"),
+        off.findings[0].message.contains("none of the 4 node pools"),
         "{}",
         off.findings[0].message
     );
