@@ -72,3 +72,30 @@ fn weight_advice_stays_within_the_api_range() {
         edge.help
     );
 }
+
+/// The fallback advice for an unweighted spot pool raises its weight instead of asking
+/// for a fallback weighted below 0.
+#[test]
+fn fallback_advice_for_an_unweighted_spot_pool_raises_its_weight() {
+    let o = run(
+        &[&repo().join("fixtures/spot-without-on-demand-fallback/bad.yaml")],
+        Some(&["spot-without-on-demand-fallback"]),
+    );
+    let web = o
+        .findings
+        .iter()
+        .find(|f| f.message.contains("`web-spot`"))
+        .expect("the unweighted web-spot pool is reported");
+    assert!(web.help.contains("whose weight you raise"), "{}", web.help);
+    let api = o
+        .findings
+        .iter()
+        .find(|f| f.message.contains("`api-spot`"))
+        .expect("the spot pool beneath prepaid capacity is reported");
+    assert!(api.help.contains("below this pool's 50"), "{}", api.help);
+    assert!(
+        api.message.contains("`api-savings-plan`") && api.message.contains("prepaid"),
+        "{}",
+        api.message
+    );
+}

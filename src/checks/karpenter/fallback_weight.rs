@@ -92,7 +92,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let outcome = if fallback.is_capped() {
             "so pods both pools can host may land on full-price on-demand nodes even when spot capacity is available"
         } else {
-            "without limits it is not capped prepaid capacity, and pods both pools can host land on full-price on-demand nodes even when spot capacity is available"
+            "it has no limits, so it is not prepaid capacity filled first: pods both pools can host land on full-price on-demand nodes even when spot capacity is available"
         };
         hits.push(
             pool_hit(

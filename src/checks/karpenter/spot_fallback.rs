@@ -6,6 +6,19 @@
 use super::{is_spot_only, on_demand_fallbacks, pool_hit, pool_ref, prepaid_before};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
+use crate::model::NodePool;
+
+/// How to add a fallback, with weights the API accepts (1 to 100; unset is 0): below the
+/// spot pool's weight when there is room, else with the spot pool's raised.
+fn fallback_help(pool: &NodePool) -> String {
+    let w = pool.weight_value();
+    let weights = if w >= 2 {
+        format!("a weight below this pool's {w}")
+    } else {
+        "a lower weight than this pool, whose weight you raise (for example 50 here and 10 on the fallback)".to_string()
+    };
+    format!("add an on-demand pool with the same requirements and taints, {weights}, capped by limits (or allow `on-demand` in this pool's capacity types)")
+}
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let pools = &ctx.model.node_pools;
@@ -45,7 +58,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     pool.name
                 ),
             )
-            .help("add a lower-weight on-demand pool with the same requirements and taints, capped by limits (or allow `on-demand` in this pool's capacity types)")
+            .help(fallback_help(pool))
             .gpu(pool.gpu_capable()),
         );
     }
