@@ -240,11 +240,11 @@ fn changed_since_reports_only_changed_files_with_full_context() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     git(p, &["init", "-q", "-b", "main"]);
-    // The fallback is committed on main and has a finding of its own (its weight is not
-    // below the spot pool's) ...
+    // The fallback is committed on main and has a finding of its own (it may buy more
+    // GPUs than the spot pool it backs) ...
     std::fs::write(
         p.join("fallback.yaml"),
-        FALLBACK.replace("  weight: 10\n", "  weight: 100\n"),
+        FALLBACK.replace("{nvidia.com/gpu: 4}", "{nvidia.com/gpu: 64}"),
     )
     .unwrap();
     git(p, &["add", "."]);

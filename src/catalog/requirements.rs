@@ -52,9 +52,13 @@ impl InstanceSet {
         self.types.iter().any(|t| t.has_accelerator())
     }
 
-    /// Whether any allowed type has no accelerator (general-purpose capacity).
+    /// Whether any allowed type has no accelerator (general-purpose capacity). The catalog
+    /// holds every accelerator family in full, so a set it cannot list in full (a CPU
+    /// family it does not carry, such as `c7g`) may hold general-purpose types.
     pub fn has_general_purpose(&self) -> bool {
-        !self.unpriced.is_empty() || self.types.iter().any(|t| !t.has_accelerator_hardware())
+        !self.exact
+            || !self.unpriced.is_empty()
+            || self.types.iter().any(|t| !t.has_accelerator_hardware())
     }
 
     /// Accelerator resources the allowed types advertise, sorted.
@@ -117,8 +121,51 @@ enum Attr {
     Arch,
 }
 
+/// Instance labels EKS Auto Mode puts on its nodes under its own domain, with the same
+/// values as self-managed Karpenter's `karpenter.k8s.aws/` labels (EKS user guide, "Create
+/// a Node Pool for EKS Auto Mode", supported labels). Auto Mode has no accelerator-name or
+/// accelerator-count labels.
+const AUTO_MODE_INSTANCE_LABELS: &[&str] = &[
+    "instance-family",
+    "instance-category",
+    "instance-generation",
+    "instance-size",
+    "instance-cpu",
+    "instance-memory",
+    "instance-gpu-name",
+    "instance-gpu-count",
+    "instance-gpu-memory",
+    "instance-gpu-manufacturer",
+];
+
+/// The self-managed Karpenter spelling of an instance label: `eks.amazonaws.com/instance-*`
+/// (EKS Auto Mode) becomes `karpenter.k8s.aws/instance-*`; other keys are returned as is.
+pub fn canonical_key(key: &str) -> std::borrow::Cow<'_, str> {
+    match key.strip_prefix("eks.amazonaws.com/") {
+        Some(rest) if AUTO_MODE_INSTANCE_LABELS.contains(&rest) => {
+            std::borrow::Cow::Owned(format!("karpenter.k8s.aws/{rest}"))
+        }
+        _ => std::borrow::Cow::Borrowed(key),
+    }
+}
+
+/// Which controller puts an instance label on nodes: `Some(true)` for EKS Auto Mode's
+/// `eks.amazonaws.com/instance-*`, `Some(false)` for self-managed Karpenter's
+/// `karpenter.k8s.aws/instance-*`, None for labels every node carries.
+pub fn auto_mode_label(key: &str) -> Option<bool> {
+    if key.starts_with("karpenter.k8s.aws/") {
+        Some(false)
+    } else if key.starts_with("eks.amazonaws.com/instance-")
+        || key == "eks.amazonaws.com/compute-type"
+    {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 fn attr_of(key: &str) -> Option<Attr> {
-    Some(match key {
+    Some(match canonical_key(key).as_ref() {
         "node.kubernetes.io/instance-type" | "beta.kubernetes.io/instance-type" => {
             Attr::InstanceType
         }
@@ -377,6 +424,43 @@ mod tests {
             &["c", "g"],
         )]);
         assert!(!mixed.unconstrained && mixed.has_accelerators());
+    }
+
+    #[test]
+    fn auto_mode_instance_labels_evaluate_like_self_managed_ones() {
+        let auto = evaluate(&[req(
+            "eks.amazonaws.com/instance-family",
+            "In",
+            &["p5", "p4d"],
+        )]);
+        let own = evaluate(&[req(
+            "karpenter.k8s.aws/instance-family",
+            "In",
+            &["p5", "p4d"],
+        )]);
+        assert!(auto.exact && !auto.unconstrained && auto.has_accelerators());
+        assert_eq!(auto.names(), own.names());
+        let gpu = evaluate(&[req(
+            "eks.amazonaws.com/instance-gpu-memory",
+            "Gte",
+            &["45000"],
+        )]);
+        assert!(gpu.types.iter().all(|t| t.gpu_memory_mib >= 45000));
+        assert!(is_instance_key("eks.amazonaws.com/instance-gpu-name"));
+        // Auto Mode documents no accelerator labels, and compute-type is not an instance fact.
+        assert!(!is_instance_key(
+            "eks.amazonaws.com/instance-accelerator-name"
+        ));
+        assert!(!is_instance_key("eks.amazonaws.com/compute-type"));
+        assert_eq!(
+            auto_mode_label("eks.amazonaws.com/compute-type"),
+            Some(true)
+        );
+        assert_eq!(
+            auto_mode_label("karpenter.k8s.aws/instance-family"),
+            Some(false)
+        );
+        assert_eq!(auto_mode_label("topology.kubernetes.io/zone"), None);
     }
 
     #[test]

@@ -80,6 +80,13 @@ impl Params {
         }
     }
 
+    pub fn bool(&self, name: &str, default: bool) -> bool {
+        match self.0.get(name) {
+            Some(ParamValue::Bool(b)) => *b,
+            _ => default,
+        }
+    }
+
     pub fn string(&self, name: &str, default: &str) -> String {
         match self.0.get(name) {
             Some(ParamValue::Str(s)) => s.clone(),

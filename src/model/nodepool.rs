@@ -13,6 +13,12 @@ use crate::source::scalar::Scalar;
 use crate::source::NodeRef;
 use std::ops::Range;
 
+/// The node class group of self-managed Karpenter's AWS provider (`EC2NodeClass`).
+pub const SELF_MANAGED_AWS_GROUP: &str = "karpenter.k8s.aws";
+
+/// The node class group of EKS Auto Mode (`NodeClass`).
+pub const AUTO_MODE_GROUP: &str = "eks.amazonaws.com";
+
 /// Which Karpenter API generation a pool was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PoolApi {
@@ -606,6 +612,92 @@ impl<'a> NodePool<'a> {
         !self.instances.unconstrained && self.instances.has_accelerators()
     }
 
+    /// The API group of the node class the pool references: it names the controller that
+    /// provisions the pool (`karpenter.k8s.aws` for self-managed Karpenter on AWS,
+    /// `eks.amazonaws.com` for EKS Auto Mode, another provider's group elsewhere). A
+    /// reference without a group (v1beta1 `nodeClassRef: {name}`, v1alpha5 inline
+    /// `provider`) means the AWS provider's default node class.
+    pub fn node_class_group(&self) -> &str {
+        let r = self.node_class_ref;
+        let group = r.and_then(|r| r.get("group")).and_then(|g| g.as_str());
+        let from_api_version = r
+            .and_then(|r| r.get("apiVersion"))
+            .and_then(|v| v.as_str())
+            .map(|v| v.split('/').next().unwrap_or(v));
+        group
+            .or(from_api_version)
+            .filter(|g| !g.is_empty())
+            .unwrap_or(SELF_MANAGED_AWS_GROUP)
+    }
+
+    /// An EKS Auto Mode pool: its node class is an `eks.amazonaws.com` NodeClass, so EKS,
+    /// not a Karpenter installed in the cluster, provisions it.
+    pub fn is_auto_mode(&self) -> bool {
+        self.node_class_group() == AUTO_MODE_GROUP
+    }
+
+    /// One of EKS Auto Mode's built-in pools (`general-purpose`, `system`) as read back from
+    /// a cluster: AWS manages them and they cannot be edited, only enabled or disabled.
+    /// Both are on-demand C, M and R pools of generation 5 or newer on the `default`
+    /// NodeClass; `system` carries a `CriticalAddonsOnly` taint (EKS user guide, "Enable or
+    /// Disable Built-in NodePools").
+    pub fn is_auto_mode_builtin(&self) -> bool {
+        self.is_auto_mode()
+            && matches!(self.name.as_str(), "general-purpose" | "system")
+            && self
+                .node_class_ref
+                .and_then(|r| r.get("name"))
+                .and_then(|n| n.as_str())
+                == Some("default")
+    }
+
+    /// Whether one controller provisions both pools. Karpenter orders only its own pools by
+    /// weight, and a pod pending on one controller's pool is not retried on another's.
+    pub fn same_controller(&self, other: &NodePool) -> bool {
+        self.node_class_group() == other.node_class_group()
+    }
+
+    /// `spec.weight`, 0 when unset (Karpenter's default).
+    pub fn weight_value(&self) -> i64 {
+        self.weight.as_ref().map_or(0, |w| w.value)
+    }
+
+    /// Whether Karpenter tries this pool before `other` for a pod both can host: the higher
+    /// weight first; at equal weight, NodePools (v1beta1 from Karpenter 0.33.1, and v1)
+    /// order by name, the name later in the alphabet first, and come before Provisioners.
+    /// None when the order is not defined (two v1alpha5 Provisioners of equal weight).
+    pub fn tried_before(&self, other: &NodePool) -> Option<bool> {
+        let (a, b) = (self.weight_value(), other.weight_value());
+        if a != b {
+            return Some(a > b);
+        }
+        match (
+            self.api == PoolApi::V1Alpha5,
+            other.api == PoolApi::V1Alpha5,
+        ) {
+            (false, false) => Some(self.name > other.name),
+            (false, true) => Some(true),
+            (true, false) => Some(false),
+            (true, true) => None,
+        }
+    }
+
+    /// Whether the pool's growth is bounded by a readable limit (cpu, memory, nodes or an
+    /// accelerator): what the documented "prepaid capacity first" pattern relies on.
+    pub fn is_capped(&self) -> bool {
+        !self.limits.is_empty()
+    }
+
+    /// Whether this is a pool of prepaid capacity tried before `spot`: it cannot launch spot,
+    /// it is capped by limits, and Karpenter tries it first. Karpenter's docs describe this
+    /// for Savings Plans and Reserved Instances (an on-demand pool with a high weight,
+    /// limited to the prepaid amount) and ODCRs (`capacity-type: reserved`): pods fill the
+    /// prepaid capacity, then fall through to lower-weight pools. Its weight is deliberate,
+    /// and it is no fallback for the spot pool beneath it.
+    pub fn is_prepaid_before(&self, spot: &NodePool) -> bool {
+        !self.capacity_types().spot && self.is_capped() && self.tried_before(spot) == Some(true)
+    }
+
     /// A static pool (`replicas`) keeps a fixed node count and does not scale for pods.
     pub fn is_static(&self) -> bool {
         self.replicas.is_some() || self.spec.is_some_and(|s| s.get("replicas").is_some())
@@ -707,9 +799,13 @@ impl<'a> NodePool<'a> {
             })
     }
 
-    /// Whether a pod that fits `other` could also be placed here as far as labels go:
-    /// for every key both pools require with `In`, the value lists overlap, and the two
-    /// pools share at least one instance type.
+    /// Whether a pod that fits `other` could also be placed here as far as labels go: for
+    /// every key both pools require with `In`, the value lists overlap; every custom label
+    /// `other`'s nodes carry (a template label or a requirement on a key that is not a
+    /// well-known one), which its pods may select, is one this pool's nodes can carry too
+    /// when this pool constrains it; and the two pools share at least one instance type. A
+    /// custom label only `other` mentions is not held against this pool: whether the pods
+    /// select it is not known from the pools alone.
     pub fn can_host_pods_of(&self, other: &NodePool) -> bool {
         for mine in self.requirements.iter().filter(|r| r.operator == "In") {
             if mine.key == "karpenter.sh/capacity-type" {
@@ -729,10 +825,109 @@ impl<'a> NodePool<'a> {
                 }
             }
         }
+        if self.custom_label_conflict(other).is_some()
+            || self.windows_only() != other.windows_only()
+        {
+            return false;
+        }
         self.instances.is_empty()
             || other.instances.is_empty()
             || self.instances.overlaps(&other.instances)
     }
+
+    /// Whether the pool launches only Windows nodes. Pods of a Linux pool never run on them,
+    /// and a pool that does not ask for Windows launches Linux nodes.
+    fn windows_only(&self) -> bool {
+        self.requirements.iter().any(|r| {
+            r.key == "kubernetes.io/os"
+                && r.operator == "In"
+                && !r.values.is_empty()
+                && r.values.iter().all(|v| v.value == "windows")
+        })
+    }
+
+    /// What this pool says about a node label: its template label, then its requirements.
+    fn label_constraints(&self, key: &str) -> Vec<LabelValues> {
+        let mut out: Vec<LabelValues> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| LabelValues::OneOf(vec![v.clone()]))
+            .collect();
+        for r in self.requirements.iter().filter(|r| r.key == key) {
+            let values = || r.values.iter().map(|v| v.value.clone()).collect();
+            out.push(match r.operator.as_str() {
+                "In" => LabelValues::OneOf(values()),
+                "NotIn" => LabelValues::AnyBut(values()),
+                "DoesNotExist" => LabelValues::Absent,
+                _ => LabelValues::Any,
+            });
+        }
+        out
+    }
+
+    /// The first custom label `other`'s nodes carry that this pool's nodes cannot carry
+    /// with a matching value, as `key`.
+    pub fn custom_label_conflict(&self, other: &NodePool) -> Option<String> {
+        let keys = other
+            .labels
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(other.requirements.iter().map(|r| r.key.as_str()))
+            .filter(|k| is_custom_label(k));
+        for key in keys {
+            let theirs = other.label_constraints(key);
+            if !theirs.iter().any(LabelValues::is_positive) {
+                continue; // pods cannot select a label the nodes do not carry
+            }
+            let mine = self.label_constraints(key);
+            if theirs.iter().any(|t| mine.iter().any(|m| !t.compatible(m))) {
+                return Some(key.to_string());
+            }
+        }
+        None
+    }
+}
+
+/// The values a pool allows for one node label.
+#[derive(Debug, Clone)]
+enum LabelValues {
+    OneOf(Vec<String>),
+    AnyBut(Vec<String>),
+    Absent,
+    Any,
+}
+
+impl LabelValues {
+    /// Whether nodes carry the label (so a pod can select it).
+    fn is_positive(&self) -> bool {
+        matches!(self, LabelValues::OneOf(_) | LabelValues::Any)
+    }
+
+    /// Whether one node could satisfy both constraints.
+    fn compatible(&self, other: &LabelValues) -> bool {
+        use LabelValues::*;
+        match (self, other) {
+            (OneOf(a), OneOf(b)) => a.iter().any(|v| b.contains(v)),
+            (OneOf(a), AnyBut(b)) | (AnyBut(b), OneOf(a)) => a.iter().any(|v| !b.contains(v)),
+            (Absent, OneOf(_) | Any) | (OneOf(_) | Any, Absent) => false,
+            _ => true,
+        }
+    }
+}
+
+/// A label a user defines (team, workload class), not one Kubernetes, Karpenter or the
+/// cloud provider sets from the instance (which the catalog and zone checks judge).
+pub fn is_custom_label(key: &str) -> bool {
+    let domain = key.split_once('/').map_or("", |(d, _)| d);
+    !(domain == "kubernetes.io"
+        || domain.ends_with(".kubernetes.io")
+        || domain == "k8s.io"
+        || domain.ends_with(".k8s.io")
+        || domain == "karpenter.sh"
+        || domain == "karpenter.k8s.aws"
+        || domain == "eks.amazonaws.com"
+        || domain == "topology.k8s.aws")
 }
 
 /// Budget `nodes` as the schema allows: a count, or a percentage up to 100%.

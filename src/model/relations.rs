@@ -6,7 +6,7 @@ use super::nodepool::{is_accelerator_resource, NodePool};
 use super::scaling::{Autoscaler, DisruptionBudget};
 use super::workload::{NodeReq, Workload};
 use super::{same_scope, Resource};
-use crate::catalog::requirements::{evaluate, is_instance_key, Req};
+use crate::catalog::requirements::{auto_mode_label, evaluate, is_instance_key, Req};
 use crate::catalog::InstanceType;
 
 /// Why a pool cannot host a workload.
@@ -32,6 +32,10 @@ pub struct Relations {
     pub blocked: Vec<Vec<Blocked>>,
     /// Per workload: whether it runs on spot capacity.
     pub spot_exposed: Vec<bool>,
+    /// Per workload: pools in `hosts` that host it only because the ExtendedResourceToleration
+    /// admission plugin gives its pods a toleration for a taint keyed by a resource they
+    /// request, with the reason they could not host it without the plugin.
+    pub hosts_by_ert: Vec<Vec<Blocked>>,
 }
 
 /// Same namespace; an object without one is applied into whatever namespace the tool
@@ -101,6 +105,38 @@ fn satisfies(pool: &NodePool, r: &NodeReq) -> Result<(), String> {
                 have.join(", ")
             ))
         };
+    }
+    if let Some(auto) = auto_mode_label(&r.key) {
+        // EKS Auto Mode nodes carry `eks.amazonaws.com/` instance labels and
+        // `eks.amazonaws.com/compute-type: auto`; self-managed Karpenter's carry
+        // `karpenter.k8s.aws/` ones. Neither carries the other's.
+        let carried = auto == pool.is_auto_mode();
+        let ok = if !carried {
+            !positive
+        } else if r.key == "eks.amazonaws.com/compute-type" {
+            match r.operator.as_str() {
+                "In" => r.values.iter().any(|v| v == "auto"),
+                "NotIn" => !r.values.iter().any(|v| v == "auto"),
+                "DoesNotExist" => false,
+                _ => true,
+            }
+        } else {
+            true // an instance label, judged against the catalog below
+        };
+        if !ok {
+            let nodes = if pool.is_auto_mode() {
+                "EKS Auto Mode"
+            } else {
+                "self-managed Karpenter"
+            };
+            return Err(format!(
+                "the pod needs {} and the pool's nodes are {nodes} nodes, which do not match it",
+                shown()
+            ));
+        }
+        if r.key == "eks.amazonaws.com/compute-type" || !carried {
+            return Ok(());
+        }
     }
     if r.key == "karpenter.sh/nodepool" || r.key == "karpenter.sh/provisioner-name" {
         let ok = match r.operator.as_str() {
@@ -301,9 +337,44 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
     Err((reason, 2))
 }
 
-/// Whether the pool can host the workload, or why not. Required affinity terms are
-/// alternatives: the pool hosts the pod when any one of them works in full.
+/// Extended resources the pod requests (`nvidia.com/gpu`, `aws.amazon.com/neuron`, …):
+/// resource names with a domain outside `kubernetes.io`, as Kubernetes defines them.
+fn extended_resources<'w>(w: &'w Workload) -> Vec<&'w str> {
+    let mut names: Vec<&str> = w
+        .containers
+        .iter()
+        .flat_map(|c| c.requests.iter().chain(c.limits.iter()))
+        .map(|a| a.resource.as_str())
+        .filter(|r| match r.split_once('/') {
+            Some((domain, _)) => {
+                domain != "kubernetes.io"
+                    && !domain.ends_with(".kubernetes.io")
+                    && !r.starts_with("requests.")
+            }
+            None => false,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Whether the ExtendedResourceToleration admission plugin tolerates this taint for the
+/// pod: it adds `{key: <resource>, operator: Exists, effect: NoSchedule}` for every
+/// extended resource the pod requests. EKS enables the plugin (since Kubernetes 1.19).
+fn ert_tolerates(w: &Workload, key: &str, effect: &str) -> bool {
+    effect == "NoSchedule" && extended_resources(w).contains(&key)
+}
+
+/// Whether the pool can host the workload, or why not, with the ExtendedResourceToleration
+/// admission plugin enabled (as on EKS). Required affinity terms are alternatives: the
+/// pool hosts the pod when any one of them works in full.
 pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
+    can_host_with(pool, w, true)
+}
+
+/// [`can_host`], with or without the ExtendedResourceToleration admission plugin.
+pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blocked> {
     let block = |reason: String, closeness: u8| Blocked {
         pool: 0,
         reason,
@@ -318,6 +389,7 @@ pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
             .tolerations
             .iter()
             .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+            && !(ert && ert_tolerates(w, &t.key, &t.effect))
         {
             let value = t
                 .value
@@ -376,6 +448,27 @@ pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
 }
 
 impl Relations {
+    /// Pools that can host workload `wi`, with or without the ExtendedResourceToleration
+    /// admission plugin (a rule's `extended-resource-toleration` parameter).
+    pub fn hosts_for(&self, wi: usize, ert: bool) -> Vec<usize> {
+        self.hosts[wi]
+            .iter()
+            .copied()
+            .filter(|pi| ert || !self.hosts_by_ert[wi].iter().any(|b| b.pool == *pi))
+            .collect()
+    }
+
+    /// Pools that cannot host workload `wi`, with the reason, with or without the
+    /// ExtendedResourceToleration admission plugin.
+    pub fn blocked_for(&self, wi: usize, ert: bool) -> Vec<&Blocked> {
+        let extra = if ert {
+            &[][..]
+        } else {
+            &self.hosts_by_ert[wi][..]
+        };
+        self.blocked[wi].iter().chain(extra.iter()).collect()
+    }
+
     /// Relations never cross clusters (see [`super::same_scope`]); `resources` gives each
     /// model's cluster.
     pub fn compute(
@@ -392,6 +485,7 @@ impl Relations {
             hosts: vec![Vec::new(); workloads.len()],
             blocked: vec![Vec::new(); workloads.len()],
             spot_exposed: vec![false; workloads.len()],
+            hosts_by_ert: vec![Vec::new(); workloads.len()],
         };
         let cluster = |ri: usize| resources.get(ri).and_then(|r| r.cluster);
         for (ai, a) in autoscalers.iter().enumerate() {
@@ -425,7 +519,13 @@ impl Relations {
                 .filter(|(_, p)| same_scope(p.cluster, cluster(w.resource)));
             for (pi, p) in pools_in_scope {
                 match can_host(p, w) {
-                    Ok(()) => rel.hosts[wi].push(pi),
+                    Ok(()) => {
+                        rel.hosts[wi].push(pi);
+                        if let Err(mut b) = can_host_with(p, w, false) {
+                            b.pool = pi;
+                            rel.hosts_by_ert[wi].push(b);
+                        }
+                    }
                     Err(mut b) => {
                         b.pool = pi;
                         rel.blocked[wi].push(b);

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut seen = HashSet::new();
-    for (spot, fallback) in spot_fallback_pairs(&ctx.model.node_pools) {
+    for (spot, fallback) in spot_fallback_pairs(ctx.model) {
         let res = spot.scarce_resource();
         let gpu = spot.gpu_capable();
         if !seen.insert(fallback.resource) {

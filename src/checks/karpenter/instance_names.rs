@@ -4,6 +4,7 @@
 
 use super::pool_hit;
 use crate::catalog::names::{self, NameKind};
+use crate::catalog::requirements::canonical_key;
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -15,7 +16,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             if r.operator != "In" && r.operator != "NotIn" {
                 continue;
             }
-            let (kind, what, known): (NameKind, &str, fn(&str) -> bool) = match r.key.as_str() {
+            let key = canonical_key(&r.key);
+            let (kind, what, known): (NameKind, &str, fn(&str) -> bool) = match key.as_ref() {
                 "node.kubernetes.io/instance-type" | "beta.kubernetes.io/instance-type" => (
                     NameKind::InstanceType,
                     "instance type",

@@ -16,7 +16,8 @@ pub mod spot_fallback;
 
 use crate::catalog::{usd, PRICE_SOURCE};
 use crate::engine::Hit;
-use crate::model::{ModelSet, NodePool};
+use crate::model::relations::can_host;
+use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 use crate::source::NodeRef;
 use std::ops::Range;
 
@@ -61,33 +62,87 @@ pub fn same_kind_of_capacity(pool: &NodePool, other: &NodePool) -> bool {
     }
 }
 
-/// Pools that can take a spot pool's pods on on-demand capacity: dynamic pools of an
-/// API version that can run beside it, allowing on-demand, serving the same kind of
-/// capacity, carrying no taint those pods do not tolerate, and able to host them (their
-/// required labels and instance types overlap).
+/// Pools that can take a spot pool's pods on on-demand capacity, as Karpenter would: dynamic
+/// pools provisioned by the same controller (an EKS Auto Mode pool never backs a
+/// self-managed one), of an API version that can run beside it, allowing on-demand,
+/// serving the same kind of capacity, and not prepaid capacity tried before the spot pool
+/// (see [`NodePool::is_prepaid_before`]). When the checked files hold workloads the spot
+/// pool hosts, those are its pods, and a fallback must be able to host one of them;
+/// otherwise the pools are compared: no taint the spot pool's pods do not tolerate, no
+/// conflicting labels or requirements, and a shared instance type.
 pub fn on_demand_fallbacks<'p, 'a>(
+    model: &'p ModelSet<'a>,
     spot: &NodePool<'a>,
-    pools: &'p [NodePool<'a>],
 ) -> Vec<&'p NodePool<'a>> {
+    let pools = &model.node_pools;
+    let spot_pods = pods_of(model, spot);
     pools
         .iter()
         .filter(|p| p.resource != spot.resource && !p.is_static())
         .filter(|p| crate::model::same_scope(p.cluster, spot.cluster))
+        .filter(|p| p.same_controller(spot))
         .filter(|p| p.api.coexists_with(spot.api))
         .filter(|p| p.capacity_types().on_demand)
         .filter(|p| same_kind_of_capacity(spot, p))
-        .filter(|p| p.taints_tolerated_by_pods_of(spot))
-        .filter(|p| p.can_host_pods_of(spot))
+        .filter(|p| !p.is_prepaid_before(spot))
+        .filter(|p| {
+            if spot_pods.is_empty() {
+                p.taints_tolerated_by_pods_of(spot) && p.can_host_pods_of(spot)
+            } else {
+                spot_pods.iter().any(|w| can_host(p, w).is_ok())
+            }
+        })
+        .collect()
+}
+
+/// Workloads in the checked files that the pool can host and that Karpenter provisions
+/// nodes for (not DaemonSets, whose pods run on every node they tolerate).
+fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Workload<'a>> {
+    let Some(pi) = model
+        .node_pools
+        .iter()
+        .position(|p| p.resource == pool.resource)
+    else {
+        return Vec::new();
+    };
+    model
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(wi, w)| {
+            w.kind != WorkloadKind::DaemonSet && model.relations.hosts[*wi].contains(&pi)
+        })
+        .map(|(_, w)| w)
+        .collect()
+}
+
+/// Pools allowing on-demand but not spot that are tried before `spot` as capped prepaid
+/// capacity, for messages that explain why they are not its fallback.
+pub fn prepaid_before<'p, 'a>(
+    model: &'p ModelSet<'a>,
+    spot: &NodePool<'a>,
+) -> Vec<&'p NodePool<'a>> {
+    model
+        .node_pools
+        .iter()
+        .filter(|p| p.resource != spot.resource && !p.is_static())
+        .filter(|p| p.same_controller(spot) && p.api.coexists_with(spot.api))
+        .filter(|p| same_kind_of_capacity(spot, p))
+        .filter(|p| p.is_prepaid_before(spot))
         .collect()
 }
 
 /// Pairs of (spot-only pool, on-demand-only pool that backs it).
 pub fn spot_fallback_pairs<'p, 'a>(
-    pools: &'p [NodePool<'a>],
+    model: &'p ModelSet<'a>,
 ) -> Vec<(&'p NodePool<'a>, &'p NodePool<'a>)> {
     let mut pairs = Vec::new();
-    for s in pools.iter().filter(|p| is_spot_only(p) && !p.is_static()) {
-        for f in on_demand_fallbacks(s, pools) {
+    for s in model
+        .node_pools
+        .iter()
+        .filter(|p| is_spot_only(p) && !p.is_static())
+    {
+        for f in on_demand_fallbacks(model, s) {
             if is_on_demand_only(f) {
                 pairs.push((s, f));
             }

@@ -10,6 +10,9 @@ use crate::model::PoolApi;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
+        if pool.is_auto_mode() {
+            continue; // EKS Auto Mode replaces every node after at most 21 days
+        }
         let (span, field) = match pool.api {
             PoolApi::V1Alpha5 => {
                 if pool.ttl_until_expired.is_some() {

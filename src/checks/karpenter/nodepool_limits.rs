@@ -9,8 +9,8 @@ use crate::engine::Hit;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
-        if pool.is_static() {
-            continue; // a static pool has a fixed node count
+        if pool.is_static() || pool.is_auto_mode_builtin() {
+            continue; // a fixed node count; or a built-in pool nobody can edit
         }
         let gpu = pool.gpu_capable();
         let cost = idle_cost_sentence(pool)

@@ -2,7 +2,7 @@
 //! accelerators than any pool that can host the workload may buy; it can never reach its
 //! max, so capacity planning and alerts built on that max are wrong.
 
-use super::{describe, pool_names, workload_hit};
+use super::{describe, extended_resource_toleration, pool_names, workload_hit};
 use crate::checks::karpenter::fmt_amount;
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
@@ -19,7 +19,9 @@ fn check(
     hits: &mut Vec<Hit>,
 ) {
     let model = ctx.model;
-    let hosts = &model.relations.hosts[wi];
+    let hosts = &model
+        .relations
+        .hosts_for(wi, extended_resource_toleration(ctx));
     if hosts.is_empty() {
         return;
     }

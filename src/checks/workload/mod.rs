@@ -14,9 +14,17 @@ pub mod instance_pinned;
 pub mod spot_budget;
 pub mod spot_shutdown;
 
+use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::model::{ModelSet, Workload};
 use std::ops::Range;
+
+/// Whether a hosting rule counts the tolerations the ExtendedResourceToleration admission
+/// plugin adds to pods requesting extended resources (parameter
+/// `extended-resource-toleration`, default true: EKS enables the plugin).
+pub fn extended_resource_toleration(ctx: &CheckCtx) -> bool {
+    ctx.params.bool("extended-resource-toleration", true)
+}
 
 /// A hit about a workload at a span.
 pub fn workload_hit(w: &Workload, span: Range<usize>, message: String) -> Hit {
