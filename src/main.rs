@@ -463,7 +463,11 @@ fn run_replay(
         eprintln!("skinflint: note: {u}");
     }
     model.profiles = attached;
-    let rows = skinflint::profile::table::rows(&model, &model.profiles, headroom);
+    let params = skinflint::profile::recommend::Params {
+        memory_headroom: headroom,
+        ..Default::default()
+    };
+    let rows = skinflint::profile::table::rows(&model, &model.profiles, &params);
     if let Some(dir) = plot {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for (row, a) in rows.iter().zip(&model.profiles) {
@@ -487,9 +491,9 @@ fn run_replay(
     }
     use skinflint::profile::table;
     write_out(&match format {
-        ReplayFormat::Human => table::human(&rows, headroom),
+        ReplayFormat::Human => table::human(&rows, &params),
         ReplayFormat::Json => json_line(&rows),
-        ReplayFormat::Markdown => table::markdown(&rows, headroom),
+        ReplayFormat::Markdown => table::markdown(&rows, &params),
         ReplayFormat::Csv => table::csv(&rows),
     });
     Ok(0)
