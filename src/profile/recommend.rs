@@ -64,10 +64,10 @@ fn fits(w: &Workload, t: &InstanceType) -> bool {
 
 fn cheapest<'c>(types: impl Iterator<Item = &'c InstanceType>) -> Option<&'c InstanceType> {
     types
-        .filter(|t| t.on_demand_usd_hour.is_some())
+        .filter(|t| t.on_demand_usd_hour().is_some())
         .min_by(|a, b| {
-            a.on_demand_usd_hour
-                .partial_cmp(&b.on_demand_usd_hour)
+            a.on_demand_usd_hour()
+                .partial_cmp(&b.on_demand_usd_hour())
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
 }
@@ -77,7 +77,7 @@ fn cheapest<'c>(types: impl Iterator<Item = &'c InstanceType>) -> Option<&'c Ins
 pub fn current(model: &ModelSet, wi: usize) -> Option<&'static InstanceType> {
     let w = &model.workloads[wi];
     if let Some(p) = pinned(w) {
-        return catalog().types.iter().find(|t| t.name == p.values[0]);
+        return catalog().get(&p.values[0]);
     }
     let wants_arm = w
         .node_selector
@@ -128,8 +128,8 @@ impl Recommendation {
     /// Monthly saving of moving `replicas` from the current to the recommended instance at
     /// on-demand prices; `None` when it would not save.
     pub fn monthly_savings(&self, replicas: u32) -> Option<f64> {
-        let current = self.current?.on_demand_usd_hour?;
-        let recommended = self.recommended?.on_demand_usd_hour?;
+        let current = self.current?.on_demand_usd_hour()?;
+        let recommended = self.recommended?.on_demand_usd_hour()?;
         (recommended < current).then(|| {
             (current - recommended) * replicas.max(1) as f64 * crate::catalog::HOURS_PER_MONTH
         })

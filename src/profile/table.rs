@@ -108,8 +108,9 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<Repla
 
 fn footer(headroom: f64) -> String {
     format!(
-        "Savings: price difference × replicas × {HOURS_PER_MONTH:.0} h at us-east-1 on-demand list prices; \
+        "Savings: price difference × replicas × {HOURS_PER_MONTH:.0} h at {}; \
          GPU memory headroom {:.0}%; utilisation quantiles are the busiest GPU's, to ±0.1 percentage point.\n",
+        crate::catalog::price_source(),
         headroom * 100.0
     )
 }

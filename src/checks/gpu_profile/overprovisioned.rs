@@ -2,7 +2,7 @@
 //! workload runs on.
 
 use super::{confidence, evidence, hit, is_short};
-use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::catalog::{price_basis, usd};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::profile::recommend::{recommend, Params};
@@ -34,7 +34,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let (Some(cur), Some(rec)) = (r.current, r.recommended) else {
             continue;
         };
-        let (Some(cp), Some(rp)) = (cur.on_demand_usd_hour, rec.on_demand_usd_hour) else {
+        let (Some(cp), Some(rp)) = (cur.on_demand_usd_hour(), rec.on_demand_usd_hour()) else {
             continue;
         };
         if rp >= cp || rec.name == cur.name {
@@ -47,7 +47,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let mut h = hit(
             w,
             format!(
-                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB and peak {:.1} GiB fit its {:.1} GiB GPU with {:.0}% headroom, p95 utilisation {}, {} GPU{} per pod busy, {}; about {} a month for {replicas} replica{} ({PRICE_SOURCE}, {HOURS_PER_MONTH:.0} h)",
+                "{} runs on {} ({}/h) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB and peak {:.1} GiB fit its {:.1} GiB GPU with {:.0}% headroom, p95 utilisation {}, {} GPU{} per pod busy, {}; about {} a month for {replicas} replica{} ({})",
                 crate::checks::workload::describe(w),
                 cur.name,
                 usd(cp),
@@ -63,7 +63,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 if r.gpus_busy.max(1) == 1 { "" } else { "s" },
                 evidence(&a.profile),
                 usd(month),
-                if replicas == 1 { "" } else { "s" }
+                if replicas == 1 { "" } else { "s" },
+                price_basis()
             ),
         )
         .low_confidence(is_short(&a.profile))
