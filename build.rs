@@ -101,7 +101,10 @@ fn catalog_data(root: &Path) -> String {
     rows.sort_by(|a, b| a.fields[0].cmp(b.fields[0]));
     for w in rows.windows(2) {
         if w[0].fields[0] == w[1].fields[0] {
-            panic!("data/{name}: line {}: `{}` listed twice", w[1].line, w[1].fields[0]);
+            panic!(
+                "data/{name}: line {}: `{}` listed twice",
+                w[1].line, w[1].fields[0]
+            );
         }
     }
     for r in &rows {
@@ -127,7 +130,10 @@ fn catalog_data(root: &Path) -> String {
         let t = check(name, table::instance_name(r, 0));
         let f = &r.fields;
         if t.split_once('.').map(|x| x.0) != Some(f[1]) {
-            panic!("data/{name}: line {}: `{t}` is not of family `{}`", r.line, f[1]);
+            panic!(
+                "data/{name}: line {}: `{t}` is not of family `{}`",
+                r.line, f[1]
+            );
         }
         if !matches!(f[5], "amd64" | "arm64") {
             panic!("data/{name}: line {}: arch `{}`", r.line, f[5]);
@@ -161,12 +167,21 @@ fn catalog_data(root: &Path) -> String {
 
     let name = "gpu-memory.csv";
     let text = data_table(root, name);
-    let rows = check(name, table::rows(&text, "gpu_name,label_memory_mib,usable_memory_mib", 3));
+    let rows = check(
+        name,
+        table::rows(&text, "gpu_name,label_memory_mib,usable_memory_mib", 3),
+    );
     code.push_str("/// Usable memory per GPU: (gpu name, label MiB, usable MiB).\npub static GPU_MEMORY: &[(&str, u64, u64)] = &[\n");
     for r in &rows {
-        let (label, usable) = (check(name, table::uint(r, 1, None)), check(name, table::uint(r, 2, None)));
+        let (label, usable) = (
+            check(name, table::uint(r, 1, None)),
+            check(name, table::uint(r, 2, None)),
+        );
         if usable > label {
-            panic!("data/{name}: line {}: usable memory above the label", r.line);
+            panic!(
+                "data/{name}: line {}: usable memory above the label",
+                r.line
+            );
         }
         writeln!(code, "    ({:?}, {label}, {usable}),", r.fields[0]).unwrap();
     }

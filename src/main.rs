@@ -354,7 +354,10 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                 utilization_target,
             )
             .ok_or_else(|| bad("the monthly estimate"))?;
-            finite("the monthly estimate", &[m.monthly_cost, m.cost_per_million])?;
+            finite(
+                "the monthly estimate",
+                &[m.monthly_cost, m.cost_per_million],
+            )?;
             write_out(&match format {
                 RulesFormat::Json => json_line(&m),
                 RulesFormat::Human => format!(
@@ -375,7 +378,11 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                     .ok_or_else(|| bad("efficiency"))?;
             finite(
                 "efficiency",
-                &[e.cost_per_million_predictions, e.predictions_per_dollar, e.cost_latency_product],
+                &[
+                    e.cost_per_million_predictions,
+                    e.predictions_per_dollar,
+                    e.cost_latency_product,
+                ],
             )?;
             write_out(&match format {
                 RulesFormat::Json => json_line(&e),

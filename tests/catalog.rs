@@ -51,6 +51,7 @@ spec:
     spec:
       requirements:
         - {key: node.kubernetes.io/instance-type, operator: In, values: [TYPES]}
+        - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
       nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}
 ";
 
@@ -78,7 +79,7 @@ fn four_cpus_and_16gi_do_not_fit_a_g4dn_xlarge() {
     let m = messages(&o, "gpu-workload-unschedulable");
     assert_eq!(m.len(), 1, "{m:?}");
     assert!(
-        m[0].contains("g4dn.xlarge offers pods 3920m cpu and 14481Mi memory (allocatable, after Karpenter's node overhead), less than the pod's 4000m and 16384Mi"),
+        m[0].contains("the largest, g4dn.xlarge, offers pods 3920m cpu and 14481Mi memory (allocatable, after Karpenter's node overhead), less than the pod's 4000m and 16384Mi"),
         "{}",
         m[0]
     );
@@ -127,7 +128,11 @@ spec:
     );
     let m = messages(&o, "gpu-workload-unschedulable");
     assert_eq!(m.len(), 1, "{m:?}");
-    assert!(m[0].contains("3920m cpu") && m[0].contains("4000m"), "{}", m[0]);
+    assert!(
+        m[0].contains("3920m cpu") && m[0].contains("4000m"),
+        "{}",
+        m[0]
+    );
 }
 
 #[test]
@@ -168,7 +173,11 @@ spec:
     let e = skinflint::costmodel::estimate::estimate(&o.files, 0.7);
     assert_eq!(e.workloads[0].instance, None);
     for t in &skinflint::catalog::catalog().types {
-        assert!(!matches!(t.family.as_str(), "p2" | "g3" | "g3s"), "{}", t.name);
+        assert!(
+            !matches!(t.family.as_str(), "p2" | "g3" | "g3s"),
+            "{}",
+            t.name
+        );
     }
 }
 
@@ -216,7 +225,8 @@ spec:
 fn a_teams_price_table_is_named_in_every_figure() {
     // prices.csv sets g5.xlarge at $0.70/h and g5.2xlarge at $0.85/h. The GPU pool without
     // a GPU limit prices its most expensive type from that table: g5.2xlarge, $0.85 an
-    // hour, 0.85 × 730 = $620.50 a month, named by the team's label.
+    // hour, 0.85 × 730 = $620.50 a month (shown as $0.850 and $621), named by the team's
+    // label.
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("prices.csv"),
@@ -250,9 +260,9 @@ spec:
         );
     }
     assert!(
-        priced
-            .iter()
-            .any(|m| m.contains("g5.2xlarge (the most expensive type it allows) costs $0.85 an hour, $620.50 a month")),
+        priced.iter().any(|m| m.contains(
+            "g5.2xlarge (the most expensive type it allows) costs $0.850 an hour, $621 a month"
+        )),
         "{priced:?}"
     );
     // `skinflint cost` reads the same table from the config.
@@ -283,27 +293,70 @@ fn cost_options_are_validated() {
         vec!["per-million", "--hourly-cost", "NaN", "--rps", "500"],
         vec!["per-million", "--hourly-cost", "inf", "--rps", "500"],
         vec!["per-million", "--hourly-cost", "-3", "--rps", "500"],
-        vec!["per-million", "--hourly-cost", "3", "--rps", "500", "--utilization", "1.2"],
-        vec!["per-million", "--hourly-cost", "3", "--rps", "500", "--instances", "99999999999"],
+        vec![
+            "per-million",
+            "--hourly-cost",
+            "3",
+            "--rps",
+            "500",
+            "--utilization",
+            "1.2",
+        ],
+        vec![
+            "per-million",
+            "--hourly-cost",
+            "3",
+            "--rps",
+            "500",
+            "--instances",
+            "99999999999",
+        ],
         vec!["per-million", "--hourly-cost", "1e308", "--rps", "1e-300"],
         vec!["monthly", "--avg-rps", "-1"],
         vec!["monthly", "--avg-rps", "100", "--utilization-target", "150"],
         vec!["monthly", "--avg-rps", "100", "--peak-multiplier", "0.5"],
-        vec!["efficiency", "--monthly-cost", "1", "--monthly-predictions", "1", "--latency-p99-ms", "1", "--accuracy", "95"],
-        vec!["compare", "--baseline-cost", "0", "--baseline-predictions", "1", "--optimized-cost", "1", "--optimized-predictions", "1"],
+        vec![
+            "efficiency",
+            "--monthly-cost",
+            "1",
+            "--monthly-predictions",
+            "1",
+            "--latency-p99-ms",
+            "1",
+            "--accuracy",
+            "95",
+        ],
+        vec![
+            "compare",
+            "--baseline-cost",
+            "0",
+            "--baseline-predictions",
+            "1",
+            "--optimized-cost",
+            "1",
+            "--optimized-predictions",
+            "1",
+        ],
         vec!["--spot-discount", "1.5", "manifests.yaml"],
     ] {
         let mut full = vec!["cost"];
         full.extend(args.iter());
         let out = skinflint(tmp.path(), &full);
-        assert_eq!(out.status.code(), Some(2), "{full:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{full:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     // Every option has help text.
     for sub in ["per-million", "monthly", "efficiency", "compare"] {
         let out = skinflint(tmp.path(), &["cost", sub, "--help"]);
         let help = String::from_utf8_lossy(&out.stdout);
         for line in help.lines().filter(|l| l.trim_start().starts_with("--")) {
-            let described = line.split_once("  ").is_some_and(|(_, d)| !d.trim().is_empty());
+            let described = line
+                .split_once("  ")
+                .is_some_and(|(_, d)| !d.trim().is_empty());
             assert!(described || line.contains("--help"), "{sub}: {line}");
         }
     }
@@ -350,7 +403,8 @@ fn workload_estimates_follow_gpu_products_and_never_show_zero_for_no_maximum() {
     // No pool in the files: the estimate takes the whole catalog, narrowed by the pod's
     // `nvidia.com/gpu.product: NVIDIA-A10G`. The cheapest amd64 A10G type that fits 2 cpu,
     // 8Gi and one GPU is g5.xlarge (3920m, 14162Mi allocatable; $1.006/h); the pod takes
-    // its one GPU, so a replica costs 1.006 × 730 = $734.38 a month. Without the selector
+    // its one GPU, so a replica costs 1.006 × 730 = $734.38 a month (shown as $734; the pod
+    // selects no capacity type and has no pool, so it is priced on-demand). Without the selector
     // the cheapest would be a T4 (g4dn.xlarge, $0.526/h).
     let tmp = tempfile::tempdir().unwrap();
     let yaml = "apiVersion: apps/v1
@@ -378,9 +432,12 @@ spec:
     // The autoscaler sets no maximum: the upper figure is unbounded, not $0.000.
     assert_eq!((w.replicas_max, w.usd_month_max), (None, None));
     let text = e.to_text();
-    assert!(text.contains("$734.38 to unbounded"), "{text}");
+    assert!(text.contains("$734 to unbounded"), "{text}");
     assert!(!text.contains("$0.000"), "{text}");
-    let without = yaml.replace("      nodeSelector: {nvidia.com/gpu.product: NVIDIA-A10G}\n", "");
+    let without = yaml.replace(
+        "      nodeSelector: {nvidia.com/gpu.product: NVIDIA-A10G}\n",
+        "",
+    );
     let o = check_text(tmp.path(), &without, None);
     let e = skinflint::costmodel::estimate::estimate(&o.files, 0.7);
     assert_eq!(e.workloads[0].instance.as_deref(), Some("g4dn.xlarge"));

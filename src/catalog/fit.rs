@@ -47,8 +47,9 @@ pub struct Misfit {
 }
 
 impl Misfit {
-    /// "its allocatable 3920m cpu and 14481Mi memory are less than the pod's 4000m and 16384Mi".
-    pub fn reason(&self, t: &InstanceType) -> String {
+    /// "offers pods 3920m cpu and 14481Mi memory (allocatable, after Karpenter's node
+    /// overhead), less than the pod's 4000m and 16384Mi".
+    pub fn shortfall(&self) -> String {
         let offers: Vec<String> = self
             .short
             .iter()
@@ -56,8 +57,7 @@ impl Misfit {
             .collect();
         let needs: Vec<String> = self.short.iter().map(|(_, _, need)| need.clone()).collect();
         format!(
-            "{} offers pods {} ({}), less than the pod's {}",
-            t.name,
+            "offers pods {} ({}), less than the pod's {}",
             offers.join(" and "),
             if self.brochure {
                 "its full size; Karpenter's allocatable figures for it are not known"
@@ -67,12 +67,22 @@ impl Misfit {
             needs.join(" and ")
         )
     }
+
+    /// "g4dn.xlarge offers pods 3920m cpu and 14481Mi memory (…), less than …".
+    pub fn reason(&self, t: &InstanceType) -> String {
+        format!("{} {}", t.name, self.shortfall())
+    }
 }
 
 /// Whether one pod with these requests fits an empty node of type `t`.
 pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
     let (cpu_m, mem_mib, pods, brochure) = match &t.allocatable {
-        Some(a) => (a.cpu_millicores as f64, a.memory_mib as f64, Some(a.pods), false),
+        Some(a) => (
+            a.cpu_millicores as f64,
+            a.memory_mib as f64,
+            Some(a.pods),
+            false,
+        ),
         None => (t.vcpu as f64 * 1000.0, t.memory_mib as f64, None, true),
     };
     let mut short = Vec::new();
@@ -98,11 +108,7 @@ pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
     for (r, n) in &req.accelerators {
         let have = t.units_of(r);
         if have < *n {
-            short.push((
-                r.clone(),
-                super::fmt_count(have),
-                super::fmt_count(*n),
-            ));
+            short.push((r.clone(), super::fmt_count(have), super::fmt_count(*n)));
         }
     }
     if short.is_empty() {

@@ -287,8 +287,14 @@ mod tests {
     fn catalog_has_the_seed_prices() {
         let c = catalog();
         assert_eq!(c.types.len(), 1363);
-        assert_eq!(c.get("g4dn.xlarge").unwrap().on_demand_usd_hour(), Some(0.526));
-        assert_eq!(c.get("p3.2xlarge").unwrap().on_demand_usd_hour(), Some(3.06));
+        assert_eq!(
+            c.get("g4dn.xlarge").unwrap().on_demand_usd_hour(),
+            Some(0.526)
+        );
+        assert_eq!(
+            c.get("p3.2xlarge").unwrap().on_demand_usd_hour(),
+            Some(3.06)
+        );
         let g5 = c.get("g5.xlarge").unwrap();
         assert_eq!((g5.category.as_str(), g5.generation), ("g", 5));
         assert_eq!(g5.gpu_name, "a10g");
@@ -313,7 +319,13 @@ mod tests {
     #[test]
     fn retired_generations_are_known_but_apart() {
         let c = catalog();
-        for name in ["p2.xlarge", "g3.4xlarge", "g3s.xlarge", "p3.2xlarge", "dl1.24xlarge"] {
+        for name in [
+            "p2.xlarge",
+            "g3.4xlarge",
+            "g3s.xlarge",
+            "p3.2xlarge",
+            "dl1.24xlarge",
+        ] {
             let t = c.get(name).unwrap();
             assert!(t.retired_in.is_some(), "{name}");
             assert!(c.current(name).is_none());

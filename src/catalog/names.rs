@@ -96,7 +96,9 @@ pub fn is_known_size(size: &str) -> bool {
 }
 
 pub fn is_known_family(family: &str) -> bool {
-    known_families().binary_search_by(|f| f.as_str().cmp(family)).is_ok()
+    known_families()
+        .binary_search_by(|f| f.as_str().cmp(family))
+        .is_ok()
 }
 
 pub fn is_known_category(category: &str) -> bool {

@@ -263,9 +263,12 @@ fn names_unknown(attr: Attr, op: &str, values: &[&str]) -> bool {
     match attr {
         Attr::InstanceType => values.iter().any(|v| cat.get(v).is_none()),
         Attr::Family => values.iter().any(|f| !cat.has_family(f)),
-        Attr::Category => values
-            .iter()
-            .any(|c| !cat.types.iter().chain(&cat.retired).any(|t| t.category == *c)),
+        Attr::Category => values.iter().any(|c| {
+            !cat.types
+                .iter()
+                .chain(&cat.retired)
+                .any(|t| t.category == *c)
+        }),
         _ => false,
     }
 }

@@ -54,10 +54,11 @@ fn units(t: &InstanceType, resource: &str) -> f64 {
 /// accelerator fractions of what the node offers pods), or None when it does not fit.
 fn share(t: &InstanceType, pod: &PodRequests) -> Option<f64> {
     fit(t, pod).ok()?;
-    let (cpu, mem) = t.allocatable.map_or(
-        (t.vcpu as f64 * 1000.0, t.memory_mib as f64),
-        |a| (a.cpu_millicores as f64, a.memory_mib as f64),
-    );
+    let (cpu, mem) = t
+        .allocatable
+        .map_or((t.vcpu as f64 * 1000.0, t.memory_mib as f64), |a| {
+            (a.cpu_millicores as f64, a.memory_mib as f64)
+        });
     let mut s: f64 = (pod.cpu_millicores / cpu).max(pod.memory_mib / mem);
     for (r, n) in &pod.accelerators {
         s = s.max(n / t.units_of(r));
@@ -257,11 +258,9 @@ impl Estimate {
                     _ => "no fitting instance".to_string(),
                 };
                 let reps = match w.replicas_max {
-                    Some(hi) if hi == w.replicas_min => format!(
-                        "{} replica{}",
-                        hi,
-                        if hi == 1 { "" } else { "s" }
-                    ),
+                    Some(hi) if hi == w.replicas_min => {
+                        format!("{} replica{}", hi, if hi == 1 { "" } else { "s" })
+                    }
                     Some(hi) => format!("{}..{hi} replicas", w.replicas_min),
                     None => format!("{}+ replicas (no maximum)", w.replicas_min),
                 };
@@ -277,8 +276,10 @@ impl Estimate {
             s.push_str(&format!(
                 "Total: {} to {} a month\n",
                 money(self.total_usd_month_min),
-                self.total_usd_month_max
-                    .map_or("unbounded (a workload has no replica maximum)".to_string(), money)
+                self.total_usd_month_max.map_or(
+                    "unbounded (a workload has no replica maximum)".to_string(),
+                    money
+                )
             ));
         }
         s.push_str(&format!("Assumes {}.\n", self.assumptions));

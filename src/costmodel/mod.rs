@@ -121,8 +121,7 @@ pub struct Comparison {
 /// Compare a baseline with an optimized deployment by cost per million predictions.
 pub fn compare(baseline: Efficiency, optimized: Efficiency) -> Comparison {
     Comparison {
-        improvement: baseline.cost_per_million_predictions
-            / optimized.cost_per_million_predictions,
+        improvement: baseline.cost_per_million_predictions / optimized.cost_per_million_predictions,
         baseline,
         optimized,
     }

@@ -235,8 +235,7 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
             1,
         ));
     }
-    if types.iter().any(|t| fit(t, &req).is_ok()) || (demand.is_empty() && !pool.instances.exact)
-    {
+    if types.iter().any(|t| fit(t, &req).is_ok()) || (demand.is_empty() && !pool.instances.exact) {
         return Ok(());
     }
     // Name the type that came closest: the most accelerators, then the most allocatable
@@ -260,9 +259,10 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
         .copied();
     let reason = match closest.map(|t| (t, fit(t, &req))) {
         Some((t, Err(m))) => format!(
-            "no instance type it allows fits the pod's requests ({}): the largest, {}",
+            "no instance type it allows fits the pod's requests ({}): the largest, {}, {}",
             req.describe(),
-            m.reason(t)
+            t.name,
+            m.shortfall()
         ),
         _ => format!(
             "no instance type it allows fits the pod's requests ({})",

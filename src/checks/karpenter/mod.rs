@@ -101,16 +101,8 @@ pub fn spot_fallback_pairs<'p, 'a>(
 /// [`crate::catalog::InstanceSet::idle_node`]); spot-only pools at the stated spot
 /// estimate. None when nothing in the pool is priced.
 pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
-    let (t, basis) = pool.instances.idle_node()?;
-    let ct = pool.capacity_types();
-    let spot = ct.spot && !ct.on_demand && !ct.reserved;
-    let price = t.on_demand_usd_hour()? * if spot { SPOT_ESTIMATE } else { 1.0 };
+    let (t, basis, price, spot_note) = idle_node_price(pool)?;
     let month = usd(price * crate::catalog::HOURS_PER_MONTH);
-    let spot_note = if spot {
-        format!(", spot estimated at {SPOT_ESTIMATE} of on-demand")
-    } else {
-        String::new()
-    };
     let (cpu, mem) = TYPICAL_POD;
     let what = match basis {
         IdleBasis::TypicalPod if pool.instances.unconstrained => format!(
@@ -135,6 +127,29 @@ pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
         usd(price),
         price_basis()
     ))
+}
+
+/// The node an idle-capacity figure prices ([`crate::catalog::InstanceSet::idle_node`]),
+/// its hourly price, and a note on spot: a spot-only pool is priced at the stated spot
+/// estimate, not at on-demand.
+pub fn idle_node_price(
+    pool: &NodePool,
+) -> Option<(
+    &'static crate::catalog::InstanceType,
+    IdleBasis,
+    f64,
+    String,
+)> {
+    let (t, basis) = pool.instances.idle_node()?;
+    let ct = pool.capacity_types();
+    let spot = ct.spot && !ct.on_demand && !ct.reserved;
+    let price = t.on_demand_usd_hour()? * if spot { SPOT_ESTIMATE } else { 1.0 };
+    let note = if spot {
+        format!(", spot estimated at {SPOT_ESTIMATE} of on-demand")
+    } else {
+        String::new()
+    };
+    Some((t, basis, price, note))
 }
 
 /// "`name` (deploy/pools.yaml:12)": a pool named so the user can find it among files.
