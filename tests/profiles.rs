@@ -855,13 +855,12 @@ fn three_replicas_in_one_scrape_are_three_one_gpu_pods() {
 
 #[test]
 fn eight_replicas_on_one_p4d_share_its_price() {
-    // Eight 1-GPU replicas packed on one p4d.24xlarge ($21.957642/h, 8 × A100 40 GB), as
-    // the pin says and the profile agrees: each replica costs 21.957642 / 8 =
-    // $2.7447/h. Each uses 8% at night to 20% in the afternoon (±2), 12–14 GiB.
+    // Eight 1-GPU replicas packed on one p4d.24xlarge ($21.9576/h, 8 × A100 40 GB), as
+    // the pin says and the profile agrees: each replica costs 21.9576 / 8 = $2.7447/h. Each uses 8% at night to 20% in the afternoon (±2), 12–14 GiB.
     // Careful answer: sustained p99 ≈ 22%. L40S: min(864/1555, 362/312) = 0.556× → ≈ 40%,
     // fits; A10G 0.224× (≈ 98%), L4 0.193× and T4 0.206× do not. 17 GiB with headroom
-    // fits the L40S's 45,460 MiB; 3 CPU / 24 GiB fit g6e.xlarge ($1.861/h). Saving
-    // (2.74470525 − 1.861) × 8 × 730 = $5,160.84, under the node's own $16,029.08 a
+    // fits the L40S's 45,460 MiB; 3 CPU / 24 GiB fit g6e.xlarge's allocatable ($1.861/h).
+    // Saving (2.7447 − 1.861) × 8 × 730 = $5,160.81, under the node's own $16,029.05 a
     // month (not 8 × the node's price).
     let shape = Shape {
         low: 8.0,
@@ -887,10 +886,10 @@ fn eight_replicas_on_one_p4d_share_its_price() {
         },
     );
     assert_eq!(row["current"], "p4d.24xlarge", "{row}");
-    assert!((row["current_usd_hour_per_replica"].as_f64().unwrap() - 2.74470525).abs() < 1e-6);
+    assert!((row["current_usd_hour_per_replica"].as_f64().unwrap() - 2.7447).abs() < 1e-9);
     assert_eq!(row["recommended"], "g6e.xlarge", "{row}");
-    assert!((money_of(&row) - 5160.84).abs() < 0.01, "{row}");
-    assert!(money_of(&row) < 21.957642 * 730.0);
+    assert!((money_of(&row) - 5160.81).abs() < 0.01, "{row}");
+    assert!(money_of(&row) < 21.9576 * 730.0);
     assert!((row["speed_ratio"].as_f64().unwrap() - 864.0 / 1555.0).abs() < 1e-6);
     assert_eq!(row["confidence"], "high");
     let f = finding(&o, "gpu-overprovisioned");
@@ -1269,5 +1268,97 @@ fn real_captures_recommend_nothing_at_high_confidence() {
                 capture.display()
             );
         }
+    }
+}
+
+#[test]
+fn a_4_cpu_16_gib_pod_is_not_sent_to_a_g4dn_xlarge() {
+    // A pod requesting 4 CPU and 16Gi, one A10G: g5.xlarge (4 vCPU, 16 GiB) cannot hold it
+    // (allocatable 3920m, 14.3 GiB), so the profile's A10G is on g5.2xlarge ($1.212/h,
+    // allocatable 7910m / 29317Mi). 10–35% (±3), 5–7 GiB, 7 days at 5 minutes.
+    // Careful answer: a T4 fits the load (sustained ≈ 37% / 0.53 ≈ 70%) and the memory, but
+    // g4dn.xlarge offers pods 3920m and 14481Mi, less than 4000m and 16384Mi; g4dn.2xlarge
+    // (7910m, 29636Mi, $0.752/h) does. Saving (1.212 − 0.752) × 730 = $335.80.
+    let shape = Shape {
+        low: 10.0,
+        high: 35.0,
+        noise: 3.0,
+        burst: None,
+        mem: (5120.0, 7168.0),
+    };
+    let (row, _) = scenario(&serving("llm", 1, "4", "16Gi", 1, None), |p| {
+        dcgm(
+            p,
+            168.0,
+            300,
+            &[Gpu {
+                node: "ip-10-0-9-91",
+                index: 0,
+                pod: PODS[0],
+                model: "NVIDIA A10G",
+                total: 22888.0,
+                shape,
+            }],
+            &[],
+        )
+    });
+    assert_eq!(row["current"], "g5.2xlarge", "{row}");
+    assert_eq!(row["recommended"], "g4dn.2xlarge", "{row}");
+    assert!((money_of(&row) - 335.80).abs() < 0.01, "{row}");
+    assert_eq!(row["confidence"], "high");
+}
+
+#[test]
+fn retired_k80_and_m60_types_are_never_targets() {
+    // A pool allowing the p2 (K80), g3s (M60) and g5 (A10G) families; one A10G replica
+    // at 1–3% and 2–3 GiB. By price and speed alone a g3s.xlarge ($0.75/h; M60 at
+    // 4.83 / 70 = 0.069× of an A10G puts ≈ 3.5% at ≈ 50%) would be picked. Careful
+    // answer: Karpenter no longer offers p2 or g3s, so the pool's only current GPU family
+    // is g5, already the cheapest: nothing is recommended, and p2 or g3s is never named.
+    let shape = Shape {
+        low: 1.0,
+        high: 3.0,
+        noise: 0.5,
+        burst: None,
+        mem: (2048.0, 3072.0),
+    };
+    let manifest = format!(
+        "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {{name: gpu}}
+spec:
+  template:
+    spec:
+      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}}
+      requirements:
+        - {{key: karpenter.k8s.aws/instance-family, operator: In, values: [p2, g3s, g5]}}
+---
+{}",
+        serving("llm", 1, "2", "8Gi", 1, None)
+    );
+    let (row, o) = scenario(&manifest, |p| {
+        dcgm(
+            p,
+            168.0,
+            300,
+            &[Gpu {
+                node: "ip-10-0-9-92",
+                index: 0,
+                pod: PODS[0],
+                model: "NVIDIA A10G",
+                total: 22888.0,
+                shape,
+            }],
+            &[],
+        )
+    });
+    assert_eq!(row["current"], "g5.xlarge", "{row}");
+    assert!(row["recommended"].is_null(), "{row}");
+    for f in o.findings.iter().filter(|f| f.rule.starts_with("gpu-")) {
+        assert!(
+            !f.message.contains("g3s.") && !f.message.contains("p2."),
+            "{}",
+            f.message
+        );
     }
 }

@@ -34,6 +34,8 @@ pub struct Config {
     pub text: String,
     /// `profiles:` entries: GPU profile files for named workloads.
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
+    /// `prices:`: the team's own price table, used for every dollar figure.
+    pub prices: Option<crate::catalog::prices::PriceTable>,
 }
 
 /// One `ignore:` entry: findings it hides, by rule, path glob and resource.
@@ -114,6 +116,7 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         ignores: Vec::new(),
         text: text.to_string(),
         profiles: Vec::new(),
+        prices: None,
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -207,11 +210,48 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                     });
                 }
             }
+            "prices" => {
+                // `prices: FILE` or `prices: {file: FILE, label: TEXT}`.
+                let (file, label) = match value.as_str() {
+                    Some(f) => (Some((f, value)), None),
+                    None => (
+                        value.get("file").and_then(|f| Some((f.as_str()?, f))),
+                        value.get("label").and_then(|l| l.as_str()),
+                    ),
+                };
+                if let Some((k, v)) = value
+                    .entries()
+                    .into_iter()
+                    .flatten()
+                    .find(|(k, _)| !matches!(*k, "file" | "label"))
+                {
+                    return Err(sf.error_at(
+                        v.key_span(),
+                        format!("unknown key `{k}` in `prices` (expected file, label)"),
+                    ));
+                }
+                let Some((file, node)) = file else {
+                    return Err(sf.error_at(
+                        value.span(),
+                        "`prices` must be a CSV file path, or {file, label}",
+                    ));
+                };
+                let full = Path::new(path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+                    .join(file);
+                let table = std::fs::read_to_string(&full)
+                    .map_err(|e| format!("cannot read `{file}`: {e}"))
+                    .and_then(|t| crate::catalog::prices::PriceTable::parse(&t, label, file))
+                    .map_err(|e| sf.error_at(node.span(), e))?;
+                config.prices = Some(table);
+            }
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
                     format!(
-                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles` or `fail-on`)"
+                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles`, `prices` or `fail-on`)"
                 ),
                 ))
             }

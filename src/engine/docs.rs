@@ -123,6 +123,18 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     }
                 }
             },
+            "prices": {
+                "description": "The team's own price table for every dollar figure: a CSV of instance_type,usd_per_hour (path relative to this file), with an optional label naming it (region, discounts)",
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string"}, "label": {"type": "string"}}
+                    }
+                ]
+            },
             "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
             "ignore": {
                 "type": "array",

@@ -5,7 +5,7 @@
 use super::confidence::{self, Confidence, Coverage, Thresholds};
 use super::gpus::{self, GpuFacts, Speed};
 use super::Profile;
-use crate::catalog::{catalog, InstanceType, HOURS_PER_MONTH};
+use crate::catalog::{catalog, fit, InstanceType, PodRequests, HOURS_PER_MONTH};
 use crate::model::workload::NodeReq;
 use crate::model::{ModelSet, Workload};
 
@@ -33,14 +33,6 @@ pub fn pinned<'w, 'a>(w: &'w Workload<'a>) -> Option<&'w NodeReq<'a>> {
     })
 }
 
-fn units(t: &InstanceType, resource: &str) -> f64 {
-    if t.accelerator_resource == resource {
-        t.accelerator_count() as f64
-    } else {
-        0.0
-    }
-}
-
 /// Types the workload's hosting pools allow (the whole catalog when no pool hosts it).
 fn allowed(model: &ModelSet, wi: usize) -> Vec<&'static InstanceType> {
     let hosts = &model.relations.hosts[wi];
@@ -57,20 +49,18 @@ fn allowed(model: &ModelSet, wi: usize) -> Vec<&'static InstanceType> {
     }
 }
 
+/// Whether the pod, as the scheduler sums its requests, fits a node's allocatable
+/// resources.
 fn fits(w: &Workload, t: &InstanceType) -> bool {
-    t.vcpu as f64 >= w.request_of("cpu")
-        && t.memory_mib as f64 * 1048576.0 >= w.request_of("memory")
-        && w.accelerator_demand()
-            .iter()
-            .all(|(r, n)| units(t, r) >= *n)
+    fit(t, &w.pod_requests()).is_ok()
 }
 
 fn cheapest<'c>(types: impl Iterator<Item = &'c InstanceType>) -> Option<&'c InstanceType> {
     types
-        .filter(|t| t.on_demand_usd_hour.is_some())
+        .filter(|t| t.on_demand_usd_hour().is_some())
         .min_by(|a, b| {
-            a.on_demand_usd_hour
-                .partial_cmp(&b.on_demand_usd_hour)
+            a.on_demand_usd_hour()
+                .partial_cmp(&b.on_demand_usd_hour())
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
 }
@@ -202,7 +192,7 @@ pub fn current_from(model: &ModelSet, wi: usize, p: &Profile) -> Result<Option<C
         },
     };
     let (t, basis) = instance;
-    let price = t.on_demand_usd_hour.unwrap_or(0.0);
+    let price = t.on_demand_usd_hour().unwrap_or(0.0);
     let share = if shared && t.gpu_count as usize > gpus_per_pod {
         gpus_per_pod as f64 / t.gpu_count as f64
     } else {
@@ -266,7 +256,7 @@ impl Recommendation {
     /// never more than the replicas cost today. `None` when it would not save.
     pub fn monthly_savings(&self) -> Option<f64> {
         let current = self.current.as_ref()?.usd_hour_per_replica;
-        let recommended = self.recommended?.on_demand_usd_hour?;
+        let recommended = self.recommended?.on_demand_usd_hour()?;
         let replicas = self.replicas.max(1) as f64;
         (recommended < current).then(|| {
             ((current - recommended) * replicas * HOURS_PER_MONTH)
@@ -394,21 +384,28 @@ pub fn recommend(
         let s = Speed::between(cur_facts?, gpus::of_type(t)?);
         Some((s.load_factor(), Some(s)))
     };
-    let usable =
-        |t: &InstanceType| gpus::of_type(t).map_or(t.gpu_memory_mib as f64, |f| f.usable_on(t));
+    // The smaller of the catalog's usable memory and the measured figure in gpus.csv.
+    let usable = |t: &InstanceType| {
+        let listed = t.usable_gpu_memory_mib() as f64;
+        gpus::of_type(t).map_or(listed, |f| f.usable_on(t).min(listed))
+    };
+    // The target holds the pod with as many GPUs as one replica kept busy.
+    let target_pod = PodRequests {
+        accelerators: vec![(resource.clone(), gpus_busy.max(1) as f64)],
+        ..w.pod_requests()
+    };
     let mut speed = None;
     let recommended = match (need_mem, &current) {
         (Some(need), Some(cur)) if !near_capacity => {
             let candidates: Vec<(&'static InstanceType, Option<Speed>)> = allowed(model, wi)
                 .into_iter()
                 .filter(|t| {
-                    t.accelerator_resource == resource
+                    t.retired_in.is_none()
+                        && t.accelerator_resource == resource
                         && arches.iter().any(|a| a == t.arch)
                         && usable(t) >= need
-                        && t.accelerator_count() as usize >= gpus_busy.max(1)
-                        && t.vcpu as f64 >= cpu
-                        && t.memory_mib as f64 * 1048576.0 >= mem
-                        && t.on_demand_usd_hour
+                        && fit(t, &target_pod).is_ok()
+                        && t.on_demand_usd_hour()
                             .is_some_and(|p| p < cur.usd_hour_per_replica)
                 })
                 .filter_map(|t| {

@@ -139,11 +139,12 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], params: &Params) -> Vec<Rep
 
 fn footer(params: &Params) -> String {
     format!(
-        "Savings: (today's cost per replica − the recommended instance's price) × replicas × {HOURS_PER_MONTH:.0} h at us-east-1 on-demand list prices; \
+        "Savings: (today's cost per replica − the recommended instance's price) × replicas × {HOURS_PER_MONTH:.0} h at {}; \
          a replica sharing a node with other pods costs its GPUs' share of the node. GPU memory headroom {:.0}%; \
          the recommended GPU keeps the busiest {:.0}-minute windows (p99), scaled by the speed ratio, under {:.0}%. \
          Utilisation quantiles are the busiest GPU's, to ±0.1 percentage point. \
          Low confidence (under 24 h, 100 samples per GPU or 80% coverage, or no memory samples): not a basis for a move.\n",
+        crate::catalog::price_source(),
         params.memory_headroom * 100.0,
         params.sustained_window_s / 60.0,
         params.max_sustained_util

@@ -2,7 +2,7 @@
 //! workload runs on.
 
 use super::{confidence, evidence, hit, is_short, params};
-use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::catalog::{price_basis, usd};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::profile::recommend::recommend;
@@ -17,7 +17,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let (Some(cur), Some(rec)) = (&r.current, r.recommended) else {
             continue;
         };
-        let Some(rp) = rec.on_demand_usd_hour else {
+        let Some(rp) = rec.on_demand_usd_hour() else {
             continue;
         };
         let Some(month) = r.monthly_savings() else {
@@ -31,7 +31,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 usd(cur.usd_hour_per_replica),
                 cur.gpus_per_pod,
                 cur.instance.gpu_count,
-                usd(cur.instance.on_demand_usd_hour.unwrap_or(0.0))
+                usd(cur.instance.on_demand_usd_hour().unwrap_or(0.0))
             )
         } else {
             format!("{}/h", usd(cur.usd_hour_per_replica))
@@ -66,7 +66,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let mut h = hit(
             w,
             format!(
-                "{} runs on {} ({cost_basis}; {}) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB and peak {:.1} GiB fit its {:.1} GiB GPU with {:.0}% headroom, p95 utilisation {}{peak}, {} GPU{} per replica busy, {}{caveat_text}; {saving} for {replicas} replica{} ({PRICE_SOURCE}, {HOURS_PER_MONTH:.0} h)",
+                "{} runs on {} ({cost_basis}; {}) but its profile fits {} ({}/h){}: p99 GPU memory {:.1} GiB and peak {:.1} GiB fit its {:.1} GiB GPU with {:.0}% headroom, p95 utilisation {}{peak}, {} GPU{} per replica busy, {}{caveat_text}; {saving} for {replicas} replica{} ({})",
                 crate::checks::workload::describe(w),
                 cur.instance.name,
                 cur.basis,
@@ -81,7 +81,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 r.gpus_busy.max(1),
                 if r.gpus_busy.max(1) == 1 { "" } else { "s" },
                 evidence(&a.profile),
-                if replicas == 1 { "" } else { "s" }
+                if replicas == 1 { "" } else { "s" },
+                price_basis()
             ),
         )
         .low_confidence(low)
