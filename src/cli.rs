@@ -196,55 +196,142 @@ pub struct CostArgs {
     /// Manifests to estimate (files, directories or `-`): a monthly figure per node pool
     /// (its limit as the ceiling) and per workload.
     pub paths: Vec<String>,
-    /// Spot price as a fraction of on-demand (an assumption, stated in the output).
-    #[arg(long, default_value_t = 0.7)]
+    /// Spot price as a fraction of on-demand, above 0 and at most 1 (an assumption,
+    /// stated in the output).
+    #[arg(long, default_value_t = skinflint::catalog::SPOT_ESTIMATE, value_parser = fraction)]
     pub spot_discount: f64,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
     pub format: RulesFormat,
 }
 
+/// A finite number above zero.
+fn positive(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(_) => Err("must be a finite number above 0".to_string()),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
+/// A finite number of at least zero.
+fn non_negative(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(_) => Err("must be a finite number of at least 0".to_string()),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
+/// A fraction above 0 and at most 1 (`0.7` for 70%; above 100% is an error).
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0 => Ok(v),
+        Ok(_) => Err("must be a fraction above 0 and at most 1 (0.7 for 70%)".to_string()),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
+/// A multiplier of at least 1.
+fn at_least_one(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 1.0 => Ok(v),
+        Ok(_) => Err("must be a finite number of at least 1".to_string()),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum CostCalc {
-    /// Cost per million predictions.
+    /// Cost per million predictions: hourly cost × instances over the predictions they
+    /// serve in an hour.
     PerMillion {
-        #[arg(long)]
+        /// Hourly cost of one instance, in dollars.
+        #[arg(long, value_parser = positive)]
         hourly_cost: f64,
-        #[arg(long)]
+        /// Requests per second one instance serves at full utilization.
+        #[arg(long, value_parser = positive)]
         rps: f64,
-        #[arg(long, default_value_t = 0.7)]
+        /// Average utilization, a fraction above 0 and at most 1.
+        #[arg(long, default_value_t = 0.7, value_parser = fraction)]
         utilization: f64,
-        #[arg(long, default_value_t = 1)]
+        /// Number of instances (1 to 1,000,000).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         instances: u32,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
     /// Monthly cost with base and peak instances (peak 4 hours a day).
     Monthly {
-        #[arg(long)]
+        /// Average requests per second.
+        #[arg(long, value_parser = non_negative)]
         avg_rps: f64,
-        #[arg(long, default_value_t = 2.0)]
+        /// Peak load as a multiple of the average (at least 1).
+        #[arg(long, default_value_t = 2.0, value_parser = at_least_one)]
         peak_multiplier: f64,
-        #[arg(long, default_value_t = 3.06)]
+        /// Hourly cost of one instance, in dollars.
+        #[arg(long, default_value_t = 3.06, value_parser = positive)]
         hourly_cost: f64,
-        #[arg(long, default_value_t = 500.0)]
+        /// Requests per second one instance serves at full utilization.
+        #[arg(long, default_value_t = 500.0, value_parser = positive)]
         capacity_rps: f64,
-        #[arg(long, default_value_t = 2)]
+        /// Instances kept running at all times (0 to 1,000,000).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
         min_instances: u64,
-        #[arg(long, default_value_t = 0.7)]
+        /// Target utilization per instance, a fraction above 0 and at most 1.
+        #[arg(long, default_value_t = 0.7, value_parser = fraction)]
         utilization_target: f64,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
     /// Efficiency metrics for comparing deployments.
     Efficiency {
-        #[arg(long)]
+        /// Monthly cost of the deployment, in dollars.
+        #[arg(long, value_parser = positive)]
         monthly_cost: f64,
-        #[arg(long)]
+        /// Predictions served in a month.
+        #[arg(long, value_parser = positive)]
         monthly_predictions: f64,
-        #[arg(long)]
+        /// p99 latency in milliseconds.
+        #[arg(long, value_parser = non_negative)]
         latency_p99_ms: f64,
-        #[arg(long)]
+        /// Accuracy, a fraction above 0 and at most 1.
+        #[arg(long, value_parser = fraction)]
         accuracy: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Compare a baseline and an optimized deployment: cost per million predictions of
+    /// each and the improvement factor (the seed's "25.0x").
+    Compare {
+        /// Baseline: monthly cost in dollars.
+        #[arg(long, value_parser = positive)]
+        baseline_cost: f64,
+        /// Baseline: predictions a month.
+        #[arg(long, value_parser = positive)]
+        baseline_predictions: f64,
+        /// Baseline: p99 latency in milliseconds.
+        #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+        baseline_latency_ms: f64,
+        /// Baseline: accuracy, a fraction above 0 and at most 1.
+        #[arg(long, default_value_t = 1.0, value_parser = fraction)]
+        baseline_accuracy: f64,
+        /// Optimized: monthly cost in dollars.
+        #[arg(long, value_parser = positive)]
+        optimized_cost: f64,
+        /// Optimized: predictions a month.
+        #[arg(long, value_parser = positive)]
+        optimized_predictions: f64,
+        /// Optimized: p99 latency in milliseconds.
+        #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+        optimized_latency_ms: f64,
+        /// Optimized: accuracy, a fraction above 0 and at most 1.
+        #[arg(long, default_value_t = 1.0, value_parser = fraction)]
+        optimized_accuracy: f64,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },

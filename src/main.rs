@@ -307,6 +307,14 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
     use skinflint::costmodel;
     let bad =
         |what: &str| format!("cannot compute {what}: check that the rates and counts are positive");
+    // Inputs are validated by the argument parser; a result that still overflows is an error.
+    let finite = |what: &str, values: &[f64]| {
+        if values.iter().all(|v| v.is_finite()) {
+            Ok(())
+        } else {
+            Err(format!("cannot compute {what}: the inputs overflow"))
+        }
+    };
     match args.calc {
         Some(CostCalc::PerMillion {
             hourly_cost,
@@ -317,6 +325,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
         }) => {
             let r = costmodel::per_million(hourly_cost, rps, utilization, instances)
                 .ok_or_else(|| bad("cost per million"))?;
+            finite("cost per million", &[r.cost_per_million_predictions])?;
             write_out(&match format {
                 RulesFormat::Json => json_line(&r),
                 RulesFormat::Human => format!(
@@ -346,6 +355,10 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                 utilization_target,
             )
             .ok_or_else(|| bad("the monthly estimate"))?;
+            finite(
+                "the monthly estimate",
+                &[m.monthly_cost, m.cost_per_million],
+            )?;
             write_out(&match format {
                 RulesFormat::Json => json_line(&m),
                 RulesFormat::Human => format!(
@@ -364,6 +377,14 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
             let e =
                 costmodel::efficiency(monthly_cost, monthly_predictions, latency_p99_ms, accuracy)
                     .ok_or_else(|| bad("efficiency"))?;
+            finite(
+                "efficiency",
+                &[
+                    e.cost_per_million_predictions,
+                    e.predictions_per_dollar,
+                    e.cost_latency_product,
+                ],
+            )?;
             write_out(&match format {
                 RulesFormat::Json => json_line(&e),
                 RulesFormat::Human => format!(
@@ -372,14 +393,60 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                 ),
             });
         }
+        Some(CostCalc::Compare {
+            baseline_cost,
+            baseline_predictions,
+            baseline_latency_ms,
+            baseline_accuracy,
+            optimized_cost,
+            optimized_predictions,
+            optimized_latency_ms,
+            optimized_accuracy,
+            format,
+        }) => {
+            let c = costmodel::compare(
+                costmodel::efficiency(
+                    baseline_cost,
+                    baseline_predictions,
+                    baseline_latency_ms,
+                    baseline_accuracy,
+                )
+                .ok_or_else(|| bad("the baseline"))?,
+                costmodel::efficiency(
+                    optimized_cost,
+                    optimized_predictions,
+                    optimized_latency_ms,
+                    optimized_accuracy,
+                )
+                .ok_or_else(|| bad("the optimized deployment"))?,
+            );
+            finite(
+                "the comparison",
+                &[
+                    c.improvement,
+                    c.baseline.cost_per_million_predictions,
+                    c.optimized.cost_per_million_predictions,
+                ],
+            )?;
+            write_out(&match format {
+                RulesFormat::Json => json_line(&c),
+                RulesFormat::Human => c.to_text(),
+            });
+        }
         None => {
             if args.paths.is_empty() {
-                return Err("give manifests to estimate, or a calculator: per-million, monthly or efficiency".to_string());
+                return Err("give manifests to estimate, or a calculator: per-million, monthly, efficiency or compare".to_string());
             }
             let mut req = CheckRequest::new(args.paths);
-            req.config = ConfigChoice::None;
+            // The config is read for its `prices:` table.
+            req.config = ConfigChoice::Discover(std::env::current_dir().unwrap_or_default());
             req.select = Some(vec!["invalid-yaml".to_string()]);
             let outcome = engine::check(&req).map_err(|e| e.to_string())?;
+            let _prices = outcome
+                .config
+                .prices
+                .clone()
+                .map(skinflint::catalog::prices::use_table);
             let estimate =
                 skinflint::costmodel::estimate::estimate(&outcome.files, args.spot_discount);
             write_out(&match args.format {
@@ -464,7 +531,11 @@ fn run_replay(
         eprintln!("skinflint: note: {u}");
     }
     model.profiles = attached;
-    let rows = skinflint::profile::table::rows(&model, &model.profiles, headroom);
+    let params = skinflint::profile::recommend::Params {
+        memory_headroom: headroom,
+        ..Default::default()
+    };
+    let rows = skinflint::profile::table::rows(&model, &model.profiles, &params);
     if let Some(dir) = plot {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for (row, a) in rows.iter().zip(&model.profiles) {
@@ -488,9 +559,9 @@ fn run_replay(
     }
     use skinflint::profile::table;
     write_out(&match format {
-        ReplayFormat::Human => table::human(&rows, headroom),
+        ReplayFormat::Human => table::human(&rows, &params),
         ReplayFormat::Json => json_line(&rows),
-        ReplayFormat::Markdown => table::markdown(&rows, headroom),
+        ReplayFormat::Markdown => table::markdown(&rows, &params),
         ReplayFormat::Csv => table::csv(&rows),
     });
     Ok(0)

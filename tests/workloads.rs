@@ -63,7 +63,7 @@ fn hosting_pools_and_why_the_others_cannot() {
     );
     let r = reason("mixtral", "gpu-small");
     assert!(
-        r.contains("8 `nvidia.com/gpu`") && r.contains("has 1"),
+        r.contains("8 nvidia.com/gpu") && r.contains("1 nvidia.com/gpu"),
         "8 GPUs against 1-GPU instances: {r}"
     );
     // Spot exposure follows the hosting pools.

@@ -3,196 +3,41 @@
 
 use super::catalog;
 
-/// EC2 instance families (current and previous generation) that Karpenter can launch.
-pub const KNOWN_FAMILIES: &[&str] = &[
-    "a1",
-    "c1",
-    "c3",
-    "c4",
-    "c5",
-    "c5a",
-    "c5ad",
-    "c5d",
-    "c5n",
-    "c6a",
-    "c6g",
-    "c6gd",
-    "c6gn",
-    "c6i",
-    "c6id",
-    "c6in",
-    "c7a",
-    "c7g",
-    "c7gd",
-    "c7gn",
-    "c7i",
-    "c7i-flex",
-    "c8a",
-    "c8g",
-    "c8gd",
-    "c8gn",
-    "c8i",
-    "c8i-flex",
-    "d2",
-    "d3",
-    "d3en",
-    "dl1",
-    "dl2q",
-    "f1",
-    "f2",
-    "g3",
-    "g3s",
-    "g4ad",
-    "g4dn",
-    "g5",
-    "g5g",
-    "g6",
-    "g6e",
-    "g6f",
-    "g7",
-    "g7e",
-    "gr6",
-    "gr6f",
-    "h1",
-    "hpc6a",
-    "hpc6id",
-    "hpc7a",
-    "hpc7g",
-    "hpc8a",
-    "i2",
-    "i3",
-    "i3en",
-    "i4g",
-    "i4i",
-    "i7i",
-    "i7ie",
-    "i8g",
-    "i8ge",
-    "im4gn",
-    "inf1",
-    "inf2",
-    "is4gen",
-    "m1",
-    "m2",
-    "m3",
-    "m4",
-    "m5",
-    "m5a",
-    "m5ad",
-    "m5d",
-    "m5dn",
-    "m5n",
-    "m5zn",
-    "m6a",
-    "m6g",
-    "m6gd",
-    "m6i",
-    "m6id",
-    "m6idn",
-    "m6in",
-    "m7a",
-    "m7g",
-    "m7gd",
-    "m7i",
-    "m7i-flex",
-    "m8a",
-    "m8g",
-    "m8gd",
-    "m8i",
-    "m8i-flex",
+/// EC2 families that Karpenter's instance-type reference does not list (Mac instances on
+/// dedicated hosts, UltraServer families), yet may appear in requirements: known names,
+/// so that a requirement naming them is not called a typo.
+const OTHER_EC2_FAMILIES: &[&str] = &[
     "mac1",
     "mac2",
     "mac2-m1ultra",
     "mac2-m2",
     "mac2-m2pro",
-    "p2",
-    "p3",
-    "p3dn",
-    "p4d",
-    "p4de",
-    "p5",
-    "p5e",
-    "p5en",
-    "p6-b200",
-    "p6-b300",
-    "p6e-gb200",
-    "r3",
-    "r4",
-    "r5",
-    "r5a",
-    "r5ad",
-    "r5b",
-    "r5d",
-    "r5dn",
-    "r5n",
-    "r6a",
-    "r6g",
-    "r6gd",
-    "r6i",
-    "r6id",
-    "r6idn",
-    "r6in",
-    "r7a",
-    "r7g",
-    "r7gd",
-    "r7i",
-    "r7iz",
-    "r8a",
-    "r8g",
-    "r8gd",
-    "r8i",
-    "r8i-flex",
-    "t1",
-    "t2",
-    "t3",
-    "t3a",
-    "t4g",
-    "trn1",
-    "trn1n",
-    "trn2",
-    "u-3tb1",
-    "u-6tb1",
-    "u-9tb1",
-    "u-12tb1",
-    "u-18tb1",
-    "u-24tb1",
-    "u7i-6tb",
-    "u7i-8tb",
-    "u7i-12tb",
-    "u7in-16tb",
-    "u7in-24tb",
-    "u7in-32tb",
-    "vt1",
-    "x1",
-    "x1e",
-    "x2gd",
-    "x2idn",
-    "x2iedn",
-    "x2iezn",
-    "x8g",
-    "z1d",
-    // Newer families (2025): Graviton4 network/EBS variants, AMD high-frequency, Mac,
-    // Trainium UltraServers, Grace-Blackwell.
-    "c8gb",
-    "m8gb",
-    "r8gb",
-    "m8gn",
-    "r8gn",
-    "m8azn",
-    "x8aedz",
-    "x8i",
     "mac-m4",
     "mac-m4pro",
-    "trn2u",
     "p6e-gb200",
-    "p6-b300",
-    "g6e",
-    "i7i",
-    "f2",
+    "trn2u",
 ];
 
-/// GPU names older or rarer than the catalog's rows that Karpenter may still label.
-const EXTRA_GPU_NAMES: &[&str] = &["k80", "m60", "a10g", "gaudi-hl-205", "gb200", "gb300"];
+/// GPU names Karpenter may label that no catalog row carries (Grace-Blackwell systems).
+const EXTRA_GPU_NAMES: &[&str] = &["gb200", "gb300"];
+
+/// Every known family: the catalog's (current and retired) and [`OTHER_EC2_FAMILIES`].
+pub fn known_families() -> &'static [String] {
+    static FAMILIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FAMILIES.get_or_init(|| {
+        let c = catalog();
+        let mut v: Vec<String> = c
+            .types
+            .iter()
+            .chain(&c.retired)
+            .map(|t| t.family.clone())
+            .chain(OTHER_EC2_FAMILIES.iter().map(|f| f.to_string()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    })
+}
 
 /// Split a family into Karpenter's category and generation labels, using the same shape
 /// as Karpenter's own pattern `(^[a-z]+)(-[0-9]+tb)?([0-9]+)`.
@@ -251,11 +96,13 @@ pub fn is_known_size(size: &str) -> bool {
 }
 
 pub fn is_known_family(family: &str) -> bool {
-    KNOWN_FAMILIES.contains(&family) || catalog().has_family(family)
+    known_families()
+        .binary_search_by(|f| f.as_str().cmp(family))
+        .is_ok()
 }
 
 pub fn is_known_category(category: &str) -> bool {
-    KNOWN_FAMILIES
+    known_families()
         .iter()
         .any(|f| category_generation(f).0 == category)
 }
@@ -271,22 +118,50 @@ pub fn is_known_instance_type(name: &str) -> bool {
 }
 
 pub fn is_known_gpu_name(name: &str) -> bool {
-    EXTRA_GPU_NAMES.contains(&name) || catalog().types.iter().any(|t| t.gpu_name == name)
+    let c = catalog();
+    EXTRA_GPU_NAMES.contains(&name) || c.types.iter().chain(&c.retired).any(|t| t.gpu_name == name)
+}
+
+/// Whether a GPU Feature Discovery `nvidia.com/gpu.product` value (`Tesla-T4`,
+/// `NVIDIA-A10G`, `NVIDIA-A100-SXM4-80GB`, `NVIDIA-H100-80GB-HBM3`) names a GPU with
+/// Karpenter's `instance-gpu-name` label `gpu_name` and `instance-gpu-memory` label
+/// `memory_mib`: the name is one of its dash-separated words, and a size word (`80GB`),
+/// when present, matches the memory to the GiB.
+pub fn gpu_product_matches(product: &str, gpu_name: &str, memory_mib: u64) -> bool {
+    if gpu_name.is_empty() {
+        return false;
+    }
+    let p = format!("-{}-", product.to_ascii_lowercase());
+    if !p.contains(&format!("-{gpu_name}-")) {
+        return false;
+    }
+    let size = p.split('-').find_map(|w| {
+        w.strip_suffix("gb")
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u64>().ok())
+    });
+    size.is_none_or(|gb| (memory_mib as f64 / 1024.0 - gb as f64).abs() <= 1.0)
 }
 
 /// Candidates for the "did you mean" of each kind of name.
 pub fn candidates(kind: NameKind) -> Vec<String> {
     let c = catalog();
     let mut out: Vec<String> = match kind {
-        NameKind::InstanceType => c.types.iter().map(|t| t.name.clone()).collect(),
-        NameKind::Family => KNOWN_FAMILIES.iter().map(|s| s.to_string()).collect(),
-        NameKind::Category => KNOWN_FAMILIES
+        NameKind::InstanceType => c
+            .types
+            .iter()
+            .chain(&c.retired)
+            .map(|t| t.name.clone())
+            .collect(),
+        NameKind::Family => known_families().to_vec(),
+        NameKind::Category => known_families()
             .iter()
             .map(|f| category_generation(f).0)
             .collect(),
         NameKind::GpuName => c
             .types
             .iter()
+            .chain(&c.retired)
             .map(|t| t.gpu_name.clone())
             .chain(EXTRA_GPU_NAMES.iter().map(|s| s.to_string()))
             .filter(|s| !s.is_empty())
@@ -377,6 +252,18 @@ mod tests {
     }
 
     #[test]
+    fn gpu_feature_discovery_products() {
+        assert!(gpu_product_matches("Tesla-T4", "t4", 16384));
+        assert!(gpu_product_matches("NVIDIA-A10G", "a10g", 22888));
+        assert!(!gpu_product_matches("NVIDIA-A10G", "a100", 40960));
+        assert!(gpu_product_matches("NVIDIA-A100-SXM4-80GB", "a100", 81920));
+        assert!(!gpu_product_matches("NVIDIA-A100-SXM4-80GB", "a100", 40960));
+        assert!(gpu_product_matches("NVIDIA-H100-80GB-HBM3", "h100", 81920));
+        assert!(!gpu_product_matches("NVIDIA-L40S", "l4", 22888));
+        assert!(gpu_product_matches("NVIDIA-L4", "l4", 22888));
+    }
+
+    #[test]
     fn names_and_suggestions() {
         assert!(is_known_instance_type("t3.large"));
         assert!(is_known_instance_type("m7i.metal-24xl"));
@@ -389,6 +276,10 @@ mod tests {
         assert_eq!(closest("t3.larg", NameKind::InstanceType), vec!["t3.large"]);
         assert!(closest("zzzzzzzz", NameKind::Family).is_empty());
         assert!(is_known_category("inf"));
+        // Retired generations stay known names.
+        assert!(is_known_instance_type("p2.xlarge") && is_known_family("g3s"));
+        assert!(is_known_gpu_name("k80") && is_known_gpu_name("m60"));
+        assert!(is_known_family("mac2") && !is_known_family("g9z"));
         assert!(!is_known_category("gpu"));
     }
 }

@@ -5,7 +5,7 @@
 //! `Gt`/`Lt`/`Gte`/`Lte` compare integers. Keys the catalog cannot evaluate (zones,
 //! custom labels, capacity type) do not narrow the set.
 
-use super::{catalog, names, InstanceType};
+use super::{catalog, fit, names, InstanceType, PodRequests};
 
 /// One requirement as written (operator and values are taken verbatim).
 #[derive(Debug, Clone)]
@@ -23,8 +23,11 @@ pub struct InstanceSet {
     /// Types named by an `In` list on the instance-type key that the catalog has no facts
     /// for (for example `t3.large`): allowed, but not priced.
     pub unpriced: Vec<String>,
-    /// True when the requirements confine the pool to families the catalog holds in full,
-    /// so `len()` is the real count; false when it is only a lower bound.
+    /// Retired types (p2, g3, …) the requirements would allow: Karpenter no longer
+    /// launches them, so they are not in `types` and never priced or recommended.
+    pub retired: Vec<String>,
+    /// True when `len()` is the real count: the catalog holds every type Karpenter offers,
+    /// so this is false only when the requirements name types or families it lacks.
     pub exact: bool,
     /// True when no requirement selects the kind of hardware (instance type, family,
     /// category, GPU or accelerator labels). Such a pool is general-purpose by intent:
@@ -74,17 +77,47 @@ impl InstanceSet {
         v
     }
 
-    /// The most expensive priced type (by on-demand price).
+    /// The most expensive priced type (by hourly price).
     pub fn most_expensive(&self) -> Option<&'static InstanceType> {
         self.types
             .iter()
-            .filter(|t| t.on_demand_usd_hour.is_some())
-            .max_by(|a, b| {
-                a.on_demand_usd_hour
-                    .partial_cmp(&b.on_demand_usd_hour)
+            .filter_map(|t| Some((*t, t.on_demand_usd_hour()?)))
+            .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))
+            .map(|(t, _)| t)
+    }
+
+    /// The cheapest priced type that fits `pod`, among those without accelerator hardware
+    /// unless the pod requests accelerators: what Karpenter launches for it.
+    pub fn cheapest_fitting(&self, pod: &PodRequests) -> Option<&'static InstanceType> {
+        self.types
+            .iter()
+            .filter(|t| !pod.accelerators.is_empty() || !t.has_accelerator_hardware())
+            .filter(|t| fit(t, pod).is_ok())
+            .filter_map(|t| Some((*t, t.on_demand_usd_hour()?)))
+            .min_by(|a, b| {
+                a.1.partial_cmp(&b.1)
                     .unwrap_or(std::cmp::Ordering::Equal)
+                    .then_with(|| a.0.name.cmp(&b.0.name))
             })
-            .copied()
+            .map(|(t, _)| t)
+    }
+
+    /// The node an idle-capacity figure prices, and on what basis. A pool that selects
+    /// GPU or accelerator hardware is priced by the most expensive type it allows (its
+    /// stated worst case). A general-purpose pool, or one that selects no hardware at all,
+    /// is priced by what Karpenter launches for a typical pod ([`TYPICAL_POD`]): the
+    /// cheapest type that fits it, never the largest GPU box it could in theory launch.
+    pub fn idle_node(&self) -> Option<(&'static InstanceType, IdleBasis)> {
+        if self.unconstrained || !self.has_accelerators() {
+            let typical = typical_pod();
+            if let Some(t) = self.cheapest_fitting(&typical) {
+                return Some((t, IdleBasis::TypicalPod));
+            }
+            if self.unconstrained {
+                return None;
+            }
+        }
+        self.most_expensive().map(|t| (t, IdleBasis::MostExpensive))
     }
 
     /// All allowed type names, sorted.
@@ -98,6 +131,28 @@ impl InstanceSet {
         v.sort();
         v.dedup();
         v
+    }
+}
+
+/// How [`InstanceSet::idle_node`] chose its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleBasis {
+    /// The most expensive type the pool allows.
+    MostExpensive,
+    /// The cheapest type that fits [`TYPICAL_POD`].
+    TypicalPod,
+}
+
+/// A typical pod, for pricing general-purpose capacity: (cpu millicores, memory MiB).
+pub const TYPICAL_POD: (f64, f64) = (1000.0, 2048.0);
+
+/// [`TYPICAL_POD`] as requests.
+pub fn typical_pod() -> PodRequests {
+    PodRequests {
+        cpu_millicores: TYPICAL_POD.0,
+        memory_mib: TYPICAL_POD.1,
+        pods: 1,
+        accelerators: Vec::new(),
     }
 }
 
@@ -245,19 +300,22 @@ fn selects_hardware(attr: Attr) -> bool {
     )
 }
 
-/// Whether a requirement confines the pool to families the catalog holds in full.
-fn makes_exact(attr: Attr, op: &str, values: &[&str]) -> bool {
-    const ACCELERATOR_CATEGORIES: &[&str] = &["g", "gr", "p", "inf", "trn", "dl"];
-    let positive = |v: &str| v.trim().parse::<i64>().is_ok_and(|n| n >= 0);
-    match (attr, op) {
-        (Attr::InstanceType, "In") => true,
-        (Attr::Family, "In") => values.iter().all(|f| super::catalog().has_family(f)),
-        (Attr::Category, "In") => values.iter().all(|c| ACCELERATOR_CATEGORIES.contains(c)),
-        (Attr::GpuName | Attr::GpuManufacturer | Attr::AcceleratorName, "In" | "Exists") => true,
-        (Attr::GpuCount | Attr::GpuMemory | Attr::AcceleratorCount, "Exists") => true,
-        (Attr::GpuCount | Attr::GpuMemory | Attr::AcceleratorCount, "Gt" | "Gte") => {
-            values.first().is_some_and(|v| positive(v))
-        }
+/// Whether a requirement names types, families or categories the catalog does not hold
+/// (so the allowed set it computes may be short of what Karpenter would consider).
+fn names_unknown(attr: Attr, op: &str, values: &[&str]) -> bool {
+    let cat = super::catalog();
+    if op != "In" {
+        return false;
+    }
+    match attr {
+        Attr::InstanceType => values.iter().any(|v| cat.get(v).is_none()),
+        Attr::Family => values.iter().any(|f| !cat.has_family(f)),
+        Attr::Category => values.iter().any(|c| {
+            !cat.types
+                .iter()
+                .chain(&cat.retired)
+                .any(|t| t.category == *c)
+        }),
         _ => false,
     }
 }
@@ -265,7 +323,7 @@ fn makes_exact(attr: Attr, op: &str, values: &[&str]) -> bool {
 /// Evaluate requirements against the catalog.
 pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
     let cat = catalog();
-    let mut exact = false;
+    let mut exact = true;
     let mut unconstrained = true;
     let mut evaluated: Vec<(Attr, &Req)> = Vec::new();
     for r in reqs {
@@ -273,18 +331,32 @@ pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
             if selects_hardware(attr) {
                 unconstrained = false;
             }
-            exact |= makes_exact(attr, r.operator, &r.values);
+            exact &= !names_unknown(attr, r.operator, &r.values);
             evaluated.push((attr, r));
         }
     }
-    let types: Vec<&'static InstanceType> = cat
-        .types
+    let allows = |t: &InstanceType| {
+        evaluated
+            .iter()
+            .all(|(attr, r)| matches(t, *attr, r.operator, &r.values))
+    };
+    let types: Vec<&'static InstanceType> = cat.types.iter().filter(|t| allows(t)).collect();
+    // Retired types count only when named: a pool written before they were dropped.
+    let retired: Vec<String> = cat
+        .retired
         .iter()
+        .filter(|t| allows(t))
         .filter(|t| {
-            evaluated
-                .iter()
-                .all(|(attr, r)| matches(t, *attr, r.operator, &r.values))
+            evaluated.iter().any(|(a, r)| {
+                r.operator == "In"
+                    && match a {
+                        Attr::InstanceType => r.values.contains(&t.name.as_str()),
+                        Attr::Family => r.values.contains(&t.family.as_str()),
+                        _ => false,
+                    }
+            })
         })
+        .map(|t| t.name.clone())
         .collect();
     // Named types outside the catalog: allowed when every other requirement that can be
     // judged from the name alone (type, family, category, size) lets them through.
@@ -337,6 +409,7 @@ pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
     InstanceSet {
         types,
         unpriced,
+        retired,
         exact,
         unconstrained,
     }
@@ -371,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn cpu_categories_are_a_lower_bound() {
+    fn cpu_categories_are_counted_in_full() {
         let set = evaluate(&[
             req(
                 "karpenter.k8s.aws/instance-category",
@@ -380,9 +453,17 @@ mod tests {
             ),
             req("karpenter.k8s.aws/instance-generation", "Gt", &["2"]),
         ]);
-        assert!(!set.exact);
+        // The catalog holds every type Karpenter offers, CPU families included.
+        assert!(set.exact);
         assert!(!set.has_accelerators());
-        assert!(set.len() > 50);
+        assert!(set.len() > 500);
+        // Families outside Karpenter's reference (Mac) leave the count a lower bound.
+        let mac = evaluate(&[req(
+            "karpenter.k8s.aws/instance-family",
+            "In",
+            &["mac2", "m7i"],
+        )]);
+        assert!(!mac.exact && mac.len() > 5);
     }
 
     #[test]

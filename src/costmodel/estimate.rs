@@ -3,7 +3,8 @@
 //! cheapest instance that fits it), with every assumption stated.
 
 use super::HOURS_PER_MONTH;
-use crate::catalog::{catalog, usd, InstanceType, PRICE_SOURCE};
+use crate::catalog::requirements::evaluate;
+use crate::catalog::{catalog, fit, names, price_source, usd, InstanceType, PodRequests};
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 use crate::source::Loaded;
 use serde::Serialize;
@@ -24,8 +25,10 @@ pub struct WorkloadEstimate {
     pub file: String,
     pub instance: Option<String>,
     pub replicas_min: i64,
-    pub replicas_max: i64,
+    /// None when nothing caps the replicas (an autoscaler without `maxReplicas`).
+    pub replicas_max: Option<i64>,
     pub usd_month_min: Option<f64>,
+    /// None when unbounded or when no instance fits.
     pub usd_month_max: Option<f64>,
     pub spot: bool,
 }
@@ -35,16 +38,51 @@ pub struct Estimate {
     pub pools: Vec<PoolEstimate>,
     pub workloads: Vec<WorkloadEstimate>,
     pub total_usd_month_min: f64,
-    pub total_usd_month_max: f64,
+    /// None when a workload has no replica maximum.
+    pub total_usd_month_max: Option<f64>,
     pub assumptions: String,
 }
 
 fn units(t: &InstanceType, resource: &str) -> f64 {
     match resource {
         "cpu" => t.vcpu as f64,
-        r if t.accelerator_resource == r => t.accelerator_count() as f64,
-        _ => 0.0,
+        r => t.units_of(r),
     }
+}
+
+/// The share of a node of type `t` one pod takes (the largest of its cpu, memory and
+/// accelerator fractions of what the node offers pods), or None when it does not fit.
+fn share(t: &InstanceType, pod: &PodRequests) -> Option<f64> {
+    fit(t, pod).ok()?;
+    let (cpu, mem) = t
+        .allocatable
+        .map_or((t.vcpu as f64 * 1000.0, t.memory_mib as f64), |a| {
+            (a.cpu_millicores as f64, a.memory_mib as f64)
+        });
+    let mut s: f64 = (pod.cpu_millicores / cpu).max(pod.memory_mib / mem);
+    for (r, n) in &pod.accelerators {
+        s = s.max(n / t.units_of(r));
+    }
+    Some(s.max(0.01))
+}
+
+/// The workload's node requirements the catalog can judge, including GPU Feature
+/// Discovery's `nvidia.com/gpu.product` (for example `NVIDIA-A10G`, `Tesla-T4`), which
+/// names the GPU model as the NVIDIA driver reports it.
+fn pod_allows(w: &Workload, t: &InstanceType) -> bool {
+    let reqs: Vec<_> = w.node_selector.iter().collect();
+    let judged = crate::model::relations::catalog_reqs(&reqs);
+    if !judged.is_empty() && !evaluate(&judged).types.iter().any(|x| x.name == t.name) {
+        return false;
+    }
+    w.node_selector
+        .iter()
+        .filter(|r| r.key == "nvidia.com/gpu.product" && r.operator == "In")
+        .all(|r| {
+            r.values
+                .iter()
+                .any(|v| names::gpu_product_matches(v, &t.gpu_name, t.gpu_memory_mib))
+        })
 }
 
 fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
@@ -57,7 +95,7 @@ fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
         .types
         .iter()
         .filter(|t| units(t, res) > 0.0)
-        .filter_map(|t| Some((t, t.on_demand_usd_hour? / units(t, res))))
+        .filter_map(|t| Some((t, t.on_demand_usd_hour()? / units(t, res))))
         .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
     let Some((t, per_unit)) = worst else {
         return (None, "no priced instance type".to_string());
@@ -84,28 +122,37 @@ fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
     )
 }
 
-/// Replicas as the workload runs them: autoscaler bounds, static replicas, or one.
-fn replicas(model: &ModelSet, wi: usize, w: &Workload) -> (i64, i64) {
-    let autos: Vec<(i64, i64)> = model.relations.autoscalers[wi]
-        .iter()
-        .map(|a| {
-            let a = &model.autoscalers[*a];
-            (
-                a.min_replicas(),
-                a.max_replicas().unwrap_or(a.min_replicas()),
-            )
-        })
-        .collect();
-    if let Some((lo, hi)) = autos.first() {
-        return (*lo, *hi);
+/// Replicas as the workload runs them: autoscaler bounds (no maximum when the autoscaler
+/// sets none), static replicas, or one.
+fn replicas(model: &ModelSet, wi: usize, w: &Workload) -> (i64, Option<i64>) {
+    if let Some(a) = model.relations.autoscalers[wi].first() {
+        let a = &model.autoscalers[*a];
+        let lo = a.min_replicas().max(0);
+        return (lo, a.max_replicas().map(|hi| hi.max(lo)));
     }
     if w.kind == WorkloadKind::InferenceService {
-        let lo = w.min_replicas.as_ref().map_or(1, |f| f.value);
+        let lo = w.min_replicas.as_ref().map_or(1, |f| f.value).max(0);
         let hi = w.max_replicas.as_ref().map_or(lo, |f| f.value.max(lo));
-        return (lo, hi);
+        return (lo, Some(hi));
     }
-    let n = w.static_replicas();
-    (n, n)
+    let n = w.static_replicas().max(0);
+    (n, Some(n))
+}
+
+/// Whether the pod asks for arm64 nodes.
+fn wants_arm(w: &Workload) -> bool {
+    w.node_selector
+        .iter()
+        .any(|r| r.key == "kubernetes.io/arch" && r.values.iter().any(|v| v == "arm64"))
+}
+
+/// A monthly amount for the table: `$0` rather than `$0.000` for a workload at zero.
+fn money(v: f64) -> String {
+    if v == 0.0 {
+        "$0".to_string()
+    } else {
+        usd(v)
+    }
 }
 
 pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
@@ -134,7 +181,7 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
             catalog()
                 .types
                 .iter()
-                .filter(|t| t.arch == "amd64")
+                .filter(|t| t.arch == "amd64" || wants_arm(w))
                 .collect()
         } else {
             hosts
@@ -142,34 +189,16 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
                 .flat_map(|h| model.node_pools[*h].instances.types.iter().copied())
                 .collect()
         };
-        let cpu = w.request_of("cpu");
-        let mem = w.request_of("memory") / 1048576.0;
-        let demand = w.accelerator_demand();
-        let share = |t: &InstanceType| -> Option<f64> {
-            let mut s: f64 = 0.0;
-            if t.vcpu as f64 >= cpu {
-                s = s.max(cpu / t.vcpu as f64);
-            } else {
-                return None;
-            }
-            if t.memory_mib as f64 >= mem {
-                s = s.max(mem / t.memory_mib as f64);
-            } else {
-                return None;
-            }
-            for (r, n) in &demand {
-                let u = units(t, r);
-                if u < *n {
-                    return None;
-                }
-                s = s.max(n / u);
-            }
-            Some(s.max(0.01))
-        };
+        let pod = w.pod_requests();
         let best = candidates
             .iter()
-            .filter_map(|t| Some((*t, t.on_demand_usd_hour? * share(t)?)))
-            .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+            .filter(|t| pod_allows(w, t))
+            .filter_map(|t| Some((*t, t.on_demand_usd_hour()? * share(t, &pod)?)))
+            .min_by(|a, b| {
+                a.1.partial_cmp(&b.1)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then_with(|| a.0.name.cmp(&b.0.name))
+            });
         let (lo, hi) = replicas(&model, wi, w);
         let spot = model.relations.spot_exposed[wi];
         let factor = if spot { spot_discount } else { 1.0 };
@@ -182,19 +211,25 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
             replicas_min: lo,
             replicas_max: hi,
             usd_month_min: monthly(lo),
-            usd_month_max: monthly(hi),
+            usd_month_max: hi.and_then(monthly),
             spot,
         });
     }
     let total_min = workloads.iter().filter_map(|w| w.usd_month_min).sum();
-    let total_max = workloads.iter().filter_map(|w| w.usd_month_max).sum();
+    // A workload without a maximum leaves the total without one too.
+    let total_max = workloads
+        .iter()
+        .filter(|w| w.usd_month_min.is_some())
+        .map(|w| w.usd_month_max)
+        .sum::<Option<f64>>();
     Estimate {
         pools,
         workloads,
         total_usd_month_min: total_min,
         total_usd_month_max: total_max,
         assumptions: format!(
-            "{PRICE_SOURCE}s, 730 hours a month, spot at {spot_discount} of on-demand; a workload pays its share (cpu, memory or accelerators, whichever is largest) of the cheapest instance type that fits it among the pools that can host it"
+            "{}, 730 hours a month, spot at {spot_discount} of on-demand; a workload pays its share (cpu, memory or accelerators, whichever is largest, of what the node offers pods after Karpenter's overhead) of the cheapest instance type that fits it among the pools that can host it",
+            price_source()
         ),
     }
 }
@@ -216,24 +251,23 @@ impl Estimate {
         if !self.workloads.is_empty() {
             s.push_str("Workloads (monthly):\n");
             for w in &self.workloads {
-                let money = match (w.usd_month_min, w.usd_month_max) {
-                    (Some(a), Some(b)) if (a - b).abs() < 0.005 => usd(a),
-                    (Some(a), Some(b)) => format!("{} to {}", usd(a), usd(b)),
+                let amount = match (w.usd_month_min, w.usd_month_max) {
+                    (Some(a), Some(b)) if (a - b).abs() < 0.005 => money(a),
+                    (Some(a), Some(b)) => format!("{} to {}", money(a), money(b)),
+                    (Some(a), None) => format!("{} to unbounded", money(a)),
                     _ => "no fitting instance".to_string(),
                 };
-                let reps = if w.replicas_min == w.replicas_max {
-                    format!(
-                        "{} replica{}",
-                        w.replicas_min,
-                        if w.replicas_min == 1 { "" } else { "s" }
-                    )
-                } else {
-                    format!("{}..{} replicas", w.replicas_min, w.replicas_max)
+                let reps = match w.replicas_max {
+                    Some(hi) if hi == w.replicas_min => {
+                        format!("{} replica{}", hi, if hi == 1 { "" } else { "s" })
+                    }
+                    Some(hi) => format!("{}..{hi} replicas", w.replicas_min),
+                    None => format!("{}+ replicas (no maximum)", w.replicas_min),
                 };
                 s.push_str(&format!(
                     "  {:<28} {:>22}  {} on {}{}\n",
                     format!("{}/{}", w.kind, w.name),
-                    money,
+                    amount,
                     reps,
                     w.instance.as_deref().unwrap_or("-"),
                     if w.spot { " (spot)" } else { "" }
@@ -241,8 +275,11 @@ impl Estimate {
             }
             s.push_str(&format!(
                 "Total: {} to {} a month\n",
-                usd(self.total_usd_month_min),
-                usd(self.total_usd_month_max)
+                money(self.total_usd_month_min),
+                self.total_usd_month_max.map_or(
+                    "unbounded (a workload has no replica maximum)".to_string(),
+                    money
+                )
             ));
         }
         s.push_str(&format!("Assumes {}.\n", self.assumptions));

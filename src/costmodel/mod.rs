@@ -109,6 +109,46 @@ pub fn efficiency(
     })
 }
 
+/// Two deployments side by side: the seed's "Improvement: 25.0x".
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Comparison {
+    pub baseline: Efficiency,
+    pub optimized: Efficiency,
+    /// Baseline cost per million predictions over the optimized one.
+    pub improvement: f64,
+}
+
+/// Compare a baseline with an optimized deployment by cost per million predictions.
+pub fn compare(baseline: Efficiency, optimized: Efficiency) -> Comparison {
+    Comparison {
+        improvement: baseline.cost_per_million_predictions / optimized.cost_per_million_predictions,
+        baseline,
+        optimized,
+    }
+}
+
+impl Comparison {
+    /// The seed's three lines, then the other metrics side by side.
+    pub fn to_text(&self) -> String {
+        let (b, o) = (&self.baseline, &self.optimized);
+        format!(
+            "Baseline: ${:.2}/M\nOptimized: ${:.2}/M\nImprovement: {:.1}x\n\
+             predictions per dollar: {:.0} -> {:.0}\n\
+             cost per accurate million: ${:.2} -> ${:.2}\n\
+             cost × p99 latency (s): {:.2} -> {:.2}\n",
+            b.cost_per_million_predictions,
+            o.cost_per_million_predictions,
+            self.improvement,
+            b.predictions_per_dollar,
+            o.predictions_per_dollar,
+            b.cost_per_accurate_million,
+            o.cost_per_accurate_million,
+            b.cost_latency_product,
+            o.cost_latency_product
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +186,10 @@ mod tests {
             ),
             "25.0"
         );
+        let c = compare(b, o);
+        assert!(c
+            .to_text()
+            .starts_with("Baseline: $10.00/M\nOptimized: $0.40/M\nImprovement: 25.0x\n"));
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Config {
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
     /// `clusters:` path globs, validated (see [`super::clusters`]).
     pub clusters: Vec<String>,
+    /// `prices:`: the team's own price table, used for every dollar figure.
+    pub prices: Option<crate::catalog::prices::PriceTable>,
 }
 
 /// One `ignore:` entry: findings it hides, by rule, path glob and resource.
@@ -117,6 +119,7 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         text: text.to_string(),
         profiles: Vec::new(),
         clusters: Vec::new(),
+        prices: None,
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -211,11 +214,48 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                 }
             }
             "clusters" => config.clusters = read_clusters(&sf, value)?,
+            "prices" => {
+                // `prices: FILE` or `prices: {file: FILE, label: TEXT}`.
+                let (file, label) = match value.as_str() {
+                    Some(f) => (Some((f, value)), None),
+                    None => (
+                        value.get("file").and_then(|f| Some((f.as_str()?, f))),
+                        value.get("label").and_then(|l| l.as_str()),
+                    ),
+                };
+                if let Some((k, v)) = value
+                    .entries()
+                    .into_iter()
+                    .flatten()
+                    .find(|(k, _)| !matches!(*k, "file" | "label"))
+                {
+                    return Err(sf.error_at(
+                        v.key_span(),
+                        format!("unknown key `{k}` in `prices` (expected file, label)"),
+                    ));
+                }
+                let Some((file, node)) = file else {
+                    return Err(sf.error_at(
+                        value.span(),
+                        "`prices` must be a CSV file path, or {file, label}",
+                    ));
+                };
+                let full = Path::new(path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+                    .join(file);
+                let table = std::fs::read_to_string(&full)
+                    .map_err(|e| format!("cannot read `{file}`: {e}"))
+                    .and_then(|t| crate::catalog::prices::PriceTable::parse(&t, label, file))
+                    .map_err(|e| sf.error_at(node.span(), e))?;
+                config.prices = Some(table);
+            }
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
                     format!(
-                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles`, `clusters` or `fail-on`)"
+                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles`, `clusters`, `prices` or `fail-on`)"
                 ),
                 ))
             }

@@ -128,6 +128,18 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                 "description": "cluster scopes: path globs relative to this file; a glob ending in `/` makes each directory it matches a cluster, any other glob also makes each file it matches one; resources in different clusters never relate, files under no cluster are shared",
                 "items": {"type": "string"}
             },
+            "prices": {
+                "description": "The team's own price table for every dollar figure: a CSV of instance_type,usd_per_hour (path relative to this file), with an optional label naming it (region, discounts)",
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string"}, "label": {"type": "string"}}
+                    }
+                ]
+            },
             "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
             "ignore": {
                 "type": "array",

@@ -120,6 +120,15 @@ impl Outcome {
     pub fn enabled_rules(&self) -> impl Iterator<Item = &RuleDef> {
         self.rules.iter().filter(|r| r.enabled)
     }
+
+    /// The assumptions behind this run's dollar figures (its price table, 730 h a month).
+    pub fn price_basis(&self) -> String {
+        self.config
+            .prices
+            .as_ref()
+            .unwrap_or(crate::catalog::prices::PriceTable::embedded())
+            .basis()
+    }
 }
 
 /// Why skinflint could not do its job (exit code 2).
@@ -197,6 +206,8 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         return Err(ToolError::NoInput);
     }
     let (mut rules, cfg) = configured_rules(&req.config)?;
+    // Every dollar figure of this run comes from the team's price table when it has one.
+    let _prices = cfg.prices.clone().map(crate::catalog::prices::use_table);
     for id in req.select.iter().flatten().chain(req.ignore.iter()) {
         if !rules.iter().any(|r| &r.id == id) {
             return Err(ToolError::UnknownRule(id.clone()));

@@ -2,12 +2,12 @@
 //! which workload, which disruption budgets select it, and which node pools can host it
 //! (and why the others cannot).
 
-use super::nodepool::{is_accelerator_resource, NodePool};
+use super::nodepool::NodePool;
 use super::scaling::{Autoscaler, DisruptionBudget};
 use super::workload::{NodeReq, Workload};
 use super::{same_scope, Resource};
 use crate::catalog::requirements::{auto_mode_label, evaluate, is_instance_key, Req};
-use crate::catalog::InstanceType;
+use crate::catalog::{fit, InstanceType};
 
 /// Why a pool cannot host a workload.
 #[derive(Debug, Clone)]
@@ -236,36 +236,6 @@ fn candidate_types<'p>(pool: &'p NodePool, reqs: &[&NodeReq]) -> Vec<&'p Instanc
         .collect()
 }
 
-/// How many units of an accelerator resource a node of this type offers.
-fn units_of(t: &InstanceType, resource: &str) -> f64 {
-    if resource == "aws.amazon.com/neuroncore" && t.accelerator_resource == "aws.amazon.com/neuron"
-    {
-        // Inferentia2 and Trainium1 chips have 2 NeuronCores, Trainium2 has 8.
-        let per_chip = if t.accelerator_name == "trainium2" {
-            8.0
-        } else {
-            2.0
-        };
-        return t.accelerator_count() as f64 * per_chip;
-    }
-    if resource.starts_with("nvidia.com/mig-") {
-        // MIG slices exist on A100, H100 and newer; up to 7 per GPU.
-        return if matches!(
-            t.gpu_name.as_str(),
-            "a100" | "h100" | "h200" | "b200" | "b300"
-        ) {
-            t.accelerator_count() as f64 * 7.0
-        } else {
-            0.0
-        };
-    }
-    if t.accelerator_resource == resource {
-        t.accelerator_count() as f64
-    } else {
-        0.0
-    }
-}
-
 /// The capacity types a pod may run on in a pool: the pool's, narrowed by the pod's own
 /// `karpenter.sh/capacity-type` requirements.
 pub fn effective_capacity(pool: &NodePool, reqs: &[&NodeReq]) -> Vec<&'static str> {
@@ -290,9 +260,8 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
     for r in reqs {
         satisfies(pool, r).map_err(|e| (e, 1))?;
     }
-    let demand = w.accelerator_demand();
-    let cpu = w.request_of("cpu");
-    let mem_mib = w.request_of("memory") / 1048576.0;
+    let req = w.pod_requests();
+    let demand = &req.accelerators;
     let types = candidate_types(pool, reqs);
     if types.is_empty() {
         if pool.instances.types.is_empty() || (!pool.instances.exact && demand.is_empty()) {
@@ -303,36 +272,39 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
             1,
         ));
     }
-    let fits = |t: &InstanceType| {
-        t.vcpu as f64 >= cpu
-            && t.memory_mib as f64 >= mem_mib
-            && demand
-                .iter()
-                .all(|(r, n)| !is_accelerator_resource(r) || units_of(t, r) >= *n)
-    };
-    if types.iter().any(|t| fits(t)) || (demand.is_empty() && !pool.instances.exact) {
+    if types.iter().any(|t| fit(t, &req).is_ok()) || (demand.is_empty() && !pool.instances.exact) {
         return Ok(());
     }
-    let reason = match demand.first() {
-        Some((r, n)) => {
-            let best = types
-                .iter()
-                .max_by(|a, b| {
-                    units_of(a, r)
-                        .partial_cmp(&units_of(b, r))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                })
-                .copied();
-            match best {
-                Some(b) if units_of(b, r) < *n => format!(
-                    "no instance type it allows has {n} `{r}` (the largest, {}, has {})",
-                    b.name,
-                    units_of(b, r)
-                ),
-                _ => format!("no instance type it allows has {cpu} vCPU and {mem_mib:.0} MiB besides the requested accelerators"),
-            }
-        }
-        None => format!("no instance type it allows has {cpu} vCPU and {mem_mib:.0} MiB"),
+    // Name the type that came closest: the most accelerators, then the most allocatable
+    // cpu and memory.
+    let closest = types
+        .iter()
+        .max_by(|a, b| {
+            let key = |t: &InstanceType| {
+                let acc: f64 = demand.iter().map(|(r, _)| t.units_of(r)).sum();
+                let (cpu, mem) = t
+                    .allocatable
+                    .map_or((t.vcpu as u64 * 1000, t.memory_mib), |a| {
+                        (a.cpu_millicores, a.memory_mib)
+                    });
+                (acc, cpu, mem)
+            };
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .copied();
+    let reason = match closest.map(|t| (t, fit(t, &req))) {
+        Some((t, Err(m))) => format!(
+            "no instance type it allows fits the pod's requests ({}): the largest, {}, {}",
+            req.describe(),
+            t.name,
+            m.shortfall()
+        ),
+        _ => format!(
+            "no instance type it allows fits the pod's requests ({})",
+            req.describe()
+        ),
     };
     Err((reason, 2))
 }

@@ -471,8 +471,9 @@ impl<'a> Workload<'a> {
         self.demand_by(|c| c.accelerators())
     }
 
-    /// The pod's effective request of a resource (Kubernetes: max(sum of app containers,
-    /// largest init container)).
+    /// The pod's effective request of a resource as the scheduler counts it: the larger of
+    /// the app containers plus native sidecars, and each init container plus the sidecars
+    /// started before it.
     pub fn request_of(&self, resource: &str) -> f64 {
         // App containers and native sidecars run together; an ordinary init container runs
         // alone, next to the sidecars started before it.
@@ -492,6 +493,16 @@ impl<'a> Workload<'a> {
             }
         }
         long_running.max(init_peak)
+    }
+
+    /// The pod's requests as the scheduler sums them, for [`crate::catalog::fit`].
+    pub fn pod_requests(&self) -> crate::catalog::PodRequests {
+        crate::catalog::PodRequests {
+            cpu_millicores: self.request_of("cpu") * 1000.0,
+            memory_mib: self.request_of("memory") / 1048576.0,
+            pods: 1,
+            accelerators: self.accelerator_demand(),
+        }
     }
 
     /// Whether the pod uses accelerators without requesting them as extended resources

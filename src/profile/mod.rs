@@ -3,6 +3,8 @@
 //! statistics; attribution to workloads; instance recommendation.
 
 pub mod attach;
+pub mod confidence;
+pub mod gpus;
 pub mod plot;
 pub mod read;
 pub mod recommend;
@@ -10,9 +12,10 @@ pub mod series;
 pub mod stats;
 pub mod table;
 pub mod time;
+pub mod windows;
 
 pub use stats::GpuStats;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Samples of one source (a file, or one pod within a file), per GPU.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +35,10 @@ pub struct Profile {
     pub series: series::Series,
     /// GPUs seen per pod (or per file, for files without pod labels): replicas merged
     /// into one workload profile are sized per pod, not as one pod holding every GPU.
-    pub pods: BTreeMap<String, std::collections::BTreeSet<String>>,
+    pub pods: BTreeMap<String, BTreeSet<String>>,
+    /// Every GPU a pod held (any pod, for files without pod labels) on each node this
+    /// profile's GPUs are on: how many GPUs on the node were in use, at least.
+    pub node_gpus: BTreeMap<String, BTreeSet<String>>,
     /// What the reader skipped (overlong lines, too many GPUs), for the user.
     pub notes: Vec<String>,
 }
@@ -87,19 +93,50 @@ impl Profile {
         }
     }
 
+    /// Keeps, of a file's GPUs per node, the nodes this profile's GPUs are on.
+    pub fn see_nodes(&mut self, nodes: &BTreeMap<String, BTreeSet<String>>) {
+        for g in self.gpus.values() {
+            if let Some((n, ids)) = g.node.as_ref().and_then(|n| nodes.get_key_value(n)) {
+                self.node_gpus
+                    .entry(n.clone())
+                    .or_default()
+                    .extend(ids.iter().cloned());
+            }
+        }
+    }
+
+    /// Adds another pod's (or another file's) samples. Each GPU stays with the pod that
+    /// held it: a GPU id another pod already holds here is kept apart as `POD/ID`.
     pub fn merge(&mut self, other: &Profile) {
+        let owner: BTreeMap<&String, &String> = other
+            .pods
+            .iter()
+            .flat_map(|(pod, ids)| ids.iter().map(move |id| (id, pod)))
+            .collect();
         for (id, g) in &other.gpus {
-            self.gpu(id).merge(g);
+            let pod = owner.get(id).map(|p| (*p).clone());
+            let held_elsewhere = self.gpus.contains_key(id)
+                && pod
+                    .as_ref()
+                    .is_some_and(|p| !self.pods.get(p).is_some_and(|ids| ids.contains(id)));
+            let key = match (&pod, held_elsewhere) {
+                (Some(p), true) => format!("{p}/{id}"),
+                _ => id.clone(),
+            };
+            if let Some(p) = pod {
+                self.pods.entry(p).or_default().insert(key.clone());
+            }
+            self.gpus.entry(key).or_default().merge(g);
         }
         self.see_time(other.first_ts);
         self.see_time(other.last_ts);
-        self.samples += other.samples;
+        self.samples = self.samples_per_gpu();
         self.series.merge(&other.series);
-        for (pod, gpus) in &other.pods {
-            self.pods
-                .entry(pod.clone())
+        for (node, ids) in &other.node_gpus {
+            self.node_gpus
+                .entry(node.clone())
                 .or_default()
-                .extend(gpus.iter().cloned());
+                .extend(ids.iter().cloned());
         }
         if !self.source.contains(&other.source) {
             if !self.source.is_empty() {
@@ -130,6 +167,27 @@ impl Profile {
             .fold(None, |m, v| Some(m.map_or(v, |x: f64| x.max(v))))
     }
 
+    /// The busiest GPU's sustained utilisation: the `q` quantile of its `window_s` means.
+    pub fn sustained_util(&self, window_s: f64, q: f64) -> Option<f64> {
+        self.gpus
+            .values()
+            .filter_map(|g| g.windows.sustained(window_s, q))
+            .reduce(f64::max)
+    }
+
+    /// The nodes the profile's pods ran on, with the GPUs each pod held there.
+    pub fn pods_per_node(&self) -> BTreeMap<&str, BTreeMap<&str, usize>> {
+        let mut out: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        for (pod, ids) in &self.pods {
+            for id in ids {
+                if let Some(n) = self.gpus.get(id).and_then(|g| g.node.as_deref()) {
+                    *out.entry(n).or_default().entry(pod.as_str()).or_default() += 1;
+                }
+            }
+        }
+        out
+    }
+
     pub fn peak_mem_mib(&self) -> f64 {
         self.gpus
             .values()
@@ -150,5 +208,38 @@ impl Profile {
             .map(|ids| ids.iter().filter(|id| needed(id)).count())
             .max()
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str, gpu: &str, node: &str) -> Profile {
+        let mut p = Profile {
+            source: "scrape".into(),
+            pod: Some(name.into()),
+            ..Profile::default()
+        };
+        let g = p.gpu(gpu);
+        g.node = Some(node.into());
+        g.add_util_at(60.0, Some(1_767_225_600.0));
+        g.add_mem_at(8000.0, Some(1_767_225_600.0));
+        p.samples = 1;
+        p
+    }
+
+    #[test]
+    fn merged_replicas_stay_one_gpu_each() {
+        // Three replicas, each GPU `0` on its own node (no UUIDs): one GPU per pod, three
+        // GPUs in all, none merged into another's.
+        let mut all = pod("llm-a", "0", "n1");
+        all.merge(&pod("llm-b", "0", "n2"));
+        all.merge(&pod("llm-c", "0", "n3"));
+        assert_eq!(all.gpus.len(), 3);
+        assert_eq!(all.gpus_per_pod(), 1);
+        assert_eq!(all.gpus_busy(5.0), 1);
+        assert_eq!(all.samples, 1, "samples are per GPU");
+        assert_eq!(all.pods_per_node().len(), 3);
     }
 }

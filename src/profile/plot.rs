@@ -13,8 +13,36 @@ pub fn write_svg(
     recommended_mib: Option<f64>,
 ) -> Result<(), String> {
     let pts = &p.series.buckets;
-    if pts.is_empty() {
-        return Err(format!("{title}: the profile has no timestamps to plot"));
+    let confidence = super::confidence::confidence(p, &Default::default());
+    let err = |e: &dyn std::fmt::Display| format!("{}: cannot draw: {e}", path.display());
+    let gpus = gpu_names(p);
+    if pts.len() < 2 {
+        // Nothing to draw a line through: say so, in the file the user asked for.
+        let root = SVGBackend::new(path, (960, 200)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let style = ("sans-serif", 18).into_font().color(&BLACK);
+        for (i, line) in [
+            title.to_string(),
+            format!("GPUs: {gpus}"),
+            format!(
+                "too little data to plot: {} timed sample{} ({})",
+                pts.len(),
+                if pts.len() == 1 { "" } else { "s" },
+                confidence.reasons.join(", ")
+            ),
+        ]
+        .iter()
+        .enumerate()
+        {
+            root.draw(&Text::new(
+                line.clone(),
+                (10, 20 + 40 * i as i32),
+                style.clone(),
+            ))
+            .map_err(|e| err(&e))?;
+        }
+        root.present().map_err(|e| err(&e))?;
+        return Ok(());
     }
     let t0 = pts[0].start;
     let hours = |t: f64| (t - t0) / 3600.0;
@@ -28,12 +56,29 @@ pub fn write_svg(
         .max(recommended_mib.unwrap_or(0.0))
         / 1024.0
         * 1.1;
-    let root = SVGBackend::new(path, (960, 640)).into_drawing_area();
-    let err = |e: &dyn std::fmt::Display| format!("{}: cannot draw: {e}", path.display());
+    let root = SVGBackend::new(path, (960, 680)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
-    let (top, bottom) = root.split_vertically(320);
+    let (head, body) = root.split_vertically(40);
+    let note = if confidence.is_high() {
+        format!("GPUs: {gpus}")
+    } else {
+        format!(
+            "GPUs: {gpus}. Too little data to act on (low confidence): {}",
+            confidence.reasons.join(", ")
+        )
+    };
+    head.draw(&Text::new(
+        note,
+        (10, 12),
+        ("sans-serif", 14).into_font().color(&BLACK),
+    ))
+    .map_err(|e| err(&e))?;
+    let (top, bottom) = body.split_vertically(320);
     let mut util = ChartBuilder::on(&top)
-        .caption(format!("{title}: GPU utilisation (%)"), ("sans-serif", 18))
+        .caption(
+            format!("{title}: GPU utilisation (%), busiest GPU"),
+            ("sans-serif", 18),
+        )
         .margin(10)
         .x_label_area_size(30)
         .y_label_area_size(40)
@@ -91,4 +136,21 @@ pub fn write_svg(
         .map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// The GPUs a plot shows, by id and model (the first eight, then a count).
+fn gpu_names(p: &Profile) -> String {
+    let mut names: Vec<String> = p
+        .gpus
+        .iter()
+        .take(8)
+        .map(|(id, g)| match &g.name {
+            Some(n) => format!("{id} ({n})"),
+            None => id.clone(),
+        })
+        .collect();
+    if p.gpus.len() > 8 {
+        names.push(format!("and {} more", p.gpus.len() - 8));
+    }
+    names.join(", ")
 }

@@ -350,9 +350,21 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         let model = get("name")
             .filter(|n| !n.starts_with('['))
             .map(str::to_string);
+        // One nvidia-smi run sees one host: its `hostname` column, else the file.
+        let node = get("hostname")
+            .filter(|h| !h.is_empty() && !h.starts_with('['))
+            .unwrap_or(name)
+            .to_string();
+        p.node_gpus
+            .entry(node.clone())
+            .or_default()
+            .insert(gpu_id.clone());
         let g = p.gpu(&gpu_id);
         if g.name.is_none() {
             g.name = model;
+        }
+        if g.node.is_none() {
+            g.node = Some(node);
         }
         if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
             g.memory_total_mib = Some(total);
@@ -360,10 +372,10 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         let util = get("utilization.gpu").and_then(number).and_then(sample);
         let mem = get("memory.used").and_then(number).and_then(sample);
         if let Some(u) = util {
-            g.add_util(u);
+            g.add_util_at(u, ts);
         }
         if let Some(m) = mem {
-            g.add_mem(m);
+            g.add_mem_at(m, ts);
         }
         if let Some(t) = ts {
             p.series.add(t, util, mem);
@@ -421,10 +433,29 @@ fn labels(line: &str) -> Option<(&str, BTreeMap<&str, &str>, &str)> {
     Some((name, map, rest[close + 1..].trim()))
 }
 
+/// GPUs pods held per node in one file, whichever pod holds them.
+type NodeGpus = BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The node a DCGM series is from: `Hostname` (`hostname` on newer exporters), else a
+/// node label a relabelling added. Not `instance`: that is the exporter's address.
+fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
+    [
+        "Hostname",
+        "hostname",
+        "node",
+        "kubernetes_node",
+        "nodename",
+    ]
+    .iter()
+    .find_map(|k| get(k).filter(|v| !v.is_empty()))
+    .map(str::to_string)
+}
+
 /// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
 pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, String> {
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
     let mut free: BTreeMap<String, f64> = BTreeMap::new();
+    let mut nodes: NodeGpus = BTreeMap::new();
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
     let mut too_many = false;
@@ -463,19 +494,27 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
             pick("exported_namespace", "namespace"),
             pick("exported_pod", "pod"),
         );
-        let gpu = pick("UUID", "uuid")
-            .or_else(|| pick("gpu", "gpu"))
-            .unwrap_or_else(|| "0".to_string());
+        let node = node_label(|k| l.get(k).copied());
         // UUIDs are unique; a bare index is only unique on its host.
-        let free_key = match pick("UUID", "uuid") {
-            Some(u) => u,
-            None => format!(
-                "{}/{gpu}",
-                l.get("Hostname")
-                    .or_else(|| l.get("hostname"))
-                    .unwrap_or(&"")
-            ),
-        };
+        let gpu = pick("UUID", "uuid").unwrap_or_else(|| {
+            let index = pick("gpu", "gpu").unwrap_or_else(|| "0".to_string());
+            match &node {
+                Some(n) => format!("{n}/{index}"),
+                None => index,
+            }
+        });
+        let free_key = gpu.clone();
+        // Only GPUs a pod holds: an unallocated GPU shares nothing.
+        if let (Some(n), Some(_)) = (&node, &key.1) {
+            if !nodes.contains_key(n) && nodes.len() >= MAX_GPUS_PER_FILE {
+                too_many = true;
+                return Ok(true);
+            }
+            let on = nodes.entry(n.clone()).or_default();
+            if on.len() < MAX_GPUS_PER_FILE {
+                on.insert(gpu.clone());
+            }
+        }
         if !by_pod.contains_key(&key) && by_pod.len() >= MAX_GPUS_PER_FILE {
             too_many = true;
             return Ok(true);
@@ -495,9 +534,12 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
         if g.name.is_none() {
             g.name = l.get("modelName").map(|s| s.to_string());
         }
+        if g.node.is_none() {
+            g.node = node;
+        }
         match metric {
             "DCGM_FI_DEV_GPU_UTIL" => {
-                g.add_util(value);
+                g.add_util_at(value, ts);
                 if let Some(t) = ts {
                     p.series.add(t, Some(value), None);
                 }
@@ -507,7 +549,7 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
                 free.insert(free_key, value);
             }
             _ => {
-                g.add_mem(value);
+                g.add_mem_at(value, ts);
                 if let Some(f) = free.get(&free_key) {
                     g.memory_total_mib = Some(value + f);
                 }
@@ -533,6 +575,7 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
     let mut out: Vec<Profile> = by_pod.into_values().collect();
     for p in &mut out {
         p.samples = p.samples_per_gpu();
+        p.see_nodes(&nodes);
     }
     if let Some(first) = out.first_mut() {
         first.notes.extend(overlong_note(name, skipped));
@@ -558,6 +601,7 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
         .and_then(|r| r.as_array())
         .ok_or_else(|| format!("{name}: no `data.result` in the Prometheus response"))?;
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
+    let mut nodes: NodeGpus = BTreeMap::new();
     for series in result {
         let m = &series["metric"];
         let s = |k: &str| {
@@ -572,9 +616,17 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
             s("exported_namespace").or_else(|| s("namespace")),
             s("exported_pod").or_else(|| s("pod")),
         );
-        let gpu = s("UUID")
-            .or_else(|| s("gpu"))
-            .unwrap_or_else(|| "0".to_string());
+        let node = node_label(|k| m.get(k).and_then(|v| v.as_str()));
+        let gpu = s("UUID").unwrap_or_else(|| {
+            let index = s("gpu").unwrap_or_else(|| "0".to_string());
+            match &node {
+                Some(n) => format!("{n}/{index}"),
+                None => index,
+            }
+        });
+        if let (Some(n), Some(_)) = (&node, &key.1) {
+            nodes.entry(n.clone()).or_default().insert(gpu.clone());
+        }
         let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
             source: name.to_string(),
             namespace: key.0.clone(),
@@ -611,11 +663,14 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
             if g.name.is_none() {
                 g.name = model.clone();
             }
+            if g.node.is_none() {
+                g.node = node.clone();
+            }
             if let Some(u) = util {
-                g.add_util(u);
+                g.add_util_at(u, ts);
             }
             if let Some(m) = mem {
-                g.add_mem(m);
+                g.add_mem_at(m, ts);
             }
             if util.is_some() {
                 p.samples += 1;
@@ -629,6 +684,7 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
         .into_values()
         .map(|mut p| {
             p.samples = p.samples_per_gpu();
+            p.see_nodes(&nodes);
             p
         })
         .collect())

@@ -15,6 +15,8 @@ pub const MAX_MEM_MIB: f64 = 1_048_576.0;
 #[derive(Debug, Clone, Default)]
 pub struct GpuStats {
     pub name: Option<String>,
+    /// The node the GPU is on (DCGM `Hostname`, or the nvidia-smi file), when known.
+    pub node: Option<String>,
     pub memory_total_mib: Option<f64>,
     util: Vec<u64>,
     mem: BTreeMap<u32, u64>,
@@ -22,9 +24,33 @@ pub struct GpuStats {
     pub mem_samples: u64,
     pub max_util: f64,
     pub peak_mem_mib: f64,
+    /// Utilisation over time, for sustained peaks and coverage.
+    pub windows: super::windows::Windows,
 }
 
 impl GpuStats {
+    /// A utilisation sample, at its time when known.
+    pub fn add_util_at(&mut self, pct: f64, t: Option<f64>) {
+        if !pct.is_finite() {
+            return;
+        }
+        self.add_util(pct);
+        if let Some(t) = t {
+            self.windows.add(t, Some(pct));
+        }
+    }
+
+    /// A memory sample, at its time when known.
+    pub fn add_mem_at(&mut self, mib: f64, t: Option<f64>) {
+        if !mib.is_finite() || mib < 0.0 {
+            return;
+        }
+        self.add_mem(mib);
+        if let Some(t) = t {
+            self.windows.add(t, None);
+        }
+    }
+
     pub fn add_util(&mut self, pct: f64) {
         if !pct.is_finite() {
             return;
@@ -108,6 +134,10 @@ impl GpuStats {
         if self.memory_total_mib.is_none() {
             self.memory_total_mib = other.memory_total_mib;
         }
+        if self.node.is_none() {
+            self.node = other.node.clone();
+        }
+        self.windows.merge(&other.windows);
     }
 }
 

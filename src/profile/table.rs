@@ -2,6 +2,7 @@
 //! Markdown (pull-request comments) or CSV (spreadsheets).
 
 use super::attach::Attached;
+use super::confidence::Coverage;
 use super::recommend::{recommend, Params};
 use crate::catalog::{usd, HOURS_PER_MONTH};
 use crate::model::ModelSet;
@@ -27,19 +28,39 @@ pub struct ReplayRow {
     pub gpu_model: Option<String>,
     pub samples: u64,
     pub duration_hours: f64,
+    /// `high` or `low`: low under 24 hours, 100 samples per GPU, 80% coverage, or
+    /// without memory samples.
+    pub confidence: &'static str,
+    pub confidence_reasons: Vec<String>,
+    pub coverage: Option<Coverage>,
     pub p50_utilization: Option<f64>,
     pub p95_utilization: Option<f64>,
     pub p99_utilization: Option<f64>,
     pub max_utilization: Option<f64>,
+    /// The busiest GPU's p99 of 5-minute (`sustained_window_minutes`) means.
+    pub sustained_utilization: Option<f64>,
+    pub sustained_window_minutes: f64,
+    pub p50_memory_gib: Option<f64>,
+    pub p95_memory_gib: Option<f64>,
     pub p99_memory_gib: Option<f64>,
     pub peak_memory_gib: f64,
     pub gpus: usize,
     pub gpus_busy: usize,
     pub current: Option<String>,
+    /// What one replica costs an hour today: the node, or its GPUs' share of a node
+    /// other pods use too.
+    pub current_usd_hour_per_replica: Option<f64>,
     pub recommended: Option<String>,
+    /// Target over current GPU speed (the smaller of the bandwidth and tensor ratios)
+    /// when the GPU model changes.
+    pub speed_ratio: Option<f64>,
     pub cpu_fallback: Option<String>,
     pub replicas: u32,
     pub savings_usd_month: Option<f64>,
+    /// What to check before acting (speed, number formats), and why nothing is
+    /// recommended when the evidence contradicts itself.
+    pub caveats: Vec<String>,
+    pub notes: Vec<String>,
     pub per_gpu: Vec<GpuRow>,
     #[serde(skip)]
     pub current_gpu_memory_mib: Option<f64>,
@@ -47,19 +68,15 @@ pub struct ReplayRow {
     pub recommended_gpu_memory_mib: Option<f64>,
 }
 
-pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<ReplayRow> {
+pub fn rows(model: &ModelSet, profiles: &[Attached], params: &Params) -> Vec<ReplayRow> {
     let gib = |m: f64| m / 1024.0;
     profiles
         .iter()
         .map(|a| {
             let w = &model.workloads[a.workload];
             let p = &a.profile;
-            let params = Params {
-                memory_headroom: headroom,
-                ..Params::default()
-            };
-            let r = recommend(model, a.workload, p, &params);
-            let replicas = w.static_replicas().max(1) as u32;
+            let r = recommend(model, a.workload, p, params);
+            let replicas = r.replicas;
             let per_gpu = p
                 .gpus
                 .iter()
@@ -85,33 +102,68 @@ pub fn rows(model: &ModelSet, profiles: &[Attached], headroom: f64) -> Vec<Repla
                 gpu_model: p.model_name().map(str::to_string),
                 samples: p.samples,
                 duration_hours: p.duration_s() / 3600.0,
+                confidence: r.confidence.level(),
+                confidence_reasons: r.confidence.reasons.clone(),
+                coverage: r.coverage.clone(),
                 p50_utilization: p.util_quantile(0.50),
                 p95_utilization: r.p95_util,
                 p99_utilization: p.util_quantile(0.99),
                 max_utilization: p.util_quantile(1.0),
+                sustained_utilization: r.sustained_util,
+                sustained_window_minutes: params.sustained_window_s / 60.0,
+                p50_memory_gib: p.mem_quantile(0.50).map(gib),
+                p95_memory_gib: p.mem_quantile(0.95).map(gib),
                 p99_memory_gib: r.p99_mem_mib.map(gib),
                 peak_memory_gib: gib(p.peak_mem_mib()),
-                gpus: p.gpus_per_pod(),
+                gpus: r
+                    .current
+                    .as_ref()
+                    .map_or(p.gpus_per_pod(), |c| c.gpus_per_pod),
                 gpus_busy: r.gpus_busy,
-                current: r.current.map(|t| t.name.clone()),
+                current: r.current_type().map(|t| t.name.clone()),
+                current_usd_hour_per_replica: r.current.as_ref().map(|c| c.usd_hour_per_replica),
                 recommended: r.recommended.map(|t| t.name.clone()),
+                speed_ratio: r.speed.as_ref().map(|s| s.ratio()),
                 cpu_fallback: r.cpu_fallback.map(|t| t.name.clone()),
                 replicas,
-                savings_usd_month: r.monthly_savings(replicas),
+                savings_usd_month: r.monthly_savings(),
+                caveats: r.caveats(),
+                notes: r.notes.clone(),
                 per_gpu,
-                current_gpu_memory_mib: gpu_mem(r.current),
+                current_gpu_memory_mib: gpu_mem(r.current_type()),
                 recommended_gpu_memory_mib: gpu_mem(r.recommended),
             }
         })
         .collect()
 }
 
-fn footer(headroom: f64) -> String {
+fn footer(params: &Params) -> String {
     format!(
-        "Savings: price difference × replicas × {HOURS_PER_MONTH:.0} h at us-east-1 on-demand list prices; \
-         GPU memory headroom {:.0}%; utilisation quantiles are the busiest GPU's, to ±0.1 percentage point.\n",
-        headroom * 100.0
+        "Savings: (today's cost per replica − the recommended instance's price) × replicas × {HOURS_PER_MONTH:.0} h at {}; \
+         a replica sharing a node with other pods costs its GPUs' share of the node. GPU memory headroom {:.0}%; \
+         the recommended GPU keeps the busiest {:.0}-minute windows (p99), scaled by the speed ratio, under {:.0}%. \
+         Utilisation quantiles are the busiest GPU's, to ±0.1 percentage point. \
+         Low confidence (under 24 h, 100 samples per GPU or 80% coverage, or no memory samples): not a basis for a move.\n",
+        crate::catalog::price_source(),
+        params.memory_headroom * 100.0,
+        params.sustained_window_s / 60.0,
+        params.max_sustained_util
     )
+}
+
+/// Caveats and notes under a row, indented by `indent`.
+fn remarks(r: &ReplayRow, indent: &str) -> String {
+    let mut s = String::new();
+    if r.confidence == "low" {
+        s.push_str(&format!(
+            "{indent}low confidence: {}\n",
+            r.confidence_reasons.join(", ")
+        ));
+    }
+    for c in r.caveats.iter().chain(&r.notes) {
+        s.push_str(&format!("{indent}{c}\n"));
+    }
+    s
 }
 
 fn dash(v: &Option<String>) -> &str {
@@ -151,7 +203,7 @@ impl ReplayRow {
     }
 }
 
-pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
+pub fn human(rows: &[ReplayRow], params: &Params) -> String {
     let width = rows
         .iter()
         .map(|r| r.full_name().chars().count())
@@ -159,7 +211,7 @@ pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
         .max()
         .unwrap_or(8);
     let mut s = format!(
-        "{:<width$} {:>9} {:>7} {:>17} {:>9} {:>5}  {:<14} {:<14} {:>10}\n",
+        "{:<width$} {:>9} {:>7} {:>17} {:>9} {:>5}  {:<14} {:<14} {:>10}  {}\n",
         "workload",
         "samples",
         "hours",
@@ -168,11 +220,12 @@ pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
         "busy",
         "current",
         "recommended",
-        "$/month"
+        "$/month",
+        "confidence"
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<width$} {:>9} {:>7.1} {:>17} {:>9} {:>2}/{:<2}  {:<14} {:<14} {:>10}\n",
+            "{:<width$} {:>9} {:>7.1} {:>17} {:>9} {:>2}/{:<2}  {:<14} {:<14} {:>10}  {}\n",
             r.full_name(),
             r.samples,
             r.duration_hours,
@@ -182,25 +235,27 @@ pub fn human(rows: &[ReplayRow], headroom: f64) -> String {
             r.gpus,
             dash(&r.current),
             dash(&r.recommended),
-            money(r.savings_usd_month)
+            money(r.savings_usd_month),
+            r.confidence
         ));
         if let Some(cpu) = &r.cpu_fallback {
             s.push_str(&format!("{:<width$} GPU barely used: try CPU instance {cpu} (a suggestion: check latency first)\n", ""));
         }
+        s.push_str(&remarks(r, &format!("{:<width$} ", "")));
     }
-    s.push_str(&footer(headroom));
+    s.push_str(&footer(params));
     s
 }
 
-pub fn markdown(rows: &[ReplayRow], headroom: f64) -> String {
+pub fn markdown(rows: &[ReplayRow], params: &Params) -> String {
     let mut s = String::from(
-        "| workload | samples | hours | util p50 / p95 / max | p99 memory | GPUs busy | current | recommended | $/month |\n\
-         |---|---:|---:|---:|---:|---:|---|---|---:|\n",
+        "| workload | samples | hours | util p50 / p95 / max | p99 memory | GPUs busy | current | recommended | $/month | confidence |\n\
+         |---|---:|---:|---:|---:|---:|---|---|---:|---|\n",
     );
     let cell = |t: &str| t.replace('|', "\\|");
     for r in rows {
         s.push_str(&format!(
-            "| `{}` | {} | {:.1} | {} | {} | {}/{} | {} | {} | {} |\n",
+            "| `{}` | {} | {:.1} | {} | {} | {}/{} | {} | {} | {} | {} |\n",
             cell(&r.full_name()),
             r.samples,
             r.duration_hours,
@@ -210,11 +265,21 @@ pub fn markdown(rows: &[ReplayRow], headroom: f64) -> String {
             r.gpus,
             cell(dash(&r.current)),
             cell(dash(&r.recommended)),
-            money(r.savings_usd_month)
+            money(r.savings_usd_month),
+            r.confidence
         ));
     }
     s.push('\n');
-    s.push_str(&footer(headroom));
+    for r in rows {
+        let text = remarks(r, "");
+        for line in text.lines() {
+            s.push_str(&format!("- `{}`: {}\n", cell(&r.full_name()), cell(line)));
+        }
+    }
+    if rows.iter().any(|r| !remarks(r, "").is_empty()) {
+        s.push('\n');
+    }
+    s.push_str(&footer(params));
     s
 }
 
@@ -230,7 +295,8 @@ pub fn csv(rows: &[ReplayRow]) -> String {
     let one = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.1}"));
     let mut s = String::from(
         "namespace,workload,gpu_model,samples,duration_hours,p50_utilization,p95_utilization,p99_utilization,max_utilization,\
-         p99_memory_gib,peak_memory_gib,gpus,gpus_busy,replicas,current,recommended,cpu_fallback,savings_usd_month\n",
+         p99_memory_gib,peak_memory_gib,gpus,gpus_busy,replicas,current,recommended,cpu_fallback,savings_usd_month,\
+         confidence,coverage,sustained_utilization,p50_memory_gib,p95_memory_gib,speed_ratio\n",
     );
     for r in rows {
         s.push_str(
@@ -253,6 +319,12 @@ pub fn csv(rows: &[ReplayRow]) -> String {
                 field(r.recommended.as_deref().unwrap_or("")),
                 field(r.cpu_fallback.as_deref().unwrap_or("")),
                 opt(r.savings_usd_month),
+                r.confidence.to_string(),
+                opt(r.coverage.as_ref().map(|c| c.fraction())),
+                one(r.sustained_utilization),
+                opt(r.p50_memory_gib),
+                opt(r.p95_memory_gib),
+                opt(r.speed_ratio),
             ]
             .join(","),
         );

@@ -193,8 +193,9 @@ pub fn summary_line(outcome: &Outcome) -> String {
         .sum();
     if savings > 0.0 {
         line.push_str(&format!(
-            "skinflint: about {} a month at stake (us-east-1 on-demand list prices, 730 h a month)\n",
-            usd(savings)
+            "skinflint: about {} a month at stake ({})\n",
+            usd(savings),
+            outcome.price_basis()
         ));
     }
     line

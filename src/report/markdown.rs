@@ -3,7 +3,7 @@
 //! character comment limit.
 
 use super::uri::relative_path;
-use crate::catalog::{usd, PRICE_SOURCE};
+use crate::catalog::usd;
 use crate::engine::{Outcome, Severity};
 
 /// GitHub rejects comments longer than this.
@@ -89,9 +89,10 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
         .count();
     if priced > 0 {
         out.push_str(&format!(
-            "**Money at stake:** about {} a month across {priced} finding{} (assumes {PRICE_SOURCE}s and 730 hours a month).\n\n",
+            "**Money at stake:** about {} a month across {priced} finding{} (assumes {}).\n\n",
             usd(savings),
-            if priced == 1 { "" } else { "s" }
+            if priced == 1 { "" } else { "s" },
+            o.price_basis()
         ));
     }
     if o.findings.is_empty() {

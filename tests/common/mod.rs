@@ -115,12 +115,38 @@ pub fn mismatches(found: &[(usize, usize, String)], expected: &[Expect]) -> Vec<
     problems
 }
 
-/// Write a generated nvidia-smi CSV: `gpus` GPUs sampled every `interval_s` for `hours`;
-/// the first `busy` GPUs cycle utilisation up to `util`% and memory up to `mem_mib`, the
-/// others idle with 500 MiB used.
+/// Write a generated nvidia-smi CSV of A10Gs: `gpus` GPUs sampled every `interval_s` for
+/// `hours`; the first `busy` GPUs cycle utilisation up to `util`% and memory up to
+/// `mem_mib`, the others idle with 500 MiB used.
 #[allow(clippy::too_many_arguments)]
 pub fn generate_nvidia_smi(
     path: &Path,
+    hours: f64,
+    interval_s: f64,
+    util: f64,
+    mem_mib: f64,
+    total_mib: f64,
+    gpus: usize,
+    busy: usize,
+) {
+    generate_nvidia_smi_of(
+        path,
+        "NVIDIA A10G",
+        hours,
+        interval_s,
+        util,
+        mem_mib,
+        total_mib,
+        gpus,
+        busy,
+    )
+}
+
+/// [`generate_nvidia_smi`] for GPUs of `model` (as nvidia-smi names it).
+#[allow(clippy::too_many_arguments)]
+pub fn generate_nvidia_smi_of(
+    path: &Path,
+    model: &str,
     hours: f64,
     interval_s: f64,
     util: f64,
@@ -161,7 +187,7 @@ pub fn generate_nvidia_smi(
             };
             writeln!(
                 f,
-                "{y:04}/{m:02}/{d:02} {:02}:{:02}:{:02}.000, NVIDIA A10G, {g}, GPU-{g:04}, {:.0} %, {:.0} MiB, {total_mib:.0} MiB",
+                "{y:04}/{m:02}/{d:02} {:02}:{:02}:{:02}.000, {model}, {g}, GPU-{g:04}, {:.0} %, {:.0} MiB, {total_mib:.0} MiB",
                 rem / 3600,
                 (rem % 3600) / 60,
                 rem % 60,
@@ -174,7 +200,8 @@ pub fn generate_nvidia_smi(
 }
 
 /// Profiles for a fixture: `<fixture>.profiles` beside it, one line per workload:
-/// `NS/NAME hours=… interval=… util=… mem=… total=… gpus=… busy=…`. Generated into `dir`.
+/// `NS/NAME hours=… interval=… util=… mem=… total=… gpus=… busy=… [model=Tesla_T4]`
+/// (`_` for spaces; A10G without it). Generated into `dir`.
 pub fn fixture_profiles(
     fixture: &Path,
     dir: &Path,
@@ -191,13 +218,20 @@ pub fn fixture_profiles(
     {
         let mut parts = line.split_whitespace();
         let workload = parts.next().unwrap().to_string();
-        let kv: std::collections::HashMap<&str, f64> = parts
-            .filter_map(|p| p.split_once('='))
-            .map(|(k, v)| (k, v.parse::<f64>().unwrap()))
+        let pairs: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
+        let model = pairs
+            .iter()
+            .find(|(k, _)| *k == "model")
+            .map_or("NVIDIA A10G".to_string(), |(_, v)| v.replace('_', " "));
+        let kv: std::collections::HashMap<&str, f64> = pairs
+            .iter()
+            .filter(|(k, _)| *k != "model")
+            .map(|(k, v)| (*k, v.parse::<f64>().unwrap()))
             .collect();
         let path = dir.join(format!("profile-{i}.csv"));
-        generate_nvidia_smi(
+        generate_nvidia_smi_of(
             &path,
+            &model,
             kv["hours"],
             kv["interval"],
             kv["util"],

@@ -50,16 +50,41 @@ pub fn evidence(p: &Profile) -> String {
     format!("{} sample{plural} over {dur}", p.samples)
 }
 
-/// A low-confidence note when the profile is short.
-pub fn confidence(p: &Profile) -> &'static str {
-    if is_short(p) {
-        " (low confidence, so reported as info: the profile is short)"
+/// The low-confidence note for messages, with its reasons; empty at high confidence.
+pub fn confidence(p: &Profile) -> String {
+    let c = crate::profile::confidence::confidence(p, &Default::default());
+    if c.is_high() {
+        String::new()
     } else {
-        ""
+        format!(
+            " (low confidence, so reported as info and counted in no saving: {})",
+            c.reasons.join(", ")
+        )
     }
 }
 
-/// Under a day or 100 samples: too little to act on without a longer recording.
+/// Under a day, under 100 samples per GPU, coverage under 80%, or no memory samples: too
+/// little to act on without a better recording.
 pub fn is_short(p: &Profile) -> bool {
-    p.duration_s() < 86_400.0 || p.samples < 100
+    !crate::profile::confidence::confidence(p, &Default::default()).is_high()
+}
+
+/// Recommendation parameters from a rule's parameters (defaults for those it lacks).
+pub fn params(ctx: &crate::checks::CheckCtx) -> crate::profile::recommend::Params {
+    let d = crate::profile::recommend::Params::default();
+    let window = crate::model::alerts::prom_duration(&ctx.params.string("sustained-window", "5m"))
+        .map_or(d.sustained_window_s, |ms| (ms as f64 / 1000.0).max(60.0));
+    crate::profile::recommend::Params {
+        memory_headroom: ctx.params.float("memory-headroom", d.memory_headroom),
+        cpu_fallback_util: ctx.params.float("cpu-fallback-util", d.cpu_fallback_util),
+        busy_util: ctx.params.float("busy-util", d.busy_util),
+        max_memory_fraction: ctx
+            .params
+            .float("max-memory-fraction", d.max_memory_fraction),
+        max_sustained_util: ctx
+            .params
+            .float("max-sustained-utilization", d.max_sustained_util),
+        sustained_window_s: window,
+        confidence: d.confidence,
+    }
 }

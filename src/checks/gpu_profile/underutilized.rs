@@ -30,7 +30,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let r = recommend(model, a.workload, &a.profile, &params);
         let fallback = r
             .cpu_fallback
-            .map(|t| format!("; a CPU instance such as {} (${:.3}/h) may serve it, as a suggestion to benchmark, not a certainty", t.name, t.on_demand_usd_hour.unwrap_or(0.0)))
+            .map(|t| format!("; a CPU instance such as {} (${:.3}/h) may serve it, as a suggestion to benchmark, not a certainty", t.name, t.on_demand_usd_hour().unwrap_or(0.0)))
             .unwrap_or_default();
         hits.push(
             hit(

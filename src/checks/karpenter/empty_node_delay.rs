@@ -2,7 +2,7 @@
 //! them; the wait should be short, shortest for GPU nodes.
 
 use super::pool_hit;
-use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::catalog::{price_source, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::model::units::human_seconds;
@@ -26,19 +26,17 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         } else {
             "consolidateAfter"
         };
-        let cost = pool
-            .instances
-            .most_expensive()
-            .and_then(|t| Some((t, t.on_demand_usd_hour?)))
-            .map(|(t, price)| {
+        let cost = super::idle_node_price(pool)
+            .map(|(t, _, price, spot_note)| {
                 // Past a month the figure stops meaning anything: say a month's worth.
                 let extra_hours = ((secs - max) as f64 / 3600.0).min(HOURS_PER_MONTH);
                 format!(
-                    "; each scale-down keeps an empty {} up to {} longer than needed, {} per node at {} an hour ({PRICE_SOURCE}; {} a month if left idle)",
+                    "; each scale-down keeps an empty {} up to {} longer than needed, {} per node at {} an hour ({}{spot_note}; {} a month if left idle)",
                     t.name,
                     if secs - max > 30 * 86400 { "a month or more".to_string() } else { human_seconds(secs - max) },
                     usd(price * extra_hours),
                     usd(price),
+                    price_source(),
                     usd(price * HOURS_PER_MONTH)
                 )
             })

@@ -14,7 +14,8 @@ pub mod node_expiry;
 pub mod nodepool_limits;
 pub mod spot_fallback;
 
-use crate::catalog::{usd, PRICE_SOURCE};
+use crate::catalog::requirements::{IdleBasis, TYPICAL_POD};
+use crate::catalog::{price_basis, usd, SPOT_ESTIMATE};
 use crate::engine::Hit;
 use crate::model::relations::can_host;
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
@@ -151,32 +152,60 @@ pub fn spot_fallback_pairs<'p, 'a>(
     pairs
 }
 
-/// "an idle g5.2xlarge (the most expensive type it allows) costs $1.21 an hour …" for the
-/// most expensive type the pool allows; None when nothing in it is priced. When the
-/// catalog cannot list every type the pool allows, the figure is a floor ("or more").
+/// "an idle g5.2xlarge (the most expensive type it allows) costs $1.21 an hour …", or for
+/// a general-purpose pool the cheapest type a typical pod gets (see
+/// [`crate::catalog::InstanceSet::idle_node`]); spot-only pools at the stated spot
+/// estimate. None when nothing in the pool is priced.
 pub fn idle_cost_sentence(pool: &NodePool) -> Option<String> {
-    let t = pool.instances.most_expensive()?;
-    let price = t.on_demand_usd_hour?;
+    let (t, basis, price, spot_note) = idle_node_price(pool)?;
     let month = usd(price * crate::catalog::HOURS_PER_MONTH);
-    Some(if pool.instances.unconstrained {
-        format!(
-            "its requirements select no instance family, so an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
-            usd(price),
-            t.name
-        )
-    } else if pool.instances.exact {
-        format!(
-            "an idle {} (the most expensive type it allows) costs {} an hour, {month} a month ({PRICE_SOURCE}, 730 h)",
+    let (cpu, mem) = TYPICAL_POD;
+    let what = match basis {
+        IdleBasis::TypicalPod if pool.instances.unconstrained => format!(
+            "its requirements select no instance family, so Karpenter launches the cheapest type that fits each pod: an idle {} (the cheapest for a typical pod of {:.0} cpu and {:.0}Gi)",
             t.name,
-            usd(price)
-        )
+            cpu / 1000.0,
+            mem / 1024.0
+        ),
+        IdleBasis::TypicalPod => format!(
+            "an idle {} (the cheapest type it allows that fits a typical pod of {:.0} cpu and {:.0}Gi)",
+            t.name,
+            cpu / 1000.0,
+            mem / 1024.0
+        ),
+        IdleBasis::MostExpensive => {
+            format!("an idle {} (the most expensive type it allows)", t.name)
+        }
+    };
+    let more = if pool.instances.exact { "" } else { " or more" };
+    Some(format!(
+        "{what} costs {}{more} an hour, {month} a month ({}{spot_note})",
+        usd(price),
+        price_basis()
+    ))
+}
+
+/// The node an idle-capacity figure prices ([`crate::catalog::InstanceSet::idle_node`]),
+/// its hourly price, and a note on spot: a spot-only pool is priced at the stated spot
+/// estimate, not at on-demand.
+pub fn idle_node_price(
+    pool: &NodePool,
+) -> Option<(
+    &'static crate::catalog::InstanceType,
+    IdleBasis,
+    f64,
+    String,
+)> {
+    let (t, basis) = pool.instances.idle_node()?;
+    let ct = pool.capacity_types();
+    let spot = ct.spot && !ct.on_demand && !ct.reserved;
+    let price = t.on_demand_usd_hour()? * if spot { SPOT_ESTIMATE } else { 1.0 };
+    let note = if spot {
+        format!(", spot estimated at {SPOT_ESTIMATE} of on-demand")
     } else {
-        format!(
-            "an idle node can cost {} an hour or more ({}; {month} a month; {PRICE_SOURCE}, 730 h)",
-            usd(price),
-            t.name
-        )
-    })
+        String::new()
+    };
+    Some((t, basis, price, note))
 }
 
 /// "`name` (deploy/pools.yaml:12)": a pool named so the user can find it among files.

@@ -2,7 +2,7 @@
 //! pays for peak capacity around the clock.
 
 use super::{demand_text, describe, workload_hit};
-use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
+use crate::catalog::{price_basis, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use crate::model::{Workload, WorkloadKind};
@@ -60,17 +60,18 @@ fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f6
     let (t, per_unit) = candidates
         .into_iter()
         .filter(|t| t.accelerator_resource == res && t.accelerator_count() as f64 >= per_pod)
-        .filter_map(|t| Some((t, t.on_demand_usd_hour? / t.accelerator_count() as f64)))
+        .filter_map(|t| Some((t, t.on_demand_usd_hour()? / t.accelerator_count() as f64)))
         .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))?;
     let idle = (replicas - SEED_MIN_REPLICAS) as f64;
     let month = idle * per_pod * per_unit * (HOURS_PER_MONTH - PEAK_HOURS);
     Some((
         month,
         format!(
-            "; scaling to {SEED_MIN_REPLICAS} replicas outside 4 peak hours a day would save about {} a month (assumes {} per `{res}` on {}, the {PRICE_SOURCE}, and 730 hours a month)",
+            "; scaling to {SEED_MIN_REPLICAS} replicas outside 4 peak hours a day would save about {} a month (assumes {} per `{res}` on {}; {})",
             usd(month),
             usd(per_unit),
-            t.name
+            t.name,
+            price_basis()
         ),
     ))
 }
