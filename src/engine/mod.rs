@@ -261,6 +261,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         req.stdin_name.as_deref(),
     );
     let input_count = files.len();
+    notes.extend(source::helm::skipped_note(&files));
     // Whether each file is reported on.
     let reported: Vec<bool> = inputs
         .iter()
@@ -309,6 +310,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             ),
             documents: Vec::new(),
             problems: Vec::new(),
+            helm_template: false,
         });
         Some(files.len() - 1)
     };

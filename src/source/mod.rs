@@ -1,5 +1,6 @@
 //! Discovery and bounded reading of inputs, and their YAML documents.
 
+pub mod helm;
 pub mod scalar;
 pub mod text;
 pub mod yaml;
@@ -145,6 +146,8 @@ pub struct Loaded {
     pub documents: Vec<Document>,
     /// Reading or parsing problems, each with a byte span in `file`.
     pub problems: Vec<LoadProblem>,
+    /// A Helm chart template, not read as YAML (see [`helm`]).
+    pub helm_template: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -190,7 +193,16 @@ pub fn load_all(
             }
             Input::File(path) => {
                 let name = path.to_string_lossy().into_owned();
-                load_bytes(name, read_file(path, opts.max_file_size), opts)
+                if helm::in_chart_templates(path) {
+                    return Loaded::helm_template(name, String::new());
+                }
+                let loaded = load_bytes(name, read_file(path, opts.max_file_size), opts);
+                if loaded.helm_template && helm::is_chart_values(path) {
+                    // A values file is YAML; `{{ }}` strings in it are for `tpl`.
+                    let Loaded { file, .. } = loaded;
+                    return load_text(file.path, file.text, opts);
+                }
+                loaded
             }
         })
         .collect()
@@ -235,6 +247,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 file: SourceFile::new(name, String::new()),
                 documents: Vec::new(),
                 problems: vec![LoadProblem::new(0..0, message, help)],
+                helm_template: false,
             };
         }
     };
@@ -250,6 +263,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 ),
                 SIZE_HELP,
             )],
+            helm_template: false,
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -261,6 +275,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
                 ENCODING_HELP,
             )],
+            helm_template: false,
         };
     }
     let text = match String::from_utf8(bytes) {
@@ -278,6 +293,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                     format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text"),
                     ENCODING_HELP,
                 )],
+                helm_template: false,
             };
         }
     };
@@ -286,6 +302,26 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         Some(rest) => rest.to_string(),
         None => text,
     };
+    if helm::has_template_actions(&text) {
+        return Loaded::helm_template(name, text);
+    }
+    load_text(name, text, opts)
+}
+
+impl Loaded {
+    /// A chart template, kept (for its name) but not parsed.
+    fn helm_template(name: String, text: String) -> Loaded {
+        Loaded {
+            file: SourceFile::new(name, text),
+            documents: Vec::new(),
+            problems: Vec::new(),
+            helm_template: true,
+        }
+    }
+}
+
+/// Parse decoded text as YAML.
+fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
     let parsed = yaml::parse(&text, opts.limits);
     let file = SourceFile::new(name, text);
     let problems = parsed
@@ -327,5 +363,6 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         file,
         documents: parsed.documents,
         problems,
+        helm_template: false,
     }
 }

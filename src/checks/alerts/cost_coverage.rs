@@ -52,6 +52,17 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         ),
         (None, None) => return Vec::new(),
     };
+    let gpu_things = model.node_pools.iter().filter(|p| p.gpu_capable()).count()
+        + model
+            .workloads
+            .iter()
+            .filter(|w| w.uses_accelerators())
+            .count();
+    let others = match gpu_things.saturating_sub(1) {
+        0 => String::new(),
+        1 => " and 1 other GPU pool or workload".to_string(),
+        n => format!(" and {n} other GPU pools or workloads"),
+    };
     let rules = model
         .alert_rules
         .iter()
@@ -61,7 +72,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         file,
         span,
         format!(
-            "the checked files run GPUs ({what} and others) but {} alerting rule{} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
+            "the checked files run GPUs ({what}{others}) but {} alerting rule{} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
             if rules == 0 { "no".to_string() } else { format!("none of the {rules}") },
             if rules == 1 { "" } else { "s" },
             if rules == 1 { "es" } else { "" }
