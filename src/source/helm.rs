@@ -46,49 +46,57 @@ pub fn is_chart_values(path: &Path) -> bool {
             .is_some_and(|dir| dir.join("Chart.yaml").is_file())
 }
 
-/// Whether the text holds Go template actions that make it a template rather than YAML:
-/// an action naming Helm's objects or chart functions anywhere outside comments, or an
-/// action where YAML structure goes (a line, or a sequence item, that starts with `{{`:
-/// `{{- if .Values.x }}`, `{{ end }}`), outside block scalars.
-pub fn has_template_actions(text: &str) -> bool {
-    if !text.contains("{{") {
-        return false;
-    }
+/// Whether an action names Helm's objects or chart functions (`{{ .Values.x }}`,
+/// `{{ include "name" . }}`) anywhere outside comments: a chart template, even where it
+/// still parses as YAML (`replicas: "{{ .Values.replicas }}"`).
+pub fn names_helm_objects(text: &str) -> bool {
+    text.contains("{{")
+        && code_lines(text)
+            .any(|(line, _)| actions(line).any(|a| HELM_MARKERS.iter().any(|m| a.contains(m))))
+}
+
+/// Whether an action stands where YAML structure goes: a line, or a sequence item, that
+/// starts with `{{` (`{{- if $x }}`, `{{ end }}`), outside block scalars. Only asked of
+/// text that does not parse as YAML: valid YAML holds such lines in multi-line strings
+/// (KServe's runtime templates), and alert annotations (`{{ $labels.x }}`) never count.
+pub fn has_structural_actions(text: &str) -> bool {
+    text.contains("{{")
+        && code_lines(text).any(|(line, _)| {
+            let mut item = line;
+            while let Some(rest) = item
+                .strip_prefix('-')
+                .filter(|r| r.starts_with([' ', '\t']))
+            {
+                item = rest.trim_start();
+            }
+            item.starts_with("{{")
+                && !actions(item).any(|a| PROMETHEUS_MARKERS.iter().any(|m| a.contains(m)))
+        })
+}
+
+/// The lines outside block scalars and comments, trimmed of indentation and trailing
+/// comments, with their indentation.
+fn code_lines(text: &str) -> impl Iterator<Item = (&str, usize)> {
     // The indentation of the line that opened a block scalar, while inside it.
     let mut block: Option<usize> = None;
-    for line in text.lines() {
+    text.lines().filter_map(move |line| {
         let content = line.trim_start();
         let indent = line.len() - content.len();
         if let Some(parent) = block {
             if content.is_empty() || indent > parent {
-                continue;
+                return None;
             }
             block = None;
         }
         if content.starts_with('#') {
-            continue;
+            return None;
         }
         let code = strip_comment(content);
-        if actions(code).any(|a| HELM_MARKERS.iter().any(|m| a.contains(m))) {
-            return true;
-        }
-        let mut item = code;
-        while let Some(rest) = item
-            .strip_prefix('-')
-            .filter(|r| r.starts_with([' ', '\t']))
-        {
-            item = rest.trim_start();
-        }
-        if item.starts_with("{{")
-            && !actions(item).any(|a| PROMETHEUS_MARKERS.iter().any(|m| a.contains(m)))
-        {
-            return true;
-        }
         if opens_block_scalar(code) {
             block = Some(indent);
         }
-    }
-    false
+        Some((code, indent))
+    })
 }
 
 /// The line without a trailing ` # comment` (outside quotes, roughly: comments in
@@ -146,24 +154,30 @@ pub fn skipped_note(files: &[super::Loaded]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn is_template(text: &str) -> bool {
+        super::super::load_bytes("t.yaml".into(), Ok(text.into()), Default::default()).helm_template
+    }
+
     #[test]
     fn helm_templates_are_recognised() {
-        assert!(has_template_actions(
+        assert!(is_template(
             "{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n"
         ));
-        assert!(has_template_actions(
+        assert!(is_template(
             "metadata:\n  name: {{ include \"chart.fullname\" . }}\n"
         ));
-        assert!(has_template_actions(
+        // Valid YAML, but not a manifest until rendered.
+        assert!(is_template(
             "spec:\n  replicas: \"{{ .Values.replicas }}\"\n"
         ));
-        assert!(has_template_actions(
-            "spec:\n  template:\n    spec:\n      containers:\n        {{- with .Values.x }}\n        - {{ . }}\n        {{- end }}\n"
+        // No Helm object named, and invalid YAML because of the actions.
+        assert!(is_template(
+            "{{- $name := \"x\" }}\nkind: ConfigMap\ndata:\n  {{- range $k, $v := $m }}\n  {{ $k }}: {{ $v }}\n  {{- end }}\n"
         ));
     }
 
     #[test]
-    fn prometheus_annotation_templates_are_not_helm() {
+    fn go_templates_inside_strings_are_not_helm() {
         let rules = r#"groups:
   - name: g
     rules:
@@ -180,12 +194,15 @@ mod tests {
             {{ if gt $value 1.0 }}many{{ end }}
       # {{ .Values.commented }}
 "#;
-        assert!(!has_template_actions(rules));
-        // Unquoted, this is invalid YAML that Prometheus rejects too: reported, not skipped.
-        assert!(!has_template_actions(
-            "annotations:\n  summary: {{ $labels.instance }} is down\n"
+        assert!(!is_template(rules));
+        // A rendered manifest carrying another tool's templates in a multi-line string.
+        assert!(!is_template(
+            "kind: ConfigMap\ndata:\n  run: \"serve --port\n    {{ if .Spec.Port }}{{ .Spec.Port }}{{ end }}\"\n"
         ));
-        assert!(!has_template_actions(
+        // Unquoted, this is invalid YAML that Prometheus rejects too: reported, not skipped.
+        let unquoted = "annotations:\n  summary: {{ $labels.instance }} is down\n";
+        assert!(!is_template(unquoted));
+        assert!(!has_structural_actions(
             "description: Instance\n  {{ $labels.instance }} down\n"
         ));
     }

@@ -302,10 +302,15 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         Some(rest) => rest.to_string(),
         None => text,
     };
-    if helm::has_template_actions(&text) {
+    if helm::names_helm_objects(&text) {
         return Loaded::helm_template(name, text);
     }
-    load_text(name, text, opts)
+    let loaded = load_text(name, text, opts);
+    if !loaded.problems.is_empty() && helm::has_structural_actions(&loaded.file.text) {
+        let Loaded { file, .. } = loaded;
+        return Loaded::helm_template(file.path, file.text);
+    }
+    loaded
 }
 
 impl Loaded {
