@@ -83,6 +83,7 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("alert-severity", alerts::severity::run),
     ("alert-summary", alerts::summary::run),
     ("rate-counter", alerts::rate_counter::run),
+    ("delta-counter", alerts::delta_counter::run),
     ("rate-window", alerts::rate_window::run),
     ("karpenter-metric-names", alerts::stale_karpenter::run),
     ("cost-alert-coverage", alerts::cost_coverage::run),

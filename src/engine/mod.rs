@@ -280,6 +280,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     );
     let input_count = files.len();
     assign_clusters(&mut files, &inputs, &cfg, req)?;
+    notes.extend(source::helm::skipped_note(&files));
     // Whether each file is reported on.
     let reported: Vec<bool> = inputs
         .iter()
@@ -329,6 +330,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             documents: Vec::new(),
             problems: Vec::new(),
             cluster: None,
+            helm_template: false,
         });
         Some(files.len() - 1)
     };

@@ -56,6 +56,13 @@ impl AlertRule<'_> {
             .unwrap_or("<unnamed>")
     }
 
+    /// Whether the alert is meant to fire without a problem behind it: a heartbeat (a
+    /// constant expression, like the Watchdog's `vector(1)`) or an inhibitor reading only
+    /// the `ALERTS` series. Such alerts need no `for` and may carry severity `none`.
+    pub fn fires_on_purpose(&self) -> bool {
+        matches!(&self.parsed, Some(Ok(e)) if promql::is_constant(e) || promql::reads_only_alerts(e))
+    }
+
     pub fn label(&self, key: &str) -> Option<&(String, String, NodeRef<'_>)> {
         self.labels.iter().find(|(k, _, _)| k == key)
     }

@@ -1,8 +1,15 @@
 //! PromQL: parsing with `promql-parser`, error positions found by skinflint (the parser
 //! reports none), and the facts checks read from an expression.
 
+mod locate;
+pub mod names;
+
 use promql_parser::parser::{self, Expr};
 use std::time::Duration;
+
+/// The longest expression parsed. Real rules stay far below it (the longest in public
+/// rule sets are a few KiB); beyond it parsing and checking would take seconds.
+pub const MAX_EXPR_BYTES: usize = 64 * 1024;
 
 /// A parse failure with the byte offset of the offending token inside the expression.
 #[derive(Debug, Clone)]
@@ -10,153 +17,33 @@ pub struct ParseError {
     pub message: String,
     pub offset: usize,
     pub len: usize,
+    /// The expression is longer than [`MAX_EXPR_BYTES`] and was not parsed.
+    pub too_large: bool,
 }
 
 /// Parse an expression; on failure, locate the error.
 pub fn parse(expr: &str) -> Result<Expr, ParseError> {
+    if expr.len() > MAX_EXPR_BYTES {
+        return Err(ParseError {
+            message: format!(
+                "the expression is {} KiB, longer than the {} KiB skinflint parses",
+                expr.len().div_ceil(1024),
+                MAX_EXPR_BYTES / 1024
+            ),
+            offset: 0,
+            len: 0,
+            too_large: true,
+        });
+    }
     parser::parse(expr).map_err(|message| {
-        let (offset, len) = locate(expr);
+        let (offset, len) = locate::locate(expr);
         ParseError {
             message,
             offset,
             len,
+            too_large: false,
         }
     })
-}
-
-/// One token's byte range.
-fn tokens(s: &str) -> Vec<std::ops::Range<usize>> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == b'#' {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        let start = i;
-        if c == b'"' || c == b'\'' || c == b'`' {
-            i += 1;
-            while i < b.len() && b[i] != c {
-                if b[i] == b'\\' && c != b'`' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(b.len());
-        } else if c.is_ascii_alphanumeric() || c == b'_' || c == b':' || c == b'.' {
-            while i < b.len()
-                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b':' | b'.'))
-            {
-                i += 1;
-            }
-        } else {
-            let two = s.get(i..i + 2).unwrap_or("");
-            i += if matches!(two, "==" | "!=" | ">=" | "<=" | "=~" | "!~") {
-                2
-            } else {
-                c.len_utf8_hint()
-            };
-        }
-        out.push(start..i);
-    }
-    out
-}
-
-trait Utf8Hint {
-    fn len_utf8_hint(self) -> usize;
-}
-
-impl Utf8Hint for u8 {
-    fn len_utf8_hint(self) -> usize {
-        match self {
-            0x00..=0x7F => 1,
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        }
-    }
-}
-
-const BINARY_OPS: &[&str] = &[
-    "+", "-", "*", "/", "%", "^", "==", "!=", ">", "<", ">=", "<=", "and", "or", "unless", "atan2",
-];
-
-/// Where an unparsable expression goes wrong: an unbalanced bracket or quote, else the
-/// token after the longest prefix that parses on its own (past a dangling operator).
-fn locate(s: &str) -> (usize, usize) {
-    // Unbalanced brackets and quotes first.
-    let mut stack: Vec<(u8, usize)> = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                let start = i;
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' && q != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if i >= b.len() {
-                    return (start, 1);
-                }
-            }
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            o @ (b'(' | b'[' | b'{') => stack.push((o, i)),
-            c @ (b')' | b']' | b'}') => {
-                let want = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                match stack.pop() {
-                    Some((o, _)) if o == want => {}
-                    _ => return (i, 1),
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if let Some((_, at)) = stack.last() {
-        return (*at, 1);
-    }
-    let toks = tokens(s);
-    if toks.is_empty() {
-        return (0, s.len().max(1));
-    }
-    let mut longest = None;
-    for (j, t) in toks.iter().enumerate() {
-        if parser::parse(&s[..t.end]).is_ok() {
-            longest = Some(j);
-        }
-    }
-    let next = longest.map_or(0, |j| j + 1);
-    let Some(t) = toks.get(next) else {
-        let last = toks.last().unwrap();
-        return (last.start, last.len());
-    };
-    // A binary operator after a valid prefix is fine; the problem is what follows it.
-    if BINARY_OPS.contains(&&s[t.clone()]) {
-        if let Some(after) = toks.get(next + 1) {
-            return (after.start, after.len());
-        }
-    }
-    (t.start, t.len())
 }
 
 /// A selector of a metric, with the function it is passed to and its range window.
@@ -224,35 +111,74 @@ pub fn function_windows(e: &Expr) -> Vec<(String, Duration)> {
     let mut out = Vec::new();
     let mut stack: Vec<&Expr> = vec![e];
     while let Some(e) = stack.pop() {
-        match e {
-            Expr::Call(c) => {
-                for a in &c.args.args {
-                    match a.as_ref() {
-                        Expr::MatrixSelector(ms) => out.push((c.func.name.to_string(), ms.range)),
-                        Expr::Subquery(sq) => out.push((c.func.name.to_string(), sq.range)),
-                        _ => {}
-                    }
-                    stack.push(a);
+        if let Expr::Call(c) = e {
+            for a in &c.args.args {
+                match a.as_ref() {
+                    Expr::MatrixSelector(ms) => out.push((c.func.name.to_string(), ms.range)),
+                    Expr::Subquery(sq) => out.push((c.func.name.to_string(), sq.range)),
+                    _ => {}
                 }
             }
-            Expr::Aggregate(a) => {
-                stack.push(&a.expr);
-                if let Some(p) = &a.param {
-                    stack.push(p);
-                }
-            }
-            Expr::Binary(b) => {
-                stack.push(&b.lhs);
-                stack.push(&b.rhs);
-            }
-            Expr::Paren(p) => stack.push(&p.expr),
-            Expr::Unary(u) => stack.push(&u.expr),
-            Expr::Subquery(sq) => stack.push(&sq.expr),
-            Expr::MatrixSelector(_) | Expr::VectorSelector(_) => {}
-            _ => {}
         }
+        stack.extend(children(e));
     }
     out
+}
+
+/// The direct subexpressions of an expression.
+fn children(e: &Expr) -> Vec<&Expr> {
+    match e {
+        Expr::Call(c) => c.args.args.iter().map(|a| a.as_ref()).collect(),
+        Expr::Aggregate(a) => std::iter::once(a.expr.as_ref())
+            .chain(a.param.as_deref())
+            .collect(),
+        Expr::Binary(b) => vec![&b.lhs, &b.rhs],
+        Expr::Paren(p) => vec![&p.expr],
+        Expr::Unary(u) => vec![&u.expr],
+        Expr::Subquery(sq) => vec![&sq.expr],
+        Expr::MatrixSelector(_) | Expr::VectorSelector(_) => Vec::new(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the expression reads no series at all (`vector(1)`, `1`, `vector(1) > 0`):
+/// its value does not depend on what was scraped, so an alert on it fires on purpose
+/// (a heartbeat such as the Watchdog).
+pub fn is_constant(e: &Expr) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if matches!(e, Expr::VectorSelector(_) | Expr::MatrixSelector(_)) {
+            return false;
+        }
+        stack.extend(children(e));
+    }
+    true
+}
+
+/// Whether every series the expression reads is one Prometheus derives from alerts
+/// (`ALERTS`, `ALERTS_FOR_STATE`): an inhibiting alert, such as kube-prometheus's
+/// InfoInhibitor, whose inputs already waited out their own `for`.
+pub fn reads_only_alerts(e: &Expr) -> bool {
+    let mut selectors = 0;
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        let vs = match e {
+            Expr::VectorSelector(vs) => Some(vs),
+            Expr::MatrixSelector(ms) => Some(&ms.vs),
+            _ => None,
+        };
+        if let Some(vs) = vs {
+            selectors += 1;
+            if !matches!(
+                selector_name(vs).as_deref(),
+                Some("ALERTS" | "ALERTS_FOR_STATE")
+            ) {
+                return false;
+            }
+        }
+        stack.extend(children(e));
+    }
+    selectors > 0
 }
 
 fn selector_name(vs: &promql_parser::parser::VectorSelector) -> Option<String> {

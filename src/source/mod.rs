@@ -1,5 +1,6 @@
 //! Discovery and bounded reading of inputs, and their YAML documents.
 
+pub mod helm;
 pub mod scalar;
 pub mod text;
 pub mod yaml;
@@ -148,6 +149,8 @@ pub struct Loaded {
     /// The cluster the file belongs to (`clusters:` globs); None for shared files, which
     /// relate to every cluster.
     pub cluster: Option<String>,
+    /// A Helm chart template, not read as YAML (see [`helm`]).
+    pub helm_template: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +196,16 @@ pub fn load_all(
             }
             Input::File(path) => {
                 let name = path.to_string_lossy().into_owned();
-                load_bytes(name, read_file(path, opts.max_file_size), opts)
+                if helm::in_chart_templates(path) {
+                    return Loaded::helm_template(name, String::new());
+                }
+                let loaded = load_bytes(name, read_file(path, opts.max_file_size), opts);
+                if loaded.helm_template && helm::is_chart_values(path) {
+                    // A values file is YAML; `{{ }}` strings in it are for `tpl`.
+                    let Loaded { file, .. } = loaded;
+                    return load_text(file.path, file.text, opts);
+                }
+                loaded
             }
         })
         .collect()
@@ -239,6 +251,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 documents: Vec::new(),
                 problems: vec![LoadProblem::new(0..0, message, help)],
                 cluster: None,
+                helm_template: false,
             };
         }
     };
@@ -255,6 +268,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 SIZE_HELP,
             )],
             cluster: None,
+            helm_template: false,
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -267,6 +281,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 ENCODING_HELP,
             )],
             cluster: None,
+            helm_template: false,
         };
     }
     let text = match String::from_utf8(bytes) {
@@ -285,6 +300,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                     ENCODING_HELP,
                 )],
                 cluster: None,
+                helm_template: false,
             };
         }
     };
@@ -293,6 +309,31 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         Some(rest) => rest.to_string(),
         None => text,
     };
+    if helm::names_helm_objects(&text) {
+        return Loaded::helm_template(name, text);
+    }
+    let loaded = load_text(name, text, opts);
+    if !loaded.problems.is_empty() && helm::has_structural_actions(&loaded.file.text) {
+        let Loaded { file, .. } = loaded;
+        return Loaded::helm_template(file.path, file.text);
+    }
+    loaded
+}
+
+impl Loaded {
+    /// A chart template, kept (for its name) but not parsed.
+    fn helm_template(name: String, text: String) -> Loaded {
+        Loaded {
+            file: SourceFile::new(name, text),
+            documents: Vec::new(),
+            problems: Vec::new(),
+            helm_template: true,
+        }
+    }
+}
+
+/// Parse decoded text as YAML.
+fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
     let parsed = yaml::parse(&text, opts.limits);
     let file = SourceFile::new(name, text);
     let problems = parsed
@@ -335,5 +376,6 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         documents: parsed.documents,
         problems,
         cluster: None,
+        helm_template: false,
     }
 }

@@ -96,6 +96,21 @@ fn report(model: &ModelSet, scope: Option<&str>, rules: usize) -> Option<Hit> {
         ),
         (None, None) => return None,
     };
+    let gpu_things = model
+        .node_pools
+        .iter()
+        .filter(|p| p.gpu_capable() && exact(p.file))
+        .count()
+        + model
+            .workloads
+            .iter()
+            .filter(|w| w.uses_accelerators() && exact(w.file))
+            .count();
+    let others = match gpu_things.saturating_sub(1) {
+        0 => String::new(),
+        1 => " and 1 other GPU pool or workload".to_string(),
+        n => format!(" and {n} other GPU pools or workloads"),
+    };
     let runs = match scope {
         Some(c) => format!("cluster `{c}` runs"),
         None => "the checked files run".to_string(),
@@ -109,7 +124,7 @@ fn report(model: &ModelSet, scope: Option<&str>, rules: usize) -> Option<Hit> {
             file,
             span,
             format!(
-                "{runs} GPUs ({what} and others) but {} alerting rule{}{watched} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
+                "{runs} GPUs ({what}{others}) but {} alerting rule{}{watched} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
                 if rules == 0 { "no".to_string() } else { format!("none of the {rules}") },
                 if rules == 1 { "" } else { "s" },
                 if rules == 1 { "es" } else { "" }

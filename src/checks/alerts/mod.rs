@@ -1,6 +1,7 @@
 //! Checks over Prometheus alerting and recording rules.
 
 pub mod cost_coverage;
+pub mod delta_counter;
 pub mod duplicate_alert;
 pub mod for_duration;
 pub mod rate_counter;

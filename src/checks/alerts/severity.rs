@@ -1,5 +1,6 @@
 //! `alert-without-severity`: alert routing and paging policies key on `severity`; an alert
-//! without it (or with an unknown value) is routed nowhere or everywhere.
+//! without it (or with an unknown value) is routed nowhere or everywhere. Severity `none`
+//! is accepted on alerts that fire on purpose (heartbeats, inhibitors).
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
@@ -12,6 +13,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
         match r.label("severity") {
+            // Heartbeats and inhibitors are routed to a dedicated or null receiver,
+            // conventionally with severity `none`.
+            Some((_, v, _)) if v == "none" && r.fires_on_purpose() => {}
             Some((_, v, n)) if !allowed.contains(v) => hits.push(
                 rule_hit(
                     r,

@@ -1,5 +1,6 @@
 //! `promql-syntax-error`: an expression Prometheus cannot parse; the whole rule group
-//! fails to load, so none of its alerts (cost alerts included) ever fire.
+//! fails to load, so none of its alerts (cost alerts included) ever fire. An expression too
+//! large to parse quickly is said to be unchecked, at `info`.
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
@@ -12,6 +13,21 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let (Some(Err(e)), Some(expr)) = (&r.parsed, r.expr) else {
             continue;
         };
+        if e.too_large {
+            // Not a syntax error: unchecked, said at `info` so it never fails a build.
+            hits.push(rule_hit(
+                r,
+                expr.key_span(),
+                format!(
+                    "{} was not checked: {}",
+                    describe(r),
+                    e.message
+                ),
+            )
+            .help("split the expression into recording rules, which also makes it cheaper for Prometheus to evaluate")
+            .low_confidence(true));
+            continue;
+        }
         let file = &ctx.model.files[r.file].file;
         let span = expr_span(file, expr, &r.expr_text, e.offset..e.offset + e.len);
         hits.push(

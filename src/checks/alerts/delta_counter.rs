@@ -1,0 +1,56 @@
+//! `delta-over-counter`: `delta`, `idelta`, `deriv` and `predict_linear` are for gauges;
+//! over a counter they read every reset (an exporter restart, a pod rescheduled) as a
+//! huge drop, so the alert misfires or stays silent while the count keeps growing.
+
+use super::{describe, rule_hit};
+use crate::checks::CheckCtx;
+use crate::engine::Hit;
+use crate::promql::metric_uses;
+use crate::promql::names::evident_counter;
+
+/// The counter function that answers the same question as a gauge function.
+fn counter_equivalent(func: &str, metric: &str) -> Option<String> {
+    Some(match func {
+        "delta" => format!("`increase({metric}[...])`"),
+        "idelta" => format!("`increase({metric}[...])` (or `irate` for a per-second rate)"),
+        "deriv" => format!("`rate({metric}[...])`"),
+        "predict_linear" => {
+            format!("`{metric} + rate({metric}[...]) * <seconds ahead>`")
+        }
+        _ => return None,
+    })
+}
+
+pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let gauges = ctx.params.list("gauges", "");
+    let mut hits = Vec::new();
+    for (r, expr, node) in super::parsed_rules(ctx) {
+        let mut seen = Vec::new();
+        for u in metric_uses(expr) {
+            let Some(func) = u.function.as_deref() else {
+                continue;
+            };
+            let Some(instead) = counter_equivalent(func, &u.name) else {
+                continue;
+            };
+            if !evident_counter(&u.name) || gauges.contains(&u.name) || seen.contains(&u.name) {
+                continue;
+            }
+            seen.push(u.name.clone());
+            let span = super::metric_span(ctx, r, node, &u.name);
+            hits.push(
+                rule_hit(
+                    r,
+                    span,
+                    format!(
+                        "{} applies `{func}` to `{}`, which is named as a counter; `{func}` is for gauges and takes each counter reset (an exporter restart) for a large drop, so the alert misfires or misses the growth",
+                        describe(r),
+                        u.name
+                    ),
+                )
+                .help(format!("use {instead}, which accounts for resets; if `{}` really is a gauge, list it in this rule's `gauges` parameter", u.name)),
+            );
+        }
+    }
+    hits
+}

@@ -1,0 +1,3 @@
+{{- define "serving.fullname" -}}
+{{ .Release.Name }}-serving
+{{- end }}
