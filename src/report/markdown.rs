@@ -12,7 +12,7 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 const RESERVE: usize = 1_000;
 
 /// Text safe inside a table cell: no row or cell breaks, no HTML.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
