@@ -35,10 +35,10 @@ fn skinflint(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// A GPU pool allowing one instance type.
-fn pool(name: &str, capacity: &str, instance: &str, gpus: u32, weight: u32, extra: &str) -> String {
+/// A GPU pool allowing one instance type, reclaiming empty nodes after `empty`.
+fn pool(name: &str, capacity: &str, instance: &str, gpus: u32, weight: u32, empty: &str) -> String {
     format!(
-        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {{name: {name}}}\nspec:\n  weight: {weight}\n  limits: {{nvidia.com/gpu: {gpus}}}\n  disruption: {{consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}}\n  template:\n    spec:\n{extra}      requirements:\n        - {{key: karpenter.sh/capacity-type, operator: In, values: [{capacity}]}}\n        - {{key: node.kubernetes.io/instance-type, operator: In, values: [{instance}]}}\n      taints: [{{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}}]\n      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}}\n"
+        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {{name: {name}}}\nspec:\n  weight: {weight}\n  limits: {{nvidia.com/gpu: {gpus}}}\n  disruption: {{consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: {empty}}}\n  template:\n    spec:\n      requirements:\n        - {{key: karpenter.sh/capacity-type, operator: In, values: [{capacity}]}}\n        - {{key: node.kubernetes.io/instance-type, operator: In, values: [{instance}]}}\n      taints: [{{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}}]\n      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}}\n"
     )
 }
 
@@ -49,24 +49,22 @@ fn llm(instance: &str, gpus: u32, cpu: u32, memory_gi: u32) -> String {
     )
 }
 
-const EXPIRY: &str = "      expireAfter: 720h\n";
-
 /// Write the base or head tree under `dir`.
 fn tree(dir: &Path, head: bool) {
     std::fs::create_dir_all(dir.join("pools")).unwrap();
     std::fs::create_dir_all(dir.join("apps")).unwrap();
     let (g4dn, g5, app) = if head {
         (
-            // fixed: the pool now expires its nodes
-            pool("gpu-g4dn", "on-demand", "g4dn.xlarge", 8, 10, EXPIRY),
-            // spot made on-demand; added defect: no node expiry
-            pool("gpu-g5", "on-demand", "g5.12xlarge", 16, 50, ""),
+            // fixed: empty GPU nodes go after 5 minutes, not an hour
+            pool("gpu-g4dn", "on-demand", "g4dn.xlarge", 8, 10, "5m"),
+            // spot made on-demand; added defect: empty nodes kept for 2 hours
+            pool("gpu-g5", "on-demand", "g5.12xlarge", 16, 50, "2h"),
             llm("g5.12xlarge", 4, 8, 64),
         )
     } else {
         (
-            pool("gpu-g4dn", "on-demand", "g4dn.xlarge", 8, 10, ""),
-            pool("gpu-g5", "spot", "g5.12xlarge", 16, 50, EXPIRY),
+            pool("gpu-g4dn", "on-demand", "g4dn.xlarge", 8, 10, "1h"),
+            pool("gpu-g5", "spot", "g5.12xlarge", 16, 50, "5m"),
             llm("g4dn.xlarge", 1, 2, 8),
         )
     };
@@ -116,24 +114,29 @@ const G5_12XLARGE: f64 = 5.672; // catalog().get("g5.12xlarge").on_demand_usd_ho
 
 /// Assert the whole report: findings by state and every dollar of the delta.
 fn assert_report(v: &serde_json::Value) {
-    // Findings. Fixed: gpu-g4dn now expires its nodes; the spot pool's single instance
-    // type mattered only for spot. New: gpu-g5 lost its node expiry.
+    // Findings. Fixed: gpu-g4dn reclaims empty nodes in time; gpu-g5, now on-demand,
+    // needs neither a fallback nor more spot instance types. New: gpu-g5 keeps empty
+    // GPU nodes for 2 hours.
     assert_eq!(
         rules_at(&v["findings"]["new"]),
-        [pair("node-expiry-missing", "pools/g5.yaml")],
+        [pair("empty-node-ttl-too-long", "pools/g5.yaml")],
         "{v}"
     );
     assert_eq!(
         rules_at(&v["findings"]["fixed"]),
         [
-            pair("node-expiry-missing", "pools/g4dn.yaml"),
+            pair("empty-node-ttl-too-long", "pools/g4dn.yaml"),
             pair("spot-instance-types-too-few", "pools/g5.yaml"),
+            pair("spot-without-on-demand-fallback", "pools/g5.yaml"),
         ],
         "{v}"
     );
     assert_eq!(
         rules_at(&v["findings"]["unchanged"]),
-        [pair("instance-type-pinned", "apps/llm.yaml")],
+        [
+            pair("cost-alerts-missing", "pools/g4dn.yaml"),
+            pair("instance-type-pinned", "apps/llm.yaml"),
+        ],
         "{v}"
     );
 
@@ -182,7 +185,7 @@ fn assert_report(v: &serde_json::Value) {
     assert_eq!(usd(&c["delta_usd_month_min"]), 4968.67);
     assert_eq!(
         v["verdict"],
-        "+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 2 fixed"
+        "+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed"
     );
 }
 
@@ -234,13 +237,19 @@ fn diff_between_revisions() {
     assert_eq!(code(&["--fail-on", "error"]), Some(0));
     assert_eq!(code(&["--fail-on", "error", "--max-cost-increase", "8000"]), Some(0));
     assert_eq!(code(&["--fail-on", "error", "--max-cost-increase", "7000"]), Some(1));
-    // The reverse change fixes what was new and saves the money.
+    // Reverting in the working tree fixes what was new and saves the money.
+    git(p, &["checkout", "-q", "bigger-gpus"]);
+    tree(p, false);
     let v = json(&skinflint(
         p,
-        &["diff", "bigger-gpus", "main", "--no-config", "--format", "json"],
+        &["diff", "HEAD", "--no-config", "--format", "json"],
     ));
     assert_eq!(usd(&v["delta"]["workloads"]["delta_usd_month_min"]), -7513.16);
-    assert_eq!(v["findings"]["fixed"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        rules_at(&v["findings"]["fixed"]),
+        [pair("empty-node-ttl-too-long", "pools/g5.yaml")],
+        "{v}"
+    );
 }
 
 #[test]
@@ -282,7 +291,7 @@ fn markdown_comment_leads_with_the_verdict_and_fits() {
     let md = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(
         md.lines().next(),
-        Some("**+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 2 fixed**")
+        Some("**+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed**")
     );
     assert!(md.contains("<details><summary>Deployment/llm (apps/llm.yaml): +$7,513 to +$15,026/month</summary>"), "{md}");
     assert!(md.contains("<!-- skinflint-diff -->"));
@@ -292,6 +301,6 @@ fn markdown_comment_leads_with_the_verdict_and_fits() {
         &["diff", "--base-dir", "base", "--head-dir", "head", "--no-config"],
     );
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 2 fixed"), "{text}");
+    assert!(text.contains("+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed"), "{text}");
     assert!(text.contains("spot at 0.7 of on-demand"), "{text}");
 }
