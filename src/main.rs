@@ -110,7 +110,8 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.context = args.context;
     // pre-commit sets PRE_COMMIT=1: compare what the commit will hold.
     req.staged = args.staged
-        || (args.changed_since.is_some() && std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"));
+        || (args.changed_since.is_some()
+            && std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"));
     req.changed_since = args.changed_since;
     req.baseline = args.baseline;
     req.stdin_name = args.stdin_filename;
@@ -238,7 +239,9 @@ fn run_diff(args: cli::DiffArgs) -> Result<u8, String> {
             skinflint::catalog::usd(args.max_cost_increase.unwrap_or_default())
         );
     }
-    Ok(u8::from(too_dear || fail_on.is_some_and(|min| outcome.fails(min))))
+    Ok(u8::from(
+        too_dear || fail_on.is_some_and(|min| outcome.fails(min)),
+    ))
 }
 
 fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {

@@ -71,7 +71,11 @@ const SPOT_FILES: [&str; 4] = [
 /// Four spot pools in four files and one on-demand fallback for all of them.
 fn spot_pools_with_fallback(dir: &Path) {
     for (i, f) in SPOT_FILES.iter().enumerate() {
-        write(dir, f, &pool(&format!("gpu-spot-{i}"), "spot", 100, "nvidia.com/gpu"));
+        write(
+            dir,
+            f,
+            &pool(&format!("gpu-spot-{i}"), "spot", 100, "nvidia.com/gpu"),
+        );
     }
     write(
         dir,
@@ -105,10 +109,7 @@ fn no_fallback_in(files: &[&str]) -> Vec<(String, String)> {
 #[test]
 fn changing_the_fallback_reports_the_pools_it_no_longer_covers() {
     for (what, changed) in [
-        (
-            "taint",
-            pool("gpu-on-demand", "on-demand", 10, "dedicated"),
-        ),
+        ("taint", pool("gpu-on-demand", "on-demand", 10, "dedicated")),
         (
             "capacity type",
             pool("gpu-on-demand", "spot", 10, "nvidia.com/gpu"),
@@ -125,7 +126,14 @@ fn changing_the_fallback_reports_the_pools_it_no_longer_covers() {
         commit(p, what);
         let out = skinflint(
             p,
-            &["check", "--format", "json", "--changed-since", "HEAD~1", "."],
+            &[
+                "check",
+                "--format",
+                "json",
+                "--changed-since",
+                "HEAD~1",
+                ".",
+            ],
         );
         assert_eq!(out.status.code(), Some(1), "{what}");
         let v = json(&out);
@@ -149,7 +157,10 @@ fn changing_the_fallback_reports_the_pools_it_no_longer_covers() {
             &["check", "--format", "json", "--changed-since", "HEAD", "."],
         ));
         assert!(file_rules(&v).is_empty(), "{v}");
-        assert!(v["summary"]["fixed_by_change"].as_u64().unwrap() >= 4, "{v}");
+        assert!(
+            v["summary"]["fixed_by_change"].as_u64().unwrap() >= 4,
+            "{v}"
+        );
     }
 }
 
@@ -215,7 +226,10 @@ fn run_hook(dir: &Path) -> Output {
             .current_dir(dir)
             .args(["run", "--config", ".pre-commit-config.yaml"])
             .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", dir.parent().unwrap().join("pre-commit-cache"))
+            .env(
+                "PRE_COMMIT_HOME",
+                dir.parent().unwrap().join("pre-commit-cache"),
+            )
             .output()
             .unwrap();
     }
@@ -291,7 +305,11 @@ fn an_untracked_fallback_does_not_satisfy_a_staged_spot_pool() {
     init(p);
     write(p, "monitoring/alerts.yaml", ALERTS);
     commit(p, "alerts");
-    write(p, "spot.yaml", &pool("gpu-spot", "spot", 100, "nvidia.com/gpu"));
+    write(
+        p,
+        "spot.yaml",
+        &pool("gpu-spot", "spot", 100, "nvidia.com/gpu"),
+    );
     git(p, &["add", "spot.yaml"]);
     write(
         p,
@@ -318,7 +336,11 @@ fn an_untracked_fallback_does_not_satisfy_a_staged_spot_pool() {
             ]
             .concat(),
         ));
-        assert_eq!(file_rules(&v), no_fallback_in(&["spot.yaml"]), "{args:?} {v}");
+        assert_eq!(
+            file_rules(&v),
+            no_fallback_in(&["spot.yaml"]),
+            "{args:?} {v}"
+        );
     }
     // Named as a file, an untracked file counts.
     let v = json(&skinflint(
@@ -348,7 +370,11 @@ fn the_first_commit_is_checked_against_an_empty_tree() {
     std::fs::create_dir_all(&p).unwrap();
     let p = p.as_path();
     init(p);
-    write(p, "spot.yaml", &pool("gpu-spot", "spot", 100, "nvidia.com/gpu"));
+    write(
+        p,
+        "spot.yaml",
+        &pool("gpu-spot", "spot", 100, "nvidia.com/gpu"),
+    );
     git(p, &["add", "spot.yaml"]);
     let out = run_hook(p);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -364,7 +390,11 @@ fn changed_since_errors_are_clear() {
     commit(p, "a");
     let out = skinflint(p, &["check", "--changed-since", "no-such-branch", "."]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("unknown revision `no-such-branch`"), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown revision `no-such-branch`"),
+        "{}",
+        text(&out)
+    );
     let out = skinflint(p, &["check", "--changed-since", "HEAD", "-"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("standard input"), "{}", text(&out));
@@ -377,7 +407,11 @@ fn env_files(dir: &Path, env: &str, pool_first: bool, noise: &str) {
     let app = |first: bool| {
         let sidecar = "        - name: sidecar\n          image: envoy:1\n";
         let server = "        - name: server\n          image: vllm:1\n          resources:\n            requests: {cpu: \"4\", memory: 16Gi}\n";
-        let (a, b) = if first { (server, sidecar) } else { (sidecar, server) };
+        let (a, b) = if first {
+            (server, sidecar)
+        } else {
+            (sidecar, server)
+        };
         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: llm, namespace: serving}}\nspec:\n  selector: {{matchLabels: {{app: llm}}}}\n  template:\n    metadata: {{labels: {{app: llm}}}}\n    spec:\n      containers:\n{a}{b}")
     };
     let docs = if pool_first {
@@ -450,7 +484,13 @@ fn baselines_keep_environments_apart() {
     let base_args = ["check", "--format", "json"];
     let out = skinflint(
         p,
-        &["check", "--write-baseline", "baseline.json", "envs/prod", "envs/staging"],
+        &[
+            "check",
+            "--write-baseline",
+            "baseline.json",
+            "envs/prod",
+            "envs/staging",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let recorded = prints(p, &[]).len() as u64;
@@ -460,7 +500,8 @@ fn baselines_keep_environments_apart() {
         p,
         &[&base_args[..], &["--baseline", "baseline.json", "envs"]].concat(),
     ));
-    let files: std::collections::BTreeSet<String> = file_rules(&v).into_iter().map(|f| f.0).collect();
+    let files: std::collections::BTreeSet<String> =
+        file_rules(&v).into_iter().map(|f| f.0).collect();
     assert_eq!(
         files.into_iter().collect::<Vec<_>>(),
         ["envs/dev/all.yaml"],
@@ -494,11 +535,24 @@ fn format_1_baselines_still_match() {
         &["check", "--format", "json", "--baseline", "old.json", "."],
     ));
     assert_eq!(common::baseline_counts(&v), (Some(4), Some(0)), "{v}");
-    let files: std::collections::BTreeSet<String> = file_rules(&v).into_iter().map(|f| f.0).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["envs/dev/all.yaml"], "{v}");
+    let files: std::collections::BTreeSet<String> =
+        file_rules(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["envs/dev/all.yaml"],
+        "{v}"
+    );
     // A baseline from a newer format is refused with a clear message.
-    std::fs::write(p.join("new.json"), "{\"skinflint_baseline\": 9, \"findings\": []}").unwrap();
+    std::fs::write(
+        p.join("new.json"),
+        "{\"skinflint_baseline\": 9, \"findings\": []}",
+    )
+    .unwrap();
     let out = skinflint(p, &["check", "--baseline", "new.json", "."]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("baseline format 9 is not supported"), "{}", text(&out));
+    assert!(
+        text(&out).contains("baseline format 9 is not supported"),
+        "{}",
+        text(&out)
+    );
 }

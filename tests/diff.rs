@@ -223,20 +223,39 @@ fn diff_between_revisions() {
     git(p, &["checkout", "-q", "main"]);
     let out = skinflint(
         p,
-        &["diff", "main", "bigger-gpus", "--no-config", "--format", "json"],
+        &[
+            "diff",
+            "main",
+            "bigger-gpus",
+            "--no-config",
+            "--format",
+            "json",
+        ],
     );
     let v = json(&out);
     assert_report(&v);
-    assert_eq!(v["head"]["label"].as_str().unwrap().split(' ').next(), Some("bigger-gpus"));
+    assert_eq!(
+        v["head"]["label"].as_str().unwrap().split(' ').next(),
+        Some("bigger-gpus")
+    );
     // Only new findings at or above --fail-on fail; --max-cost-increase fails on dollars.
     let code = |extra: &[&str]| {
-        skinflint(p, &[&["diff", "main", "bigger-gpus", "--no-config"][..], extra].concat())
-            .status
-            .code()
+        skinflint(
+            p,
+            &[&["diff", "main", "bigger-gpus", "--no-config"][..], extra].concat(),
+        )
+        .status
+        .code()
     };
     assert_eq!(code(&["--fail-on", "error"]), Some(0));
-    assert_eq!(code(&["--fail-on", "error", "--max-cost-increase", "8000"]), Some(0));
-    assert_eq!(code(&["--fail-on", "error", "--max-cost-increase", "7000"]), Some(1));
+    assert_eq!(
+        code(&["--fail-on", "error", "--max-cost-increase", "8000"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["--fail-on", "error", "--max-cost-increase", "7000"]),
+        Some(1)
+    );
     // Reverting in the working tree fixes what was new and saves the money.
     git(p, &["checkout", "-q", "bigger-gpus"]);
     tree(p, false);
@@ -244,7 +263,10 @@ fn diff_between_revisions() {
         p,
         &["diff", "HEAD", "--no-config", "--format", "json"],
     ));
-    assert_eq!(usd(&v["delta"]["workloads"]["delta_usd_month_min"]), -7513.16);
+    assert_eq!(
+        usd(&v["delta"]["workloads"]["delta_usd_month_min"]),
+        -7513.16
+    );
     assert_eq!(
         rules_at(&v["findings"]["fixed"]),
         [pair("empty-node-ttl-too-long", "pools/g5.yaml")],
@@ -284,7 +306,13 @@ fn markdown_comment_leads_with_the_verdict_and_fits() {
     let out = skinflint(
         p,
         &[
-            "diff", "--base-dir", "base", "--head-dir", "head", "--no-config", "--format",
+            "diff",
+            "--base-dir",
+            "base",
+            "--head-dir",
+            "head",
+            "--no-config",
+            "--format",
             "markdown",
         ],
     );
@@ -293,14 +321,29 @@ fn markdown_comment_leads_with_the_verdict_and_fits() {
         md.lines().next(),
         Some("**+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed**")
     );
-    assert!(md.contains("<details><summary>Deployment/llm (apps/llm.yaml): +$7,513 to +$15,026/month</summary>"), "{md}");
+    assert!(
+        md.contains(
+            "<details><summary>Deployment/llm (apps/llm.yaml): +$7,513 to +$15,026/month</summary>"
+        ),
+        "{md}"
+    );
     assert!(md.contains("<!-- skinflint-diff -->"));
     assert!(md.len() < 65_536);
     let human = skinflint(
         p,
-        &["diff", "--base-dir", "base", "--head-dir", "head", "--no-config"],
+        &[
+            "diff",
+            "--base-dir",
+            "base",
+            "--head-dir",
+            "head",
+            "--no-config",
+        ],
     );
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed"), "{text}");
+    assert!(
+        text.contains("+$7,513/month, node-pool ceilings +$4,969/month, 1 new finding, 3 fixed"),
+        "{text}"
+    );
     assert!(text.contains("spot at 0.7 of on-demand"), "{text}");
 }

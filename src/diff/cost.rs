@@ -69,11 +69,21 @@ fn priced(
     key_of: &HashMap<String, String>,
     spot_discount: f64,
 ) -> BTreeMap<Key, Priced> {
-    let key = |file: &str| key_of.get(file).cloned().unwrap_or_else(|| file.to_string());
+    let key = |file: &str| {
+        key_of
+            .get(file)
+            .cloned()
+            .unwrap_or_else(|| file.to_string())
+    };
     let mut out = BTreeMap::new();
     for p in &est.pools {
         out.insert(
-            ("node-pool", "NodePool".to_string(), key(&p.file), p.name.clone()),
+            (
+                "node-pool",
+                "NodePool".to_string(),
+                key(&p.file),
+                p.name.clone(),
+            ),
             Priced {
                 usd_month_min: p.ceiling_usd_month.map(cents),
                 usd_month_max: p.ceiling_usd_month.map(cents),
@@ -160,7 +170,12 @@ pub fn delta(
         } else {
             &mut workloads
         };
-        match (amount(b, true), amount(b, false), amount(h, true), amount(h, false)) {
+        match (
+            amount(b, true),
+            amount(b, false),
+            amount(h, true),
+            amount(h, false),
+        ) {
             (Some(b0), Some(b1), Some(h0), Some(h1)) => {
                 totals.base_usd_month_min += b0;
                 totals.base_usd_month_max += b1;

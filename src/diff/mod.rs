@@ -77,7 +77,10 @@ fn short(id: &str) -> &str {
 
 /// Resolve a side to the tree to read and its label. A base revision is compared from
 /// where the later side forked from it (its merge base), as a pull request is.
-fn resolve(source: &Source, fork_of: Option<&str>) -> Result<(Side, String, Option<String>), ToolError> {
+fn resolve(
+    source: &Source,
+    fork_of: Option<&str>,
+) -> Result<(Side, String, Option<String>), ToolError> {
     Ok(match source {
         Source::Rev(rev) => {
             let commit = match fork_of {

@@ -176,7 +176,10 @@ mod tests {
         let root = NodeRef::root(&p.documents[0]).unwrap();
         let at = src.find('z').unwrap();
         assert_eq!(field_path(root, at), ".spec.requirements[key=b].values[1]");
-        assert_eq!(legacy_field_path(root, at), ".spec.requirements[b].values[1]");
+        assert_eq!(
+            legacy_field_path(root, at),
+            ".spec.requirements[b].values[1]"
+        );
         assert_eq!(field_path(root, 0), ".spec");
         assert_eq!(stable_hash("x"), stable_hash("x"));
         assert_ne!(stable_hash("x"), stable_hash("y"));

@@ -165,7 +165,11 @@ fn cat_blobs(list: Vec<(String, String)>, max: u64) -> Result<Vec<(String, Conte
 }
 
 /// The wanted files of commit `rev` (`None`: the empty tree of an unborn branch).
-pub fn files_at(rev: Option<&str>, wanted: Wanted, max: u64) -> Result<Vec<(String, Content)>, String> {
+pub fn files_at(
+    rev: Option<&str>,
+    wanted: Wanted,
+    max: u64,
+) -> Result<Vec<(String, Content)>, String> {
     let Some(rev) = rev else {
         return Ok(Vec::new());
     };

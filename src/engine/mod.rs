@@ -314,11 +314,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 /// work tree; untracked files only when named), check both, and keep the findings that
 /// are new now, wherever they are: in files the change did not touch, or caused by files
 /// it deleted. Findings the change fixed, and those it left in place, are counted.
-pub fn check_changes(
-    req: &CheckRequest,
-    setup: &Setup,
-    rev: &str,
-) -> Result<Evaluated, ToolError> {
+pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Evaluated, ToolError> {
     let scope = tree::Scope::new(&req.paths, &req.context)?;
     let base = git::merge_base(rev, None).map_err(ToolError::Git)?;
     let now = if req.staged {

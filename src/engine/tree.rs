@@ -181,8 +181,7 @@ pub fn read(side: &Side, scope: &Scope, opts: LoadOptions) -> Result<Tree, ToolE
                 .into_iter()
                 .filter_map(|rel| {
                     let abs = scope.top.join(&rel);
-                    abs.is_file()
-                        .then(|| (rel, read_disk(&abs, max)))
+                    abs.is_file().then(|| (rel, read_disk(&abs, max)))
                 })
                 .collect()
         }),

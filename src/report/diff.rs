@@ -24,10 +24,7 @@ pub fn verdict(o: &DiffOutcome) -> String {
     )];
     let ceilings = o.cost.node_pool_ceilings.delta_usd_month_min;
     if ceilings.abs() >= 0.005 {
-        parts.push(format!(
-            "node-pool ceilings {}/month",
-            signed_usd(ceilings)
-        ));
+        parts.push(format!("node-pool ceilings {}/month", signed_usd(ceilings)));
     }
     parts.push(plural(o.new.len(), "new finding"));
     parts.push(format!("{} fixed", o.fixed.len()));
@@ -301,7 +298,10 @@ pub fn markdown_limited(o: &DiffOutcome, limit: usize) -> String {
     let mut new: Vec<&Finding> = o.new_findings().collect();
     new.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !new.is_empty() {
-        out.push_str(&format!("### {}\n\n{TABLE_HEAD}", plural(new.len(), "new finding")));
+        out.push_str(&format!(
+            "### {}\n\n{TABLE_HEAD}",
+            plural(new.len(), "new finding")
+        ));
         push_rows(&mut out, finding_rows(&o.head, &new));
         out.push('\n');
     }
@@ -363,6 +363,9 @@ pub fn markdown_limited(o: &DiffOutcome, limit: usize) -> String {
             "\n_{left_out} rows not shown to stay under GitHub's comment size limit; run `skinflint diff` locally or see the job log for all of them._\n"
         ));
     }
-    out.push_str(&format!("\n_Assumes {}._\n\n{COMMENT_MARKER}\n", o.cost.assumptions));
+    out.push_str(&format!(
+        "\n_Assumes {}._\n\n{COMMENT_MARKER}\n",
+        o.cost.assumptions
+    ));
     out
 }
