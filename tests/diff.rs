@@ -347,3 +347,38 @@ fn markdown_comment_leads_with_the_verdict_and_fits() {
     );
     assert!(text.contains("spot at 0.7 of on-demand"), "{text}");
 }
+
+#[test]
+fn markdown_drops_rows_to_fit_and_says_so() {
+    use skinflint::diff::{run, DiffRequest, Source};
+    use skinflint::engine::{CheckRequest, ConfigChoice};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    tree(&p.join("base"), false);
+    tree(&p.join("head"), true);
+    // Many new findings: pools without limits.
+    for i in 0..200 {
+        std::fs::write(
+            p.join(format!("head/pools/extra-{i}.yaml")),
+            format!("apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {{name: extra-{i}}}\nspec:\n  template:\n    spec:\n      requirements: []\n      nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}}\n"),
+        )
+        .unwrap();
+    }
+    let mut check = CheckRequest::new(vec![".".to_string()]);
+    check.config = ConfigChoice::None;
+    let o = run(&DiffRequest {
+        base: Source::Dir(p.join("base")),
+        head: Source::Dir(p.join("head")),
+        check,
+        spot_discount: 0.7,
+    })
+    .unwrap();
+    assert!(o.new.len() >= 200, "{}", o.new.len());
+    let md = skinflint::report::diff::markdown_limited(&o, 8_000);
+    assert!(md.len() <= 8_000, "{}", md.len());
+    assert!(md.starts_with("**"));
+    assert!(md.contains("rows not shown to stay under GitHub's comment size limit"));
+    assert!(md.trim_end().ends_with("<!-- skinflint-diff -->"));
+    let full = skinflint::report::diff::markdown(&o);
+    assert!(full.len() <= 65_536);
+}

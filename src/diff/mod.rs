@@ -88,10 +88,11 @@ fn resolve(
                 None => git::resolve(rev),
             }
             .map_err(ToolError::Git)?;
-            let label = match (&commit, fork_of) {
-                (Some(c), Some(_)) => format!("{rev} (merge base {})", short(c)),
-                (Some(c), None) => format!("{rev} ({})", short(c)),
-                (None, _) => format!("{rev} (no commit yet)"),
+            let tip = git::resolve(rev).map_err(ToolError::Git)?;
+            let label = match &commit {
+                Some(c) if tip.as_ref() != Some(c) => format!("{rev} (merge base {})", short(c)),
+                Some(c) => format!("{rev} ({})", short(c)),
+                None => format!("{rev} (no commit yet)"),
             };
             (Side::Commit(commit.clone()), label, commit)
         }

@@ -74,6 +74,11 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
             "| in baseline | {m} |\n| fixed since baseline | {f} |\n"
         ));
     }
+    if let (Some(fixed), Some(old)) = (s.fixed_by_change, s.preexisting) {
+        out.push_str(&format!(
+            "| fixed by the change | {fixed} |\n| already there before it | {old} |\n"
+        ));
+    }
     out.push_str(&format!(
         "\nChecked {} file{} with {} resource{}.\n\n",
         s.files,
