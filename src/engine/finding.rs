@@ -102,4 +102,6 @@ pub struct Finding {
     pub fingerprint: String,
     /// The identity baseline format 1 recorded, so old baselines keep matching.
     pub legacy_fingerprint: String,
+    /// The cluster of the finding's file (`clusters:`); None for shared files.
+    pub cluster: Option<String>,
 }

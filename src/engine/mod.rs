@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod changes;
+pub mod clusters;
 pub mod config;
 pub mod docs;
 pub mod finding;
@@ -66,6 +67,8 @@ pub struct CheckRequest {
     pub stdin_name: Option<String>,
     /// GPU utilisation profiles to replay against the workloads.
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
+    /// Cluster globs (`--cluster`), added to the config's `clusters:`.
+    pub clusters: Vec<String>,
 }
 
 impl CheckRequest {
@@ -84,6 +87,7 @@ impl CheckRequest {
             stdin: None,
             stdin_name: None,
             profiles: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 }
@@ -142,6 +146,8 @@ pub enum ToolError {
     Git(String),
     Baseline(String),
     NoYaml(String),
+    /// A `--cluster` glob that does not compile.
+    Cluster(String),
 }
 
 impl std::fmt::Display for ToolError {
@@ -160,6 +166,7 @@ impl std::fmt::Display for ToolError {
             ToolError::Git(e) => write!(f, "git: {e}"),
             ToolError::Baseline(e) => write!(f, "{e}"),
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
+            ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
         }
     }
 }
@@ -206,6 +213,8 @@ pub struct Setup {
     profiles: Vec<(crate::profile::Profile, Option<String>)>,
     use_profiles: bool,
     inline_suppressions: bool,
+    /// Cluster scopes (`clusters:` and `--cluster`), when any are given.
+    clusters: Option<clusters::ClusterGlobs>,
     /// Notes from reading profiles.
     pub notes: Vec<String>,
 }
@@ -239,7 +248,18 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .cloned()
         .collect();
     let (profiles, notes) = crate::profile::read::read_inputs(&given);
+    // Cluster globs are relative to the config file's directory, else the working one.
+    let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
+    let root = cfg
+        .path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let clusters = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?;
     Ok(Setup {
+        clusters,
         use_profiles: !given.is_empty(),
         rules,
         cfg,
@@ -261,6 +281,8 @@ pub struct Inputs {
     pub config_reported: bool,
     /// Whether the run covers the config's directory, so its entries can be judged unused.
     pub covers_config: bool,
+    /// The path each file's cluster is judged by; `None` keeps it shared by all clusters.
+    pub cluster_paths: Vec<Option<String>>,
     pub notes: Vec<String>,
 }
 
@@ -274,6 +296,7 @@ impl Inputs {
             reported: t.reported,
             config_reported: req.context.is_empty(),
             covers_config: covers_config(req, &setup.cfg),
+            cluster_paths: t.cluster_paths.into_iter().map(Some).collect(),
             notes: Vec::new(),
         }
     }
@@ -405,6 +428,14 @@ fn disk_inputs(req: &CheckRequest, setup: &Setup) -> Result<Inputs, ToolError> {
         .iter()
         .map(|f| source::display_path(&f.file.path))
         .collect();
+    // Standard input is shared by all clusters unless `--stdin-filename` places it.
+    let cluster_paths = files
+        .iter()
+        .zip(&inputs)
+        .map(|(f, i)| {
+            (!matches!(i, Input::Stdin) || req.stdin_name.is_some()).then(|| f.file.path.clone())
+        })
+        .collect();
     Ok(Inputs {
         files,
         keys,
@@ -413,6 +444,7 @@ fn disk_inputs(req: &CheckRequest, setup: &Setup) -> Result<Inputs, ToolError> {
         // config's directory; findings about them are reported on whole runs.
         config_reported: req.context.is_empty(),
         covers_config: covers_config(req, &setup.cfg),
+        cluster_paths,
         notes,
     })
 }
@@ -426,8 +458,14 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
         reported,
         config_reported,
         covers_config,
+        cluster_paths,
         mut notes,
     } = inputs;
+    if let Some(globs) = &setup.clusters {
+        for (f, path) in files.iter_mut().zip(&cluster_paths) {
+            f.cluster = path.as_deref().and_then(|p| globs.cluster_of(p));
+        }
+    }
     let rules = &setup.rules;
     let cfg = &setup.cfg;
     let input_count = files.len();
@@ -440,6 +478,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
             file: SourceFile::new(source::display_path(path), cfg.text.clone()),
             documents: Vec::new(),
             problems: Vec::new(),
+            cluster: None,
         });
         keys.push(source::display_path(path));
         Some(files.len() - 1)
@@ -566,13 +605,6 @@ impl Summary {
     }
 }
 
-/// The cluster scope a finding's resource belongs to, part of its fingerprint. Runs do
-/// not assign resources to clusters yet, so every finding is unscoped (`None`); this is
-/// the one place to return the scope once they do.
-fn cluster_scope(_model: &ModelSet, _hit: &Hit) -> Option<String> {
-    None
-}
-
 fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Finding {
     let severity = match (hit.gpu, rule.gpu_severity) {
         _ if hit.low_confidence => Severity::Info,
@@ -580,7 +612,7 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Fi
         _ => rule.severity,
     };
     let resource = hit.resource.and_then(|i| model.resources.get(i));
-    let cluster = cluster_scope(model, &hit);
+    let cluster = model.files[hit.file].cluster.clone();
     let key = keys.get(hit.file).map(String::as_str).unwrap_or_default();
     let prints = match resource {
         Some(r) => fingerprint::for_resource(&rule.id, r, hit.span.start, key, cluster.as_deref()),
@@ -598,6 +630,7 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Fi
         savings_usd_month: hit.savings_usd_month,
         fingerprint: prints.current,
         legacy_fingerprint: prints.legacy,
+        cluster,
     }
 }
 

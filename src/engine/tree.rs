@@ -144,10 +144,15 @@ pub struct Tree {
     pub contents: Vec<Content>,
     /// Whether findings in the file are reported (named paths) or it is context only.
     pub reported: Vec<bool>,
+    /// The path the file's cluster scope is judged by: where it lies in the checkout,
+    /// or for a rendered directory its path inside it (as if the directory were the
+    /// repository).
+    pub cluster_paths: Vec<String>,
 }
 
 impl Tree {
     fn push(&mut self, name: String, key: String, content: Content, reported: bool) {
+        self.cluster_paths.push(name.clone());
         self.names.push(name);
         self.keys.push(key);
         self.contents.push(content);
@@ -235,7 +240,15 @@ pub fn read_dir(dir: &Path, opts: LoadOptions) -> Result<Tree, ToolError> {
             .to_string_lossy()
             .replace('\\', "/");
         let content = read_disk(&path, opts.max_file_size);
-        tree.push(path.to_string_lossy().into_owned(), key, content, true);
+        tree.push(
+            path.to_string_lossy().into_owned(),
+            key.clone(),
+            content,
+            true,
+        );
+        if let Some(last) = tree.cluster_paths.last_mut() {
+            *last = key;
+        }
     }
     Ok(tree)
 }
