@@ -471,6 +471,15 @@ fn fingerprints_survive_reordering_edits_and_same_named_resources() {
     for f in &before {
         assert!(after.contains(f), "{f:?} changed:\n{after:?}");
     }
+    // The cluster scope is part of the identity.
+    let scoped = prints(p, &["--cluster", "envs/*/"]);
+    assert_eq!(scoped.len(), after.len());
+    for f in &scoped {
+        assert!(
+            !after.iter().any(|a| a.3 == f.3),
+            "{f:?} ignores its cluster"
+        );
+    }
     let distinct: std::collections::HashSet<&str> = after.iter().map(|f| f.3.as_str()).collect();
     assert_eq!(distinct.len(), after.len(), "{after:?}");
 }
@@ -555,4 +564,49 @@ fn format_1_baselines_still_match() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn baselines_and_changed_since_combine() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    init(p);
+    env_files(p, "prod", true, "");
+    commit(p, "prod");
+    assert_eq!(
+        skinflint(p, &["check", "--write-baseline", "b.json", "."])
+            .status
+            .code(),
+        Some(0)
+    );
+    let recorded = prints(p, &[]).len() as u64;
+    env_files(p, "dev", true, "");
+    git(p, &["add", "envs"]);
+    let v = json(&skinflint(
+        p,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--changed-since",
+            "HEAD",
+            "--baseline",
+            "b.json",
+            ".",
+        ],
+    ));
+    let files: std::collections::BTreeSet<String> =
+        file_rules(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["envs/dev/all.yaml"],
+        "{v}"
+    );
+    // Baselined findings are matched, not miscounted as fixed.
+    assert_eq!(
+        common::baseline_counts(&v),
+        (Some(recorded), Some(0)),
+        "{v}"
+    );
+    assert_eq!(v["summary"]["preexisting"], recorded);
 }

@@ -313,6 +313,9 @@ pub struct Evaluated {
     pub notes: Vec<String>,
     /// Keys of the files reported on (the config file's included when it is).
     pub reported_keys: HashSet<String>,
+    /// With `--changed-since`: the fingerprints of the findings new since the revision,
+    /// the only ones reported (after the baseline saw them all).
+    pub only_new: Option<HashSet<String>>,
 }
 
 /// Run a check end to end: the named files, or with `changed_since` the findings the
@@ -334,9 +337,10 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 
 /// Differential checking: read the tree at the merge base of `rev` from git objects and
 /// the tree as it is now (the index with `req.staged`, else the tracked files of the
-/// work tree; untracked files only when named), check both, and keep the findings that
-/// are new now, wherever they are: in files the change did not touch, or caused by files
-/// it deleted. Findings the change fixed, and those it left in place, are counted.
+/// work tree; untracked files only when named), check both, and mark the findings that
+/// are new now (`only_new`), wherever they are: in files the change did not touch, or
+/// caused by files it deleted. Findings the change fixed, and those it left in place,
+/// are counted.
 pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Evaluated, ToolError> {
     let scope = tree::Scope::new(&req.paths, &req.context)?;
     let base = git::merge_base(rev, None).map_err(ToolError::Git)?;
@@ -353,12 +357,12 @@ pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Eva
     let before = evaluate(setup, Inputs::from_tree(before, req, setup));
     let mut after = evaluate(setup, Inputs::from_tree(after, req, setup));
     let cmp = changes::compare(&before.findings, &after.findings);
-    let new: HashSet<usize> = cmp.new.iter().copied().collect();
-    let mut i = 0;
-    after.findings.retain(|_| {
-        i += 1;
-        new.contains(&(i - 1))
-    });
+    after.only_new = Some(
+        cmp.new
+            .iter()
+            .map(|i| after.findings[*i].fingerprint.clone())
+            .collect(),
+    );
     after.summary.fixed_by_change = Some(cmp.fixed.len());
     after.summary.preexisting = Some(cmp.unchanged.len());
     Ok(after)
@@ -552,6 +556,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
         summary,
         notes,
         reported_keys,
+        only_new: None,
     }
 }
 
@@ -565,6 +570,7 @@ fn finish(setup: Setup, ev: Evaluated) -> Outcome {
         mut summary,
         notes: tree_notes,
         reported_keys,
+        only_new,
     } = ev;
     if let Some(b) = &setup.baseline {
         let (rest, stats) = b.apply(findings, &reported_keys, |i| {
@@ -573,6 +579,9 @@ fn finish(setup: Setup, ev: Evaluated) -> Outcome {
         findings = rest;
         summary.baseline_matched = Some(stats.matched);
         summary.baseline_fixed = Some(stats.fixed);
+    }
+    if let Some(new) = only_new {
+        findings.retain(|f| new.contains(&f.fingerprint));
     }
     summary.count(&findings);
     let mut notes = tree_notes;
