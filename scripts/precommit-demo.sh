@@ -4,8 +4,11 @@
 #   1. a bad pool staged      -> the hook fails,
 #   2. a good pool staged     -> the hook passes,
 #   3. only a spot pool staged, its on-demand fallback committed earlier -> passes,
-#      because the hook loads the repository as context (`--context .`); the cost
-#      alerts committed with the hook configuration are found the same way.
+#      because the hook checks the whole repository as committed and as staged; the
+#      cost alerts committed with the hook configuration are found the same way,
+#   4. the fallback unstaged for deletion but left on disk (untracked)  -> fails: the
+#      commit would hold no fallback for the spot pool in an untouched file,
+#   5. the fallback deleted with `git rm`                                -> fails.
 # Needs git, cargo and network access to PyPI (for pre-commit) and crates.io.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -113,4 +116,14 @@ git commit -q -m fallback --no-verify
 pool gpu-spot spot 100 32 > spot.yaml
 git add spot.yaml
 expect pass "a spot pool staged alone finds its fallback in an unchanged file"
+git commit -q -m spot --no-verify
+
+# 4. and 5. Losing the fallback fails on the spot pool, which the commit does not touch.
+git rm -q --cached fallback.yaml
+expect fail "a fallback left only as an untracked file does not count"
+grep -q "spot.yaml" "$work/out.txt" || { echo "precommit-demo: FAILED: the spot pool is not named"; cat "$work/out.txt"; exit 1; }
+git add fallback.yaml
+expect pass "the fallback staged again"
+git rm -q fallback.yaml
+expect fail "deleting the only fallback is rejected"
 echo "precommit-demo: all cases passed"

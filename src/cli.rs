@@ -68,6 +68,10 @@ pub enum Command {
     },
     /// Monthly cost estimates for manifests, and the design's cost calculators.
     Cost(CostArgs),
+    /// Compare two trees: findings new, fixed and unchanged, and the monthly cost delta
+    /// per resource. BASE and HEAD are git revisions (HEAD defaults to the working tree;
+    /// BASE is compared from where HEAD forked from it), or use --base-dir/--head-dir.
+    Diff(Box<DiffArgs>),
     /// Regenerate rules/README.md and schemas/config.schema.json from the rule registry
     /// (run in a skinflint checkout).
     Docs {
@@ -111,10 +115,15 @@ pub struct CheckArgs {
     /// reporting on them (pre-commit passes only staged files: use `--context .`).
     #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
     pub context: Vec<String>,
-    /// Report only on files changed since this git revision (merge base), plus untracked
-    /// files; everything is still loaded for context.
+    /// Report only the findings that are new since this git revision (its merge base),
+    /// wherever they are: the tree at REV (read from git objects) and the tree now are
+    /// both checked. Untracked files count only when named as files.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// With --changed-since: compare the staged content (what the commit will hold), as
+    /// a pre-commit hook needs; implied when PRE_COMMIT=1 is set.
+    #[arg(long, requires = "changed_since")]
+    pub staged: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -155,6 +164,66 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier git revision (for a pull request, its base branch).
+    #[arg(required_unless_present = "base_dir", conflicts_with = "base_dir")]
+    pub base: Option<String>,
+    /// The later git revision; default: the working tree (tracked files).
+    #[arg(conflicts_with_all = ["head_dir", "staged"])]
+    pub head: Option<String>,
+    /// Paths within the repository to compare (default: the whole repository).
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// A directory of rendered manifests (Helm or Kustomize output) as the earlier side.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+    /// A directory of rendered manifests as the later side.
+    #[arg(long, value_name = "DIR")]
+    pub head_dir: Option<PathBuf>,
+    /// Compare the staged content rather than the working tree.
+    #[arg(long)]
+    pub staged: bool,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity of a new finding that fails the run (exit 1). Default: the
+    /// config's `fail-on`, else warning.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Fail the run when the monthly increase at minimum scale exceeds this many dollars.
+    #[arg(long, value_name = "USD")]
+    pub max_cost_increase: Option<f64>,
+    /// Spot price as a fraction of on-demand (an assumption, stated in the report).
+    #[arg(long, default_value_t = 0.7)]
+    pub spot_discount: f64,
+    /// Config file (default: `.skinflint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.skinflint.yaml`.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+    /// Largest input read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate_default_max())]
+    pub max_file_size: u64,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    /// A pull-request comment: the verdict first, details collapsible.
     Markdown,
 }
 

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod costmodel;
+pub mod diff;
 pub mod engine;
 pub mod model;
 pub mod profile;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         }
         Command::Docs { check } => run_docs(check),
         Command::Cost(args) => run_cost(args),
+        Command::Diff(args) => run_diff(*args),
         Command::Replay {
             profiles,
             manifests,
@@ -107,6 +108,10 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.load.max_file_size = args.max_file_size;
     req.inline_suppressions = !args.no_inline_suppressions;
     req.context = args.context;
+    // pre-commit sets PRE_COMMIT=1: compare what the commit will hold.
+    req.staged = args.staged
+        || (args.changed_since.is_some()
+            && std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"));
     req.changed_since = args.changed_since;
     req.baseline = args.baseline;
     req.stdin_name = args.stdin_filename;
@@ -151,22 +156,93 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
             None => write_out(&text),
         }
     }
-    let fail_on = match args.fail_on {
-        Some(FailOn::Error) => Some(Severity::Error),
-        Some(FailOn::Warning) => Some(Severity::Warning),
-        Some(FailOn::Info) => Some(Severity::Info),
-        Some(FailOn::Never) => None,
-        None => match outcome.config.fail_on.as_deref() {
-            Some("never") => None,
-            Some(s) => Severity::parse(s),
-            None => Some(Severity::Warning),
-        },
-    };
+    let fail_on = fail_severity(args.fail_on, outcome.config.fail_on.as_deref());
     if args.write_baseline.is_some() {
         return Ok(0); // recording a baseline accepts today's findings
     }
     let failed = fail_on.is_some_and(|min| outcome.findings.iter().any(|f| f.severity >= min));
     Ok(u8::from(failed))
+}
+
+fn fail_severity(flag: Option<FailOn>, config: Option<&str>) -> Option<Severity> {
+    match flag {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Info) => Some(Severity::Info),
+        Some(FailOn::Never) => None,
+        None => match config {
+            Some("never") => None,
+            Some(s) => Severity::parse(s),
+            None => Some(Severity::Warning),
+        },
+    }
+}
+
+fn run_diff(args: cli::DiffArgs) -> Result<u8, String> {
+    use skinflint::diff::{self, Source};
+    let config = if args.no_config {
+        ConfigChoice::None
+    } else if let Some(p) = args.config {
+        ConfigChoice::File(p)
+    } else {
+        ConfigChoice::Discover(std::env::current_dir().map_err(|e| e.to_string())?)
+    };
+    let base = match (args.base, args.base_dir) {
+        (_, Some(d)) => Source::Dir(d),
+        (Some(rev), None) => Source::Rev(rev),
+        (None, None) => return Err("give a BASE revision or --base-dir".to_string()),
+    };
+    let head = match (args.head, args.head_dir, args.staged) {
+        (_, Some(d), _) => Source::Dir(d),
+        (Some(rev), None, _) => Source::Rev(rev),
+        (None, None, true) => Source::Staged,
+        (None, None, false) => Source::WorkTree,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths
+    };
+    let mut check = CheckRequest::new(paths);
+    check.config = config;
+    check.select = args.select;
+    check.ignore = args.ignore;
+    check.load.max_file_size = args.max_file_size;
+    let outcome = diff::run(&diff::DiffRequest {
+        base,
+        head,
+        check,
+        spot_discount: args.spot_discount,
+    })
+    .map_err(|e| e.to_string())?;
+    for note in &outcome.notes {
+        eprintln!("skinflint: note: {note}");
+    }
+    use skinflint::report::diff as report;
+    let text = match args.format {
+        cli::DiffFormat::Human => report::human(&outcome),
+        cli::DiffFormat::Json => report::json(&outcome),
+        cli::DiffFormat::Markdown => report::markdown(&outcome),
+    };
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        _ => write_out(&text),
+    }
+    let fail_on = fail_severity(args.fail_on, outcome.fail_on.as_deref());
+    let too_dear = args
+        .max_cost_increase
+        .is_some_and(|max| outcome.cost.workloads.delta_usd_month_min > max);
+    if too_dear {
+        eprintln!(
+            "skinflint: the monthly cost at minimum scale rises by {}, more than --max-cost-increase {}",
+            skinflint::diff::cost::signed_usd(outcome.cost.workloads.delta_usd_month_min),
+            skinflint::catalog::usd(args.max_cost_increase.unwrap_or_default())
+        );
+    }
+    Ok(u8::from(
+        too_dear || fail_on.is_some_and(|min| outcome.fails(min)),
+    ))
 }
 
 fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {

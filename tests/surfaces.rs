@@ -158,7 +158,7 @@ fn sarif_parses_back_with_every_field_github_reads() {
         assert!(region.end_line.unwrap() >= region.start_line.unwrap());
         assert!(region.end_column.is_some());
         let fp = res.partial_fingerprints.as_ref().unwrap();
-        assert_eq!(fp.get("skinflint/v1").map(|s| s.len()), Some(16));
+        assert_eq!(fp.get("skinflint/v2").map(|s| s.len()), Some(16));
     }
     let suppressed: Vec<_> = results
         .iter()

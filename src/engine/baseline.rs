@@ -1,11 +1,18 @@
 //! Baselines: adopt skinflint on a repository with existing findings by recording them,
-//! then report only new ones. Findings are matched by fingerprint (rule, resource, field
-//! path), so edits elsewhere in a file do not resurrect them.
+//! then report only new ones. Findings are matched by fingerprint (rule, resource,
+//! cluster, file, field path), so edits elsewhere in a file do not resurrect them and a
+//! same-named resource added in another file is not mistaken for a recorded one.
+//!
+//! Format 1 baselines (fingerprints without the file) stay readable: their entries match
+//! a finding with the same format-1 fingerprint in the same file.
 
 use super::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// The format `--write-baseline` writes.
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
@@ -52,7 +59,7 @@ impl Baseline {
             (&a.file, &a.rule, &a.fingerprint).cmp(&(&b.file, &b.rule, &b.fingerprint))
         });
         Baseline {
-            skinflint_baseline: 1,
+            skinflint_baseline: FORMAT,
             findings: entries,
         }
     }
@@ -68,9 +75,9 @@ impl Baseline {
                 e.column()
             )
         })?;
-        if b.skinflint_baseline != 1 {
+        if b.skinflint_baseline == 0 || b.skinflint_baseline > FORMAT {
             return Err(format!(
-                "{}: baseline format {} is not supported",
+                "{}: baseline format {} is not supported (this skinflint reads formats 1 and {FORMAT}; a newer skinflint wrote it)",
                 path.display(),
                 b.skinflint_baseline
             ));
@@ -84,25 +91,41 @@ impl Baseline {
         s
     }
 
+    /// The key an entry matches findings by in this baseline's format.
+    fn entry_key(&self, e: &Entry) -> String {
+        if self.skinflint_baseline == 1 {
+            format!("{}|{}", e.fingerprint, e.file)
+        } else {
+            e.fingerprint.clone()
+        }
+    }
+
     /// Drop findings the baseline has (each entry matches at most one finding). Entries
     /// for files this run did not report on are neither matched nor counted as fixed.
+    /// `path_of` gives a finding's repository-relative file (format 1 matches need it).
     pub fn apply(
         &self,
         findings: Vec<Finding>,
         reported_paths: &std::collections::HashSet<String>,
+        path_of: impl Fn(usize) -> String,
     ) -> (Vec<Finding>, BaselineStats) {
-        let mut left: HashMap<&str, usize> = HashMap::new();
+        let mut left: HashMap<String, usize> = HashMap::new();
         for e in self
             .findings
             .iter()
             .filter(|e| reported_paths.contains(&e.file))
         {
-            *left.entry(e.fingerprint.as_str()).or_default() += 1;
+            *left.entry(self.entry_key(e)).or_default() += 1;
         }
         let mut stats = BaselineStats::default();
         let mut kept = Vec::new();
         for f in findings {
-            match left.get_mut(f.fingerprint.as_str()) {
+            let key = if self.skinflint_baseline == 1 {
+                format!("{}|{}", f.legacy_fingerprint, path_of(f.file))
+            } else {
+                f.fingerprint.clone()
+            };
+            match left.get_mut(&key) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     stats.matched += 1;

@@ -97,8 +97,11 @@ pub struct Finding {
     /// Index of the resource in the model, for resource-scoped suppressions.
     pub resource_index: Option<usize>,
     pub savings_usd_month: Option<f64>,
-    /// Stable identity (rule, resource, field path) for baselines and SARIF.
+    /// Stable identity (rule, resource, cluster, file, field path) for baselines, SARIF
+    /// and change comparison.
     pub fingerprint: String,
+    /// The identity baseline format 1 recorded, so old baselines keep matching.
+    pub legacy_fingerprint: String,
     /// The cluster of the finding's file (`clusters:`); None for shared files.
     pub cluster: Option<String>,
 }

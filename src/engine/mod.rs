@@ -3,6 +3,7 @@
 //! sort findings.
 
 pub mod baseline;
+pub mod changes;
 pub mod clusters;
 pub mod config;
 pub mod docs;
@@ -14,6 +15,7 @@ pub mod params;
 pub mod registry;
 pub mod rule;
 pub mod suppress;
+pub mod tree;
 
 use crate::checks::{self, Check};
 use crate::model::ModelSet;
@@ -51,8 +53,12 @@ pub struct CheckRequest {
     pub ignore: Vec<String>,
     /// Honour suppression comments and annotations (config `ignore:` entries always apply).
     pub inline_suppressions: bool,
-    /// Report only on files changed since this git revision.
+    /// Report only the findings that are new since this git revision (see
+    /// [`check_changes`]).
     pub changed_since: Option<String>,
+    /// With `changed_since`: compare with the staged content (a pre-commit run) rather
+    /// than the work tree.
+    pub staged: bool,
     /// Report only findings not recorded in this baseline.
     pub baseline: Option<PathBuf>,
     /// Standard input already read (tests); read lazily when `-` is given otherwise.
@@ -76,6 +82,7 @@ impl CheckRequest {
             ignore: Vec::new(),
             inline_suppressions: true,
             changed_since: None,
+            staged: false,
             baseline: None,
             stdin: None,
             stdin_name: None,
@@ -100,6 +107,12 @@ pub struct Summary {
     pub baseline_matched: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_fixed: Option<usize>,
+    /// With `--changed-since`: findings of the earlier tree the change fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_by_change: Option<usize>,
+    /// With `--changed-since`: findings already there before the change (not reported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preexisting: Option<usize>,
 }
 
 /// Everything a report needs.
@@ -159,7 +172,7 @@ impl std::fmt::Display for ToolError {
                 f,
                 "no paths given (use `.` for the current directory or `-` for standard input)"
             ),
-            ToolError::Git(e) => write!(f, "--changed-since: {e}"),
+            ToolError::Git(e) => write!(f, "git: {e}"),
             ToolError::Baseline(e) => write!(f, "{e}"),
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
             ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
@@ -200,14 +213,24 @@ fn canonical(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Run a check end to end.
-pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
-    if req.paths.is_empty() {
-        return Err(ToolError::NoInput);
-    }
+/// The rules, config, baseline and profiles of a run, prepared once for the one tree a
+/// plain check reads or the two a comparison reads.
+pub struct Setup {
+    pub rules: Vec<RuleDef>,
+    pub cfg: config::Config,
+    baseline: Option<Baseline>,
+    profiles: Vec<(crate::profile::Profile, Option<String>)>,
+    use_profiles: bool,
+    inline_suppressions: bool,
+    /// Cluster scopes (`clusters:` and `--cluster`), when any are given.
+    clusters: Option<clusters::ClusterGlobs>,
+    /// Notes from reading profiles.
+    pub notes: Vec<String>,
+}
+
+/// Read the config, select the rules, load the baseline and the profiles.
+pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
     let (mut rules, cfg) = configured_rules(&req.config)?;
-    // Every dollar figure of this run comes from the team's price table when it has one.
-    let _prices = cfg.prices.clone().map(crate::catalog::prices::use_table);
     for id in req.select.iter().flatten().chain(req.ignore.iter()) {
         if !rules.iter().any(|r| &r.id == id) {
             return Err(ToolError::UnknownRule(id.clone()));
@@ -226,11 +249,6 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         Some(p) => Some(Baseline::load(p).map_err(ToolError::Baseline)?),
         None => None,
     };
-    let changed = match &req.changed_since {
-        Some(rev) => Some(git::changed_since(rev).map_err(ToolError::Git)?),
-        None => None,
-    };
-
     // Profiles: read in parallel; a file that cannot be read is a note.
     let given: Vec<crate::profile::attach::ProfileInput> = req
         .profiles
@@ -238,15 +256,162 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         .chain(cfg.profiles.iter())
         .cloned()
         .collect();
-    let (profiles, notes_from_profiles) = crate::profile::read::read_inputs(&given);
+    let (profiles, notes) = crate::profile::read::read_inputs(&given);
+    // Cluster globs are relative to the config file's directory, else the working one.
+    let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
+    let root = cfg
+        .path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let clusters = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?;
+    Ok(Setup {
+        clusters,
+        use_profiles: !given.is_empty(),
+        rules,
+        cfg,
+        baseline,
+        profiles,
+        inline_suppressions: req.inline_suppressions,
+        notes,
+    })
+}
 
+/// Parsed inputs ready to check.
+pub struct Inputs {
+    pub files: Vec<Loaded>,
+    /// Each file's repository-relative path, its identity in fingerprints.
+    pub keys: Vec<String>,
+    /// Whether findings in each file are reported (named paths) or it is context only.
+    pub reported: Vec<bool>,
+    /// Whether findings about the config's own `ignore:` entries are reported.
+    pub config_reported: bool,
+    /// Whether the run covers the config's directory, so its entries can be judged unused.
+    pub covers_config: bool,
+    /// The path each file's cluster is judged by; `None` keeps it shared by all clusters.
+    pub cluster_paths: Vec<Option<String>>,
+    pub notes: Vec<String>,
+}
+
+impl Inputs {
+    /// Inputs from a tree read into memory.
+    pub fn from_tree(t: tree::Tree, req: &CheckRequest, setup: &Setup) -> Inputs {
+        let files = t.parse(req.load);
+        Inputs {
+            files,
+            keys: t.keys,
+            reported: t.reported,
+            config_reported: req.context.is_empty(),
+            covers_config: covers_config(req, &setup.cfg),
+            cluster_paths: t.cluster_paths.into_iter().map(Some).collect(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// What checking one tree found, before the baseline: the reported findings, sorted,
+/// each with a distinct fingerprint.
+pub struct Evaluated {
+    pub files: Vec<Loaded>,
+    pub keys: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    pub summary: Summary,
+    pub notes: Vec<String>,
+    /// Keys of the files reported on (the config file's included when it is).
+    pub reported_keys: HashSet<String>,
+    /// With `--changed-since`: the fingerprints of the findings new since the revision,
+    /// the only ones reported (after the baseline saw them all).
+    pub only_new: Option<HashSet<String>>,
+}
+
+/// Run a check end to end: the named files, or with `changed_since` the findings the
+/// change since that revision introduced (see [`check_changes`]).
+pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
+    if req.paths.is_empty() {
+        return Err(ToolError::NoInput);
+    }
+    let setup = prepare(req)?;
+    // Every dollar figure of this run comes from the team's price table when it has one.
+    let _prices = setup
+        .cfg
+        .prices
+        .clone()
+        .map(crate::catalog::prices::use_table);
+    let evaluated = match &req.changed_since {
+        Some(rev) => check_changes(req, &setup, rev)?,
+        None => {
+            let inputs = disk_inputs(req, &setup)?;
+            evaluate(&setup, inputs)
+        }
+    };
+    Ok(finish(setup, evaluated))
+}
+
+/// Differential checking: read the tree at the merge base of `rev` from git objects and
+/// the tree as it is now (the index with `req.staged`, else the tracked files of the
+/// work tree; untracked files only when named), check both, and mark the findings that
+/// are new now (`only_new`), wherever they are: in files the change did not touch, or
+/// caused by files it deleted. Findings the change fixed, and those it left in place,
+/// are counted.
+pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Evaluated, ToolError> {
+    let scope = tree::Scope::new(&req.paths, &req.context)?;
+    let base = git::merge_base(rev, None).map_err(ToolError::Git)?;
+    let now = if req.staged {
+        tree::Side::Staged
+    } else {
+        tree::Side::WorkTree
+    };
+    let before = tree::read(&tree::Side::Commit(base), &scope, req.load)?;
+    let after = tree::read(&now, &scope, req.load)?;
+    if before.is_empty() && after.is_empty() {
+        return Err(ToolError::NoYaml(req.paths.join(" ")));
+    }
+    let before = evaluate(setup, Inputs::from_tree(before, req, setup));
+    let mut after = evaluate(setup, Inputs::from_tree(after, req, setup));
+    let cmp = changes::compare(&before.findings, &after.findings);
+    after.only_new = Some(
+        cmp.new
+            .iter()
+            .map(|i| after.findings[*i].fingerprint.clone())
+            .collect(),
+    );
+    after.summary.fixed_by_change = Some(cmp.fixed.len());
+    after.summary.preexisting = Some(cmp.unchanged.len());
+    Ok(after)
+}
+
+/// Whether the paths of the run cover the config file's directory.
+fn covers_config(req: &CheckRequest, cfg: &config::Config) -> bool {
+    let config_dir = cfg
+        .path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent())
+        .map(|d| {
+            canonical(if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            })
+        });
+    config_dir.as_ref().is_some_and(|dir| {
+        req.paths
+            .iter()
+            .chain(req.context.iter())
+            .any(|p| p != "-" && dir.starts_with(canonical(Path::new(p))))
+    })
+}
+
+/// The named paths and the context, discovered and read from disk.
+fn disk_inputs(req: &CheckRequest, setup: &Setup) -> Result<Inputs, ToolError> {
     // Inputs: the named paths, then context; report on the named ones only.
     let (named, mut notes) =
         source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
     let (context, context_notes) =
         source::discover(&req.context).map_err(|e| ToolError::PathNotFound(e.0))?;
     notes.extend(context_notes);
-    notes.extend(notes_from_profiles);
     let named_set: HashSet<PathBuf> = named
         .iter()
         .filter_map(|i| match i {
@@ -272,73 +437,79 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     if inputs.is_empty() {
         return Err(ToolError::NoYaml(req.paths.join(" ")));
     }
-    let mut files = source::load_all(
+    let files = source::load_all(
         &inputs,
         req.load,
         req.stdin.clone(),
         req.stdin_name.as_deref(),
     );
-    let input_count = files.len();
-    assign_clusters(&mut files, &inputs, &cfg, req)?;
     notes.extend(source::helm::skipped_note(&files));
-    // Whether each file is reported on.
-    let reported: Vec<bool> = inputs
+    let keys = files
         .iter()
-        .enumerate()
-        .map(|(i, input)| {
-            let in_named = i < named.len();
-            let in_changed = match (input, &changed) {
-                (_, None) => true,
-                (Input::Stdin, Some(_)) => true,
-                (Input::File(p), Some(set)) => set.contains(&canonical(p)),
-            };
-            in_named && in_changed
+        .map(|f| source::display_path(&f.file.path))
+        .collect();
+    // Standard input is shared by all clusters unless `--stdin-filename` places it.
+    let cluster_paths = files
+        .iter()
+        .zip(&inputs)
+        .map(|(f, i)| {
+            (!matches!(i, Input::Stdin) || req.stdin_name.is_some()).then(|| f.file.path.clone())
         })
         .collect();
-    // Config `ignore:` entries are judged unused only when the run covers the config's
-    // directory; findings about them are reported on whole runs, or when the config changed.
-    let config_dir = cfg
-        .path
-        .as_deref()
-        .and_then(|p| Path::new(p).parent())
-        .map(|d| {
-            canonical(if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            })
-        });
-    let covers_config = config_dir.as_ref().is_some_and(|dir| {
-        req.paths
-            .iter()
-            .chain(req.context.iter())
-            .any(|p| p != "-" && dir.starts_with(canonical(Path::new(p))))
-    });
-    let config_reported = match (&changed, &cfg.path) {
-        (Some(set), Some(p)) => set.contains(&canonical(Path::new(p))),
-        _ => req.context.is_empty(),
-    };
+    Ok(Inputs {
+        files,
+        keys,
+        reported: (0..inputs.len()).map(|i| i < named.len()).collect(),
+        // Config `ignore:` entries are judged unused only when the run covers the
+        // config's directory; findings about them are reported on whole runs.
+        config_reported: req.context.is_empty(),
+        covers_config: covers_config(req, &setup.cfg),
+        cluster_paths,
+        notes,
+    })
+}
+
+/// Check one set of inputs: build the model, run the enabled rules, apply suppressions,
+/// keep the findings in reported files, sort them and make fingerprints distinct.
+pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
+    let Inputs {
+        mut files,
+        mut keys,
+        reported,
+        config_reported,
+        covers_config,
+        cluster_paths,
+        mut notes,
+    } = inputs;
+    if let Some(globs) = &setup.clusters {
+        for (f, path) in files.iter_mut().zip(&cluster_paths) {
+            f.cluster = path.as_deref().and_then(|p| globs.cluster_of(p));
+        }
+    }
+    let rules = &setup.rules;
+    let cfg = &setup.cfg;
+    let input_count = files.len();
     // The config file hosts findings about its own `ignore:` entries.
     let config_file = if cfg.ignores.is_empty() {
         None
     } else {
+        let path = cfg.path.as_deref().unwrap_or_default();
         files.push(Loaded {
-            file: SourceFile::new(
-                source::display_path(cfg.path.as_deref().unwrap_or_default()),
-                cfg.text.clone(),
-            ),
+            file: SourceFile::new(source::display_path(path), cfg.text.clone()),
             documents: Vec::new(),
             problems: Vec::new(),
             cluster: None,
             helm_template: false,
         });
+        keys.push(source::display_path(path));
         Some(files.len() - 1)
     };
-
+    let is_reported = |file: usize| reported.get(file).copied().unwrap_or(config_reported);
     let (findings, suppressed, summary) = {
         let mut model = ModelSet::build(&files);
-        if !profiles.is_empty() || !req.profiles.is_empty() || !cfg.profiles.is_empty() {
-            let (attached, unmatched) = crate::profile::attach::attach(&model, profiles);
+        if setup.use_profiles {
+            let (attached, unmatched) =
+                crate::profile::attach::attach(&model, setup.profiles.clone());
             model.profiles = attached;
             notes.extend(unmatched);
         }
@@ -353,12 +524,12 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
                 rule,
             };
             for hit in check(&ctx) {
-                findings.push(to_finding(rule, &model, hit));
+                findings.push(to_finding(rule, &model, &keys, hit));
             }
         }
         let mut sups = suppress::collect(
             &model,
-            req.inline_suppressions,
+            setup.inline_suppressions,
             &cfg.ignores,
             config_file,
             covers_config,
@@ -366,103 +537,112 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         let (mut kept, suppressed) = suppress::apply(findings, &mut sups, &files, &cfg.ignores);
         let sctx = checks::core::suppressions::SuppressionCtx {
             suppressions: &sups,
-            rules: &rules,
+            rules,
         };
         for rule in rules.iter().filter(|r| r.enabled) {
             if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check) {
                 for hit in check(&sctx) {
-                    kept.push(to_finding(rule, &model, hit));
+                    kept.push(to_finding(rule, &model, &keys, hit));
                 }
             }
         }
-        // Report only on named (and changed) inputs.
-        kept.retain(|f| reported.get(f.file).copied().unwrap_or(config_reported));
-        let mut summary = Summary {
+        // Report only on named inputs.
+        kept.retain(|f| is_reported(f.file));
+        sort_findings(&mut kept, &files);
+        make_unique(&mut kept);
+        let summary = Summary {
             files: input_count,
             resources: model.resources.len(),
             skipped_resources: model.skipped,
             suppressed: suppressed.len(),
             ..Summary::default()
         };
-        if let Some(b) = &baseline {
-            let reported_paths: HashSet<String> = files
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| reported.get(*i).copied().unwrap_or(config_reported))
-                .map(|(_, f)| source::display_path(&f.file.path))
-                .collect();
-            let (rest, stats) = b.apply(kept, &reported_paths);
-            kept = rest;
-            summary.baseline_matched = Some(stats.matched);
-            summary.baseline_fixed = Some(stats.fixed);
-        }
-        sort_findings(&mut kept, &files);
-        make_unique(&mut kept);
-        summary.findings = kept.len();
-        for f in &kept {
-            match f.severity {
-                Severity::Error => summary.error += 1,
-                Severity::Warning => summary.warning += 1,
-                Severity::Info => summary.info += 1,
-            }
-        }
         (kept, suppressed, summary)
     };
-    Ok(Outcome {
+    let reported_keys = keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| is_reported(*i))
+        .map(|(_, k)| k.clone())
+        .collect();
+    Evaluated {
+        files,
+        keys,
+        findings,
+        suppressed,
+        summary,
+        notes,
+        reported_keys,
+        only_new: None,
+    }
+}
+
+/// Apply the baseline, count findings by severity and assemble the outcome.
+fn finish(setup: Setup, ev: Evaluated) -> Outcome {
+    let Evaluated {
+        files,
+        keys,
+        mut findings,
+        suppressed,
+        mut summary,
+        notes: tree_notes,
+        reported_keys,
+        only_new,
+    } = ev;
+    if let Some(b) = &setup.baseline {
+        let (rest, stats) = b.apply(findings, &reported_keys, |i| {
+            keys.get(i).cloned().unwrap_or_default()
+        });
+        findings = rest;
+        summary.baseline_matched = Some(stats.matched);
+        summary.baseline_fixed = Some(stats.fixed);
+    }
+    if let Some(new) = only_new {
+        findings.retain(|f| new.contains(&f.fingerprint));
+    }
+    summary.count(&findings);
+    let mut notes = tree_notes;
+    notes.extend(setup.notes);
+    Outcome {
         files,
         findings,
         suppressed,
         summary,
         notes,
-        rules,
-        config: cfg,
-    })
-}
-
-/// Put each input in its cluster (`clusters:` and `--cluster` globs, relative to the
-/// config file's directory, else the working directory). Standard input is shared unless
-/// `--stdin-filename` places it.
-fn assign_clusters(
-    files: &mut [Loaded],
-    inputs: &[Input],
-    cfg: &config::Config,
-    req: &CheckRequest,
-) -> Result<(), ToolError> {
-    let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
-    let root = cfg
-        .path
-        .as_deref()
-        .and_then(|p| Path::new(p).parent())
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let Some(scopes) = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?
-    else {
-        return Ok(());
-    };
-    for (loaded, input) in files.iter_mut().zip(inputs) {
-        if matches!(input, Input::Stdin) && req.stdin_name.is_none() {
-            continue;
-        }
-        loaded.cluster = scopes.cluster_of(&loaded.file.path);
+        rules: setup.rules,
+        config: setup.cfg,
     }
-    Ok(())
 }
 
-fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
+impl Summary {
+    /// Set the finding totals from `findings`.
+    pub fn count(&mut self, findings: &[Finding]) {
+        self.findings = findings.len();
+        self.error = 0;
+        self.warning = 0;
+        self.info = 0;
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.error += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Info => self.info += 1,
+            }
+        }
+    }
+}
+
+fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Finding {
     let severity = match (hit.gpu, rule.gpu_severity) {
         _ if hit.low_confidence => Severity::Info,
         (true, Some(s)) => s,
         _ => rule.severity,
     };
     let resource = hit.resource.and_then(|i| model.resources.get(i));
-    let fingerprint = match resource {
-        Some(r) => fingerprint::for_resource(&rule.id, r, hit.span.start),
-        None => fingerprint::for_file(
-            &rule.id,
-            &source::display_path(&model.files[hit.file].file.path),
-            &hit.message,
-        ),
+    let cluster = model.files[hit.file].cluster.clone();
+    let key = keys.get(hit.file).map(String::as_str).unwrap_or_default();
+    let prints = match resource {
+        Some(r) => fingerprint::for_resource(&rule.id, r, hit.span.start, key, cluster.as_deref()),
+        None => fingerprint::for_file(&rule.id, key, &hit.message, cluster.as_deref()),
     };
     Finding {
         rule: rule.id.clone(),
@@ -474,8 +654,9 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
         resource: resource.map(|r| r.id.clone()),
         resource_index: hit.resource,
         savings_usd_month: hit.savings_usd_month,
-        fingerprint,
-        cluster: model.files[hit.file].cluster.clone(),
+        fingerprint: prints.current,
+        legacy_fingerprint: prints.legacy,
+        cluster,
     }
 }
 

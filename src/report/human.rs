@@ -186,6 +186,13 @@ pub fn summary_line(outcome: &Outcome) -> String {
             plural(f, "entry").replace("entrys", "entries")
         ));
     }
+    if let (Some(fixed), Some(old)) = (s.fixed_by_change, s.preexisting) {
+        line.push_str(&format!(
+            "skinflint: only findings new since the compared revision are shown; the change fixed {}, {} already there\n",
+            plural(fixed, "finding"),
+            if old == 1 { "1 was".to_string() } else { format!("{old} were") }
+        ));
+    }
     let savings: f64 = outcome
         .findings
         .iter()

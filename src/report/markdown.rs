@@ -12,7 +12,7 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 const RESERVE: usize = 1_000;
 
 /// Text safe inside a table cell: no row or cell breaks, no HTML.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -72,6 +72,11 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
     if let (Some(m), Some(f)) = (s.baseline_matched, s.baseline_fixed) {
         out.push_str(&format!(
             "| in baseline | {m} |\n| fixed since baseline | {f} |\n"
+        ));
+    }
+    if let (Some(fixed), Some(old)) = (s.fixed_by_change, s.preexisting) {
+        out.push_str(&format!(
+            "| fixed by the change | {fixed} |\n| already there before it | {old} |\n"
         ));
     }
     out.push_str(&format!(

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 pub const INFORMATION_URI: &str = "https://skinflint.dev";
 /// The key of skinflint's fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "skinflint/v1";
+pub const FINGERPRINT_KEY: &str = "skinflint/v2";
 
 fn level_str(s: Severity) -> &'static str {
     match s {
