@@ -32,6 +32,23 @@ pub fn describe(w: &Workload) -> String {
     }
 }
 
+/// The resource itself, for findings about its own fields (its annotations): "PyTorchJob
+/// `train`" rather than one of its pod templates.
+pub fn describe_resource(w: &Workload) -> String {
+    match &w.component {
+        Some(_) => format!("{} `{}`", w.kind_shown(), w.object_name()),
+        None => describe(w),
+    }
+}
+
+/// Whether an annotation was written on the resource's own metadata, not its pod template.
+pub fn on_resource(w: &Workload, annotation: &crate::source::NodeRef) -> bool {
+    w.root
+        .path(&["metadata", "annotations"])
+        .and_then(|m| m.entries())
+        .is_some_and(|mut e| e.any(|(_, v)| v.span() == annotation.span()))
+}
+
 /// Add a hit unless one already points at the same place: a field of the resource itself
 /// (an annotation, a shared replica count) is reported once, not once per pod template.
 pub fn push_once(hits: &mut Vec<Hit>, hit: Hit) {
