@@ -38,8 +38,13 @@ fn pod_pattern(w: &Workload) -> Option<Regex> {
             "^{name}-{}(-[0-9]+)?-(deployment-)?[a-z0-9-]+$",
             w.component.as_ref().map_or("predictor", |c| c.id.as_str())
         ),
-        // LeaderWorkerSet: `name-<group>` leaders, `name-<group>-<worker>` workers.
-        WorkloadKind::LeaderWorkerSet => format!("^{name}-[0-9]+(-[0-9]+)?$"),
+        // LeaderWorkerSet: `name-<group>` leaders, `name-<group>-<worker>` workers (the
+        // worker template also runs the leader when there is no leader template; a leader
+        // template, listed first, wins the tie).
+        WorkloadKind::LeaderWorkerSet => match w.component.as_ref().map(|c| c.id.as_str()) {
+            Some("leader") => format!("^{name}-[0-9]+$"),
+            _ => format!("^{name}-[0-9]+(-[0-9]+)?$"),
+        },
         // KubeRay: `<cluster>-head-<suffix>`, `<cluster>-<group>-worker-<suffix>`; the
         // clusters of a RayService or RayJob carry a generated suffix themselves.
         WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {
