@@ -1,12 +1,13 @@
 //! `gpu-workload-unschedulable`: a GPU workload no pool in the checked set can host. Its
-//! pods stay Pending while the GPUs (and the people waiting for them) are paid for.
-//! Only for pods written for those pools: a repository's GPU capacity often also comes
-//! from managed node groups or pools created by scripts, which no YAML here describes.
+//! pods stay Pending while the GPUs (and the people waiting for them) are paid for. Only
+//! for workloads aimed at those pools: the files rarely describe all of a cluster's
+//! capacity (managed node groups, pools created by scripts), and a pod aimed elsewhere is
+//! not unschedulable for missing a pool here.
 
 use super::{demand_text, describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::{ModelSet, Workload, WorkloadKind};
+use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
@@ -15,9 +16,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         if !w.uses_accelerators() || !model.relations.hosts[wi].is_empty() {
             continue;
         }
-        // Karpenter never provisions for DaemonSet pods; and a pod not written for these
-        // pools may run on capacity the files do not describe.
-        if w.kind == WorkloadKind::DaemonSet || !written_for_these_pools(model, wi, w) {
+        if !aimed_at_pools(model, w) {
             continue;
         }
         let cluster = model.cluster(w.file);
@@ -59,59 +58,59 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     hits
 }
 
-/// Labels every node carries, whoever launched it: selecting one does not tie a pod to
-/// Karpenter's pools.
-fn on_every_node(key: &str) -> bool {
-    matches!(
-        key,
-        "node.kubernetes.io/instance-type"
-            | "beta.kubernetes.io/instance-type"
-            | "kubernetes.io/arch"
-            | "beta.kubernetes.io/arch"
-            | "kubernetes.io/os"
-            | "beta.kubernetes.io/os"
-            | "kubernetes.io/hostname"
-    ) || key.starts_with("topology.")
-        || key.starts_with("failure-domain.")
-}
-
-/// Whether the pod was written for the node pools it was compared with: it tolerates one
-/// of their taints (a blanket toleration does not count), or its nodeSelector or required
-/// affinity names a Karpenter label or a label one of them sets or requires. A pod that
-/// does neither (GPU feature discovery labels, an instance type no pool offers, nothing at
-/// all) may be meant for other capacity, so a missing host proves nothing.
-fn written_for_these_pools(model: &ModelSet, wi: usize, w: &Workload) -> bool {
-    let pools: Vec<&crate::model::NodePool> = model.relations.blocked[wi]
+/// Whether the workload's pods are meant for the node pools of its scope. Karpenter never
+/// provisions for DaemonSet pods. A pod that requires a node label no pool sets or
+/// requires, other than those Karpenter derives from the instance, waits for nodes the
+/// files do not describe (a managed node group, GPU feature discovery labels). Otherwise a
+/// pod is aimed at the pools when it tolerates one of their taints or selects a label one
+/// of them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
+/// label); a pod that does neither may as well run on capacity the files do not show.
+fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
+    if w.kind == WorkloadKind::DaemonSet {
+        return false;
+    }
+    let pools: Vec<&NodePool> = model
+        .node_pools
         .iter()
-        .map(|b| &model.node_pools[b.pool])
+        .filter(|p| model.same_scope(p.file, w.file))
         .collect();
-    let tolerates = pools.iter().any(|p| {
-        p.taints
-            .iter()
-            .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
-            .any(|t| {
-                w.tolerations.iter().any(|tol| {
-                    !tol.tolerates_everything()
-                        && tol.tolerates(&t.key, t.value.as_deref(), &t.effect)
-                })
-            })
-    });
-    let karpenter = |k: &str| {
-        k.starts_with("karpenter.sh/")
-            || k.starts_with("karpenter.k8s.aws/")
-            || k.starts_with("eks.amazonaws.com/")
+    // Karpenter labels every node with its pool's name, so selecting it aims at the pools.
+    let pool_mentions = |key: &str| {
+        matches!(
+            key,
+            "karpenter.sh/nodepool" | "karpenter.sh/provisioner-name"
+        ) || pools.iter().any(|p| {
+            p.labels.iter().any(|(k, _)| k == key) || p.requirements.iter().any(|r| r.key == key)
+        })
     };
-    let selects = w
+    let derived = |key: &str| {
+        crate::catalog::requirements::is_instance_key(key)
+            || key == "kubernetes.io/arch"
+            || crate::model::relations::well_known_any(key)
+            || key.starts_with("karpenter.k8s.aws/")
+            || key.starts_with("eks.amazonaws.com/")
+            || key == "karpenter.sh/capacity-type"
+    };
+    let foreign = |key: &str| !derived(key) && !pool_mentions(key);
+    if w.node_selector.iter().any(|r| foreign(&r.key)) {
+        return false;
+    }
+    let terms: Vec<&Vec<_>> = w.affinity_terms.iter().flatten().collect();
+    if !terms.is_empty() && terms.iter().all(|t| t.iter().any(|r| foreign(&r.key))) {
+        return false;
+    }
+    let tolerates_a_taint = pools.iter().any(|p| {
+        p.taints.iter().any(|t| {
+            t.effect != "PreferNoSchedule"
+                && w.tolerations
+                    .iter()
+                    .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+        })
+    });
+    let selects_a_pool = w
         .node_selector
         .iter()
-        .chain(w.affinity_terms.iter().flatten().flatten())
-        .any(|r| {
-            karpenter(&r.key)
-                || (!on_every_node(&r.key)
-                    && pools.iter().any(|p| {
-                        p.labels.iter().any(|(k, _)| *k == r.key)
-                            || p.requirements.iter().any(|q| q.key == r.key)
-                    }))
-        });
-    tolerates || selects
+        .chain(terms.iter().flat_map(|t| t.iter()))
+        .any(|r| !derived(&r.key) && pool_mentions(&r.key));
+    tolerates_a_taint || selects_a_pool
 }
