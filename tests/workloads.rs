@@ -76,7 +76,7 @@ fn hosting_pools_and_why_the_others_cannot() {
         None,
     );
     let model = ModelSet::build(&fixture);
-    assert_eq!(model.relations.spot_exposed, vec![true, true]);
+    assert_eq!(model.relations.spot_exposed[..2], [true, true]);
     assert!(model.relations.budgets[0].is_empty());
     assert!(
         model.relations.budgets[1].is_empty(),

@@ -122,17 +122,26 @@ fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
     )
 }
 
-/// Replicas as the workload runs them: autoscaler bounds (no maximum when the autoscaler
-/// sets none), static replicas, or one.
+/// Pods as the workload runs them: replicas (autoscaler bounds, its own bounds, static
+/// replicas, or one) times the pods each replica runs; no maximum when the autoscaler sets
+/// none.
 fn replicas(model: &ModelSet, wi: usize, w: &Workload) -> (i64, Option<i64>) {
+    let (lo, hi) = replica_bounds(model, wi, w);
+    (lo * w.pods_per_replica, hi.map(|h| h * w.pods_per_replica))
+}
+
+fn replica_bounds(model: &ModelSet, wi: usize, w: &Workload) -> (i64, Option<i64>) {
     if let Some(a) = model.relations.autoscalers[wi].first() {
         let a = &model.autoscalers[*a];
         let lo = a.min_replicas().max(0);
         return (lo, a.max_replicas().map(|hi| hi.max(lo)));
     }
-    if w.kind == WorkloadKind::InferenceService {
-        let lo = w.min_replicas.as_ref().map_or(1, |f| f.value).max(0);
-        let hi = w.max_replicas.as_ref().map_or(lo, |f| f.value.max(lo));
+    if w.bounds_enforced {
+        let lo = w.own_min_replicas().max(0);
+        let hi = w
+            .max_replicas
+            .as_ref()
+            .map_or(w.static_replicas().max(lo), |f| f.value.max(lo));
         return (lo, Some(hi));
     }
     let n = w.static_replicas().max(0);

@@ -1,7 +1,7 @@
 //! `critical-workload-on-spot-only`: a workload marked critical that every hosting pool
 //! would place on spot capacity.
 
-use super::{describe, workload_hit};
+use super::{describe, describe_resource, on_resource, push_once, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -42,10 +42,20 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .priority_class
             .as_ref()
             .filter(|p| re.is_match(&p.value) && !negated(&p.value));
-        let (span, why) = match (by_annotation, by_priority) {
+        // Marked on the resource itself: say which of its pod templates is on spot.
+        let (span, why, who, part) = match (by_annotation, by_priority) {
             (Some((_, _, n)), _) => (
                 n.key_span(),
                 format!("`{CRITICALITY_ANNOTATION}: critical`"),
+                if on_resource(w, n) {
+                    describe_resource(w)
+                } else {
+                    describe(w)
+                },
+                match &w.component {
+                    Some(c) if on_resource(w, n) => format!("its {}", c.shown),
+                    _ => "it".to_string(),
+                },
             ),
             (None, Some(p)) => {
                 let value = model
@@ -64,17 +74,19 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 (
                     p.node.span(),
                     format!("priority class `{}`{value}", p.value),
+                    describe(w),
+                    "it".to_string(),
                 )
             }
             (None, None) => continue,
         };
-        hits.push(
+        push_once(
+            &mut hits,
             workload_hit(
                 w,
                 span,
                 format!(
-                    "{} is marked critical ({why}) but every node pool that can host it runs spot capacity, so a spot reclaim takes it down",
-                    describe(w)
+                    "{who} is marked critical ({why}) but every node pool that can host {part} runs spot capacity, so a spot reclaim takes it down"
                 ),
             )
             .help("give it an on-demand path: a nodeSelector or affinity for `karpenter.sh/capacity-type: on-demand`, or an on-demand pool it tolerates"),

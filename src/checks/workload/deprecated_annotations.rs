@@ -3,7 +3,7 @@
 //! Karpenter 0.32 and are ignored from 1.0, so the protection they promise is gone (or,
 //! on older clusters, they silently keep nodes from being consolidated).
 
-use super::{describe, workload_hit};
+use super::{describe, describe_resource, on_resource, push_once, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -15,21 +15,19 @@ const OLD: &[&str] = &[
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for w in &ctx.model.workloads {
-        if w.component.is_some_and(|c| c != "predictor") {
-            continue; // one finding per InferenceService, not per component
-        }
         for (k, _, n) in w
             .annotations
             .iter()
             .filter(|(k, _, _)| OLD.contains(&k.as_str()))
         {
-            hits.push(
+            push_once(
+                &mut hits,
                 workload_hit(
                     w,
                     n.key_span(),
                     format!(
                         "{} uses `{k}`, replaced by `karpenter.sh/do-not-disrupt` in Karpenter 0.32 and ignored from 1.0: on current clusters it protects nothing, on old ones it keeps nodes from being consolidated",
-                        describe(w)
+                        if on_resource(w, n) { describe_resource(w) } else { describe(w) }
                     ),
                 )
                 .help("use `karpenter.sh/do-not-disrupt: \"true\"` on the pod template, only where an interruption is really unacceptable"),

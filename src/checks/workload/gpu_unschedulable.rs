@@ -1,61 +1,23 @@
 //! `gpu-workload-unschedulable`: a GPU workload no pool in the checked set can host. Its
-//! pods stay Pending while the GPUs (and the people waiting for them) are paid for.
+//! pods stay Pending while the GPUs (and the people waiting for them) are paid for. Only
+//! for workloads aimed at those pools: the files rarely describe all of a cluster's
+//! capacity (managed node groups, pools created by scripts), and a pod aimed elsewhere is
+//! not unschedulable for missing a pool here.
 
 use super::{demand_text, describe, extended_resource_toleration, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::nodepool::is_custom_label;
-use crate::model::{ModelSet, Workload, WorkloadKind};
-
-/// Whether the pod asks for capacity the node pools in the checked files describe, rather
-/// than for nodes they may not list (managed node groups, pools created by scripts): it
-/// selects a Karpenter or provider label, a custom label a pool sets or requires, or
-/// tolerates a taint a pool carries. A pod selecting a custom label no pool sets or
-/// requires targets other capacity.
-fn targets_checked_pools(model: &ModelSet, w: &Workload) -> bool {
-    let reqs = || {
-        w.node_selector
-            .iter()
-            .chain(w.affinity_terms.iter().flatten().flatten())
-    };
-    let pools_carry = |key: &str| {
-        model.node_pools.iter().any(|p| {
-            p.labels.iter().any(|(k, _)| k == key) || p.requirements.iter().any(|r| r.key == key)
-        })
-    };
-    let positive = |op: &str| matches!(op, "In" | "Exists" | "Gt" | "Lt" | "Gte" | "Lte");
-    if reqs().any(|r| is_custom_label(&r.key) && positive(&r.operator) && !pools_carry(&r.key)) {
-        return false;
-    }
-    let provider_key = |k: &str| {
-        k.starts_with("karpenter.sh/")
-            || k.starts_with("karpenter.k8s.aws/")
-            || k.starts_with("eks.amazonaws.com/")
-    };
-    reqs().any(|r| provider_key(&r.key) || (is_custom_label(&r.key) && pools_carry(&r.key)))
-        || w.tolerations.iter().any(|t| {
-            let Some(key) = t.key.as_deref().filter(|k| !k.is_empty()) else {
-                return false; // a blanket toleration says nothing about which nodes
-            };
-            model
-                .node_pools
-                .iter()
-                .flat_map(|p| p.taints.iter())
-                .any(|taint| taint.key == key)
-        })
-}
+use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
     let ert = extended_resource_toleration(ctx);
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
-        // Karpenter provisions no node for DaemonSet pods; they run where nodes exist.
-        if w.kind == WorkloadKind::DaemonSet
-            || !w.uses_accelerators()
-            || !model.relations.hosts_for(wi, ert).is_empty()
-            || !targets_checked_pools(model, w)
-        {
+        if !w.uses_accelerators() || !model.relations.hosts_for(wi, ert).is_empty() {
+            continue;
+        }
+        if !aimed_at_pools(model, w) {
             continue;
         }
         let cluster = model.cluster(w.file);
@@ -93,4 +55,69 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         );
     }
     hits
+}
+
+/// Whether the workload's pods are meant for the node pools of its scope. Karpenter never
+/// provisions for DaemonSet pods. A pod that requires a node label no pool sets or
+/// requires, other than those Karpenter derives from the instance, waits for nodes the
+/// files do not describe (a managed node group, GPU feature discovery labels). Otherwise a
+/// pod is aimed at the pools when it tolerates one of their taints or selects a label one
+/// of them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
+/// label); a pod that does neither may as well run on capacity the files do not show.
+fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
+    if w.kind == WorkloadKind::DaemonSet {
+        return false;
+    }
+    let pools: Vec<&NodePool> = model
+        .node_pools
+        .iter()
+        .filter(|p| model.same_scope(p.file, w.file))
+        .collect();
+    // Karpenter labels every node with its pool's name, so selecting it aims at the pools.
+    let pool_mentions = |key: &str| {
+        matches!(
+            key,
+            "karpenter.sh/nodepool" | "karpenter.sh/provisioner-name"
+        ) || pools.iter().any(|p| {
+            p.labels.iter().any(|(k, _)| k == key) || p.requirements.iter().any(|r| r.key == key)
+        })
+    };
+    // Labels only Karpenter-launched nodes carry (self-managed or EKS Auto Mode): selecting
+    // one aims at node pools, never at managed node groups.
+    let karpenter_only = |key: &str| {
+        key.starts_with("karpenter.sh/")
+            || key.starts_with("karpenter.k8s.aws/")
+            || key == "eks.amazonaws.com/compute-type"
+            || key.starts_with("eks.amazonaws.com/instance-")
+    };
+    // Labels every node has (or that the instance type decides), whoever launched it;
+    // managed node groups' own `eks.amazonaws.com/nodegroup` and `capacityType` are not.
+    let derived = |key: &str| {
+        crate::catalog::requirements::is_instance_key(key)
+            || key == "kubernetes.io/arch"
+            || crate::model::relations::well_known_any(key)
+            || karpenter_only(key)
+    };
+    let foreign = |key: &str| !derived(key) && !pool_mentions(key);
+    if w.node_selector.iter().any(|r| foreign(&r.key)) {
+        return false;
+    }
+    let terms: Vec<&Vec<_>> = w.affinity_terms.iter().flatten().collect();
+    if !terms.is_empty() && terms.iter().all(|t| t.iter().any(|r| foreign(&r.key))) {
+        return false;
+    }
+    let tolerates_a_taint = pools.iter().any(|p| {
+        p.taints.iter().any(|t| {
+            t.effect != "PreferNoSchedule"
+                && w.tolerations
+                    .iter()
+                    .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+        })
+    });
+    let selects_a_pool = w
+        .node_selector
+        .iter()
+        .chain(terms.iter().flat_map(|t| t.iter()))
+        .any(|r| karpenter_only(&r.key) || (!derived(&r.key) && pool_mentions(&r.key)));
+    tolerates_a_taint || selects_a_pool
 }
