@@ -65,6 +65,7 @@ spec:
   template:
     metadata: {labels: {app: embedder}}
     spec:
+      nodeSelector: {karpenter.sh/nodepool: t4}
       containers:
         - {name: s, image: s:1, resources: {requests: {cpu: \"4\", memory: 16Gi}, limits: {nvidia.com/gpu: 1}}}
 ";
@@ -115,6 +116,7 @@ spec:
   template:
     metadata: {labels: {app: warmup}}
     spec:
+      nodeSelector: {karpenter.sh/nodepool: t4}
       initContainers:
         - {name: proxy, image: p:1, restartPolicy: Always, resources: {requests: {cpu: \"1\", memory: 1Gi}}}
         - {name: fetch-weights, image: f:1, resources: {requests: {cpu: \"3\", memory: 2Gi}}}

@@ -197,7 +197,7 @@ fn prices_are_the_catalogs() {
         c.types
             .iter()
             .find(|t| t.name == n)
-            .and_then(|t| t.on_demand_usd_hour)
+            .and_then(|t| t.on_demand_usd_hour())
             .unwrap()
     };
     assert_eq!(price("g4dn.xlarge"), G4DN_XLARGE);

@@ -39,7 +39,7 @@ fn extended_resource_toleration_parameter_switches_hosting() {
         off.findings
     );
     assert!(
-        off.findings[0].message.contains("none of the 4 node pools"),
+        off.findings[0].message.contains("none of the 5 node pools"),
         "{}",
         off.findings[0].message
     );

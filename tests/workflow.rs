@@ -270,9 +270,9 @@ fn changed_since_reports_new_findings_wherever_they_are() {
     git(p, &["add", "."]);
     git(p, &["commit", "-q", "-m", "spot"]);
     let v = json(&skinflint(p, &[&args[..], &["."]].concat()));
-    // The spot pool makes the untouched fallback's weight a new finding; the fallback
-    // still counts as one.
-    assert_eq!(rules_of(&v), ["fallback-weight-not-below-spot"], "{v}");
+    // The spot pool makes the untouched fallback's GPU cap a new finding (64 GPUs behind a
+    // 32-GPU spot pool); the fallback still counts as one.
+    assert_eq!(rules_of(&v), ["on-demand-fallback-uncapped"], "{v}");
     assert_eq!(v["findings"][0]["file"], "fallback.yaml");
     assert_eq!(rules_of(&named), rules_of(&v), "{named}");
     assert_eq!(v["summary"]["fixed_by_change"], 0);

@@ -3,7 +3,7 @@
 //! unit they can launch), workloads at their autoscaler minimum and maximum (or static
 //! replicas) on the instance each lands on, spot at the stated discount.
 
-use crate::catalog::{usd, PRICE_SOURCE};
+use crate::catalog::{price_basis, usd};
 use crate::costmodel::estimate::{estimate, Estimate};
 use crate::source::Loaded;
 use serde::Serialize;
@@ -92,10 +92,12 @@ fn priced(
         );
     }
     for w in &est.workloads {
-        let reps = if w.replicas_min == w.replicas_max {
-            format!("{} replica{}", w.replicas_min, plural(w.replicas_min))
-        } else {
-            format!("{}..{} replicas", w.replicas_min, w.replicas_max)
+        let reps = match w.replicas_max {
+            Some(max) if max == w.replicas_min => {
+                format!("{} replica{}", w.replicas_min, plural(w.replicas_min))
+            }
+            Some(max) => format!("{}..{max} replicas", w.replicas_min),
+            None => format!("{} replicas or more (no maximum)", w.replicas_min),
         };
         let basis = match &w.instance {
             Some(t) => format!(
@@ -212,7 +214,8 @@ pub fn delta(
         node_pool_ceilings: pools,
         spot_discount,
         assumptions: format!(
-            "{PRICE_SOURCE}s, 730 hours a month, spot at {spot_discount} of on-demand; a workload pays its share (cpu, memory or accelerators, whichever is largest) of the cheapest instance type that fits it among the pools that can host it; a node pool's ceiling is its limit times the price per unit of the dearest type it can launch"
+            "{}, spot at {spot_discount} of on-demand; a workload pays its share (cpu, memory or accelerators, whichever is largest) of the cheapest instance type that fits it among the pools that can host it; a node pool's ceiling is its limit times the price per unit of the dearest type it can launch",
+            price_basis()
         ),
     }
 }

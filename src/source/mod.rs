@@ -327,6 +327,7 @@ impl Loaded {
             file: SourceFile::new(name, text),
             documents: Vec::new(),
             problems: Vec::new(),
+            cluster: None,
             helm_template: true,
         }
     }

@@ -3,7 +3,7 @@
 //! follow and stop when done), nor at the redundancy minimum, which an autoscaler would
 //! keep anyway.
 
-use super::{demand_text, describe, workload_hit, ScaleUnit};
+use super::{workload_hit, ScaleUnit};
 use crate::catalog::{price_basis, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;

@@ -22,11 +22,12 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         }
         let cluster = model.cluster(w.file);
         // Without a pool in its scope the pools live elsewhere: nothing to judge against.
-        if !model
+        let pools = model
             .node_pools
             .iter()
-            .any(|p| crate::model::same_scope(p.cluster, cluster))
-        {
+            .filter(|p| crate::model::same_scope(p.cluster, cluster))
+            .count();
+        if pools == 0 {
             continue;
         }
         let blocked = model.relations.blocked_for(wi, ert);
