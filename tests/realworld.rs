@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 /// Lowest precision (true positives over all findings) the set may fall to.
 const MIN_PRECISION: f64 = 0.97;
 
+/// The set is meant to exercise pool rules on real pools: it holds 48 NodePools and
+/// Provisioners (SOURCES.md).
+const MIN_POOLS: usize = 40;
+
 fn root() -> PathBuf {
     repo().join("tests/realworld")
 }
@@ -178,6 +182,10 @@ fn every_finding_on_real_repositories_has_a_reviewed_verdict() {
         }
     }
     println!("real-world set: {pools} node pools, {gpu_workloads} GPU/accelerator workloads");
+    assert!(
+        pools >= MIN_POOLS,
+        "the real-world set must hold at least {MIN_POOLS} node pools; the model reads {pools}"
+    );
 
     let mut problems = String::new();
     let mut used = vec![false; entries.len()];
