@@ -84,8 +84,14 @@ fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
     )
 }
 
-/// Replicas as the workload runs them: autoscaler bounds, static replicas, or one.
+/// Pods as the workload runs them: replicas (autoscaler bounds, its own bounds, static
+/// replicas, or one) times the pods each replica runs.
 fn replicas(model: &ModelSet, wi: usize, w: &Workload) -> (i64, i64) {
+    let (lo, hi) = replica_bounds(model, wi, w);
+    (lo * w.pods_per_replica, hi * w.pods_per_replica)
+}
+
+fn replica_bounds(model: &ModelSet, wi: usize, w: &Workload) -> (i64, i64) {
     let autos: Vec<(i64, i64)> = model.relations.autoscalers[wi]
         .iter()
         .map(|a| {
@@ -99,9 +105,12 @@ fn replicas(model: &ModelSet, wi: usize, w: &Workload) -> (i64, i64) {
     if let Some((lo, hi)) = autos.first() {
         return (*lo, *hi);
     }
-    if w.kind == WorkloadKind::InferenceService {
-        let lo = w.min_replicas.as_ref().map_or(1, |f| f.value);
-        let hi = w.max_replicas.as_ref().map_or(lo, |f| f.value.max(lo));
+    if w.bounds_enforced {
+        let lo = w.own_min_replicas();
+        let hi = w
+            .max_replicas
+            .as_ref()
+            .map_or(w.static_replicas().max(lo), |f| f.value.max(lo));
         return (lo, hi);
     }
     let n = w.static_replicas();

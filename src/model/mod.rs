@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod nodepool;
+pub mod pod_templates;
 pub mod relations;
 pub mod scaling;
 pub mod units;

@@ -1,9 +1,11 @@
 //! Workloads with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
-//! CronJob, Pod) and KServe InferenceService components, as one span-carrying model:
+//! CronJob, Pod), KServe InferenceService components, and the components of GPU serving
+//! and training resources (see [`super::pod_templates`]), as one span-carrying model:
 //! containers with their requests and limits (accelerators included), scheduling
 //! constraints, shutdown settings and replica counts.
 
 use super::nodepool::{is_accelerator_resource, Field};
+use super::pod_templates;
 use super::units;
 use super::Resource;
 use crate::source::scalar::Scalar;
@@ -21,19 +23,75 @@ pub enum WorkloadKind {
     Pod,
     /// One component (predictor, transformer, explainer) of a KServe InferenceService.
     InferenceService,
+    /// The leader or worker template of a LeaderWorkerSet (groups of pods for multi-host
+    /// serving).
+    LeaderWorkerSet,
+    /// The head or a worker group of a Ray cluster, standalone or inside a RayService or
+    /// RayJob.
+    RayCluster,
+    RayService,
+    RayJob,
+    /// One replica type of a Kubeflow training job.
+    PyTorchJob,
+    TFJob,
+    MPIJob,
+    /// One replicated job of a JobSet.
+    JobSet,
+    /// One task of a Volcano `batch.volcano.sh` Job.
+    VolcanoJob,
+}
+
+/// What a workload's pods are for, which decides the advice that fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Answers requests until deleted: graceful shutdown, disruption budgets, redundancy
+    /// and autoscalers all apply.
+    Serving,
+    /// Runs until deleted, but whether it answers requests is not known: a RayCluster is
+    /// as often an interactive or shared compute cluster as a serving one. An idle fixed
+    /// size is still paid around the clock, so autoscaler advice applies; the advice about
+    /// in-flight requests does not.
+    LongRunning,
+    /// Runs to completion (Jobs, CronJobs, training jobs, RayJob, JobSet, Volcano Job): an
+    /// interruption costs a retry or a restart from a checkpoint, not failed requests, and
+    /// there is no traffic to scale with.
+    Batch,
+    /// One pod per node (DaemonSet).
+    PerNode,
+    /// A bare Pod, whose purpose the object does not say.
+    Single,
 }
 
 impl WorkloadKind {
-    /// Long-running serving workloads (the ones autoscalers and disruption budgets are for).
-    pub fn is_serving(self) -> bool {
-        matches!(
-            self,
-            WorkloadKind::Deployment
-                | WorkloadKind::StatefulSet
-                | WorkloadKind::ReplicaSet
-                | WorkloadKind::InferenceService
-        )
+    pub fn purpose(self) -> Purpose {
+        use WorkloadKind::*;
+        match self {
+            Deployment | StatefulSet | ReplicaSet | InferenceService | LeaderWorkerSet
+            | RayService => Purpose::Serving,
+            RayCluster => Purpose::LongRunning,
+            Job | CronJob | RayJob | PyTorchJob | TFJob | MPIJob | JobSet | VolcanoJob => {
+                Purpose::Batch
+            }
+            DaemonSet => Purpose::PerNode,
+            Pod => Purpose::Single,
+        }
     }
+
+    /// Long-running serving workloads (the ones graceful shutdown, disruption budgets and
+    /// redundancy are for).
+    pub fn is_serving(self) -> bool {
+        self.purpose() == Purpose::Serving
+    }
+}
+
+/// A part of a resource with its own pod template (an InferenceService predictor, a Ray
+/// worker group, a PyTorchJob's workers).
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// As the workload's name shows it (`llm/predictor`, `train/worker`).
+    pub id: String,
+    /// As messages name it ("predictor", "worker group `gpu`").
+    pub shown: String,
 }
 
 /// One resource amount as written.
@@ -141,21 +199,30 @@ pub struct Workload<'a> {
     pub resource: usize,
     pub file: usize,
     pub kind: WorkloadKind,
-    /// `name`, or `name/predictor` for InferenceService components.
+    /// `name`, or `name/<component>` for a resource with several pod templates.
     pub name: String,
     pub namespace: Option<String>,
-    /// Component of an InferenceService (`predictor`, `transformer`, `explainer`).
-    pub component: Option<&'static str>,
+    /// The part of the resource this pod template belongs to, for resources with several.
+    pub component: Option<Component>,
     pub root: NodeRef<'a>,
-    /// The resource's `spec` (anchor for missing fields).
+    /// The resource's `spec`, or the component's own mapping (anchor for missing fields).
     pub spec: Option<NodeRef<'a>>,
     /// The pod spec (or the InferenceService component).
     pub pod: Option<NodeRef<'a>>,
     pub containers: Vec<Container<'a>>,
+    /// The replica count as written (for a LeaderWorkerSet, its groups).
     pub replicas: Option<Field<'a, i64>>,
-    /// InferenceService `minReplicas` / `maxReplicas`.
+    /// Replicas when `replicas` is not written (1, or 0 for a Ray worker group).
+    pub default_replicas: i64,
+    /// The workload's own scaling bounds: InferenceService and Ray worker group
+    /// `minReplicas` / `maxReplicas`.
     pub min_replicas: Option<Field<'a, i64>>,
     pub max_replicas: Option<Field<'a, i64>>,
+    /// Whether its own controller scales it between those bounds (KServe; Ray's in-tree
+    /// autoscaler when `enableInTreeAutoscaling` is set).
+    pub bounds_enforced: bool,
+    /// Pods per replica: a LeaderWorkerSet group's workers, a JobSet job's parallelism.
+    pub pods_per_replica: i64,
     pub node_selector: Vec<NodeReq<'a>>,
     /// Required node affinity: any term may match; all requirements of a term must. A term
     /// with no requirements (`{}`) matches no node and is `None`; one with only
@@ -189,7 +256,7 @@ const KSERVE_FRAMEWORKS: &[&str] = &[
     "art",
 ];
 
-fn int_field(n: Option<NodeRef<'_>>) -> Option<Field<'_, i64>> {
+pub(crate) fn int_field(n: Option<NodeRef<'_>>) -> Option<Field<'_, i64>> {
     let n = n?;
     match n.value()? {
         Scalar::Int(v) => Some(Field { value: v, node: n }),
@@ -276,7 +343,9 @@ fn string_map(n: Option<NodeRef<'_>>) -> Vec<(String, String, NodeRef<'_>)> {
 }
 
 impl<'a> Workload<'a> {
-    /// Build the workloads a resource holds (one per InferenceService component).
+    /// Build the workloads a resource holds (one per pod template: InferenceService
+    /// components, LeaderWorkerSet leader and workers, Ray head and worker groups, training
+    /// job replica types, JobSet replicated jobs, Volcano tasks).
     pub fn from_resource(index: usize, r: &Resource<'a>) -> Vec<Self> {
         let kind = match (r.id.api_version.as_str(), r.id.kind.as_str()) {
             (_, "Deployment") if r.id.api_version.starts_with("apps/") => WorkloadKind::Deployment,
@@ -289,7 +358,10 @@ impl<'a> Workload<'a> {
             ("batch/v1" | "batch/v1beta1", "CronJob") => WorkloadKind::CronJob,
             ("v1", "Pod") => WorkloadKind::Pod,
             ("serving.kserve.io/v1beta1", "InferenceService") => WorkloadKind::InferenceService,
-            _ => return Vec::new(),
+            (api, k) => match pod_templates::kind_of(api, k) {
+                Some(kind) => kind,
+                None => return Vec::new(),
+            },
         };
         let root = r.root;
         let spec = root.get("spec");
@@ -321,7 +393,10 @@ impl<'a> Workload<'a> {
                     containers,
                     &resource_annotations,
                 );
-                w.component = Some(component);
+                w.component = Some(Component {
+                    id: component.to_string(),
+                    shown: component.to_string(),
+                });
                 // The labels KServe puts on the component's pods.
                 w.labels = vec![
                     (
@@ -332,12 +407,45 @@ impl<'a> Workload<'a> {
                 ];
                 w.min_replicas = int_field(c.get("minReplicas"));
                 w.max_replicas = int_field(c.get("maxReplicas"));
+                w.bounds_enforced = true;
                 out.push(w);
             }
             return out;
         }
+        if pod_templates::kind_of(&r.id.api_version, &r.id.kind).is_some() {
+            let Some(spec) = spec else {
+                return Vec::new();
+            };
+            return pod_templates::templates(kind, &name, spec)
+                .into_iter()
+                .map(|t| {
+                    let mut w = Self::from_template(
+                        index,
+                        r,
+                        kind,
+                        format!("{name}/{}", t.id),
+                        Some(t.node),
+                        t.template.and_then(|x| x.get("spec")),
+                        t.template.and_then(|x| x.get("metadata")),
+                        &resource_annotations,
+                    );
+                    w.component = Some(Component {
+                        id: t.id,
+                        shown: t.shown,
+                    });
+                    w.labels.extend(t.labels);
+                    w.replicas = t.replicas;
+                    w.default_replicas = t.default_replicas;
+                    w.min_replicas = t.min_replicas;
+                    w.max_replicas = t.max_replicas;
+                    w.bounds_enforced = t.bounds_enforced;
+                    w.pods_per_replica = t.pods_per_replica;
+                    w
+                })
+                .collect();
+        }
         let (pod, template_meta) = match kind {
-            WorkloadKind::Pod => (spec, root.get("metadata")),
+            WorkloadKind::Pod => (spec, None),
             WorkloadKind::CronJob => (
                 spec.and_then(|s| s.path(&["jobTemplate", "spec", "template", "spec"])),
                 spec.and_then(|s| s.path(&["jobTemplate", "spec", "template", "metadata"])),
@@ -347,6 +455,43 @@ impl<'a> Workload<'a> {
                 spec.and_then(|s| s.path(&["template", "metadata"])),
             ),
         };
+        let mut w = Self::from_template(
+            index,
+            r,
+            kind,
+            name,
+            spec,
+            pod,
+            template_meta,
+            &resource_annotations,
+        );
+        if kind == WorkloadKind::Pod {
+            w.labels = string_map(root.path(&["metadata", "labels"]))
+                .into_iter()
+                .map(|(k, v, _)| (k, v))
+                .collect();
+        }
+        w.replicas = match kind {
+            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
+                int_field(spec.and_then(|s| s.get("replicas")))
+            }
+            _ => None,
+        };
+        vec![w]
+    }
+
+    /// A workload from a pod spec and its template's metadata (labels, annotations).
+    #[allow(clippy::too_many_arguments)]
+    fn from_template(
+        index: usize,
+        r: &Resource<'a>,
+        kind: WorkloadKind,
+        name: String,
+        spec: Option<NodeRef<'a>>,
+        pod: Option<NodeRef<'a>>,
+        template_meta: Option<NodeRef<'a>>,
+        resource_annotations: &[(String, String, NodeRef<'a>)],
+    ) -> Self {
         let mut containers: Vec<Container> = Vec::new();
         for (key, init) in [("initContainers", true), ("containers", false)] {
             if let Some(items) = pod.and_then(|p| p.get(key)).and_then(|c| c.items()) {
@@ -361,23 +506,15 @@ impl<'a> Workload<'a> {
             spec,
             pod,
             containers,
-            &resource_annotations,
+            resource_annotations,
         );
         w.labels = string_map(template_meta.and_then(|m| m.get("labels")))
             .into_iter()
             .map(|(k, v, _)| (k, v))
             .collect();
-        if kind != WorkloadKind::Pod {
-            w.annotations
-                .extend(string_map(template_meta.and_then(|m| m.get("annotations"))));
-        }
-        w.replicas = match kind {
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
-                int_field(spec.and_then(|s| s.get("replicas")))
-            }
-            _ => None,
-        };
-        vec![w]
+        w.annotations
+            .extend(string_map(template_meta.and_then(|m| m.get("annotations"))));
+        w
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -447,8 +584,11 @@ impl<'a> Workload<'a> {
             pod,
             containers,
             replicas: None,
+            default_replicas: 1,
             min_replicas: None,
             max_replicas: None,
+            bounds_enforced: false,
+            pods_per_replica: 1,
             node_selector,
             affinity_terms,
             tolerations,
@@ -538,12 +678,42 @@ impl<'a> Workload<'a> {
         self.annotations.iter().find(|(k, _, _)| k == key)
     }
 
-    /// Replicas the workload runs without an autoscaler (1 when unset, as Kubernetes does).
+    /// Replicas the workload runs without an autoscaler: as written, else the kind's
+    /// default (Kubernetes' 1); an InferenceService runs `minReplicas`, and KubeRay keeps a
+    /// worker group at no fewer than its `minReplicas`.
     pub fn static_replicas(&self) -> i64 {
+        let written = self.replicas.as_ref().map_or(self.default_replicas, |f| f.value);
         match self.kind {
             WorkloadKind::InferenceService => self.min_replicas.as_ref().map_or(1, |f| f.value),
-            _ => self.replicas.as_ref().map_or(1, |f| f.value),
+            WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {
+                written.max(self.min_replicas.as_ref().map_or(0, |f| f.value))
+            }
+            _ => written,
         }
+    }
+
+    /// The lower bound of the workload's own scaling (KServe's default is 1, KubeRay's 0).
+    pub fn own_min_replicas(&self) -> i64 {
+        let default = match self.kind {
+            WorkloadKind::InferenceService => 1,
+            _ => 0,
+        };
+        self.min_replicas.as_ref().map_or(default, |f| f.value)
+    }
+
+    /// Whether the workload scales itself, without an HPA or ScaledObject: an
+    /// InferenceService whose `maxReplicas` is above `minReplicas`, a Ray worker group under
+    /// the in-tree autoscaler or with different bounds written.
+    pub fn scales_itself(&self) -> bool {
+        let ray = matches!(
+            self.kind,
+            WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob
+        );
+        (ray && self.bounds_enforced)
+            || self
+                .max_replicas
+                .as_ref()
+                .is_some_and(|m| m.value > self.own_min_replicas())
     }
 
     /// The anchor for findings about the pod as a whole.
@@ -562,10 +732,27 @@ impl<'a> Workload<'a> {
             WorkloadKind::CronJob => "CronJob",
             WorkloadKind::Pod => "Pod",
             WorkloadKind::InferenceService => "InferenceService",
+            WorkloadKind::LeaderWorkerSet => "LeaderWorkerSet",
+            WorkloadKind::RayCluster => "RayCluster",
+            WorkloadKind::RayService => "RayService",
+            WorkloadKind::RayJob => "RayJob",
+            WorkloadKind::PyTorchJob => "PyTorchJob",
+            WorkloadKind::TFJob => "TFJob",
+            WorkloadKind::MPIJob => "MPIJob",
+            WorkloadKind::JobSet => "JobSet",
+            WorkloadKind::VolcanoJob => "Job",
         }
     }
 
-    /// The object's own name (without the InferenceService component).
+    /// The kind as messages show it (`Job` of Volcano is told apart from `batch/v1`'s).
+    pub fn kind_shown(&self) -> &'static str {
+        match self.kind {
+            WorkloadKind::VolcanoJob => "Volcano Job",
+            _ => self.kube_kind(),
+        }
+    }
+
+    /// The object's own name (without the component).
     pub fn object_name(&self) -> &str {
         self.name.split('/').next().unwrap_or(&self.name)
     }

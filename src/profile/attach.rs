@@ -36,7 +36,35 @@ fn pod_pattern(w: &Workload) -> Option<Regex> {
         WorkloadKind::Pod => format!("^{name}$"),
         WorkloadKind::InferenceService => format!(
             "^{name}-{}(-[0-9]+)?-(deployment-)?[a-z0-9-]+$",
-            w.component.unwrap_or("predictor")
+            w.component.as_ref().map_or("predictor", |c| c.id.as_str())
+        ),
+        // LeaderWorkerSet: `name-<group>` leaders, `name-<group>-<worker>` workers.
+        WorkloadKind::LeaderWorkerSet => format!("^{name}-[0-9]+(-[0-9]+)?$"),
+        // KubeRay: `<cluster>-head-<suffix>`, `<cluster>-<group>-worker-<suffix>`; the
+        // clusters of a RayService or RayJob carry a generated suffix themselves.
+        WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {
+            match w.component.as_ref().and_then(|c| c.id.strip_prefix("worker-")) {
+                Some(group) => format!(
+                    "^{name}-([a-z0-9-]*-)?{}-worker-[a-z0-9]+$",
+                    regex::escape(group)
+                ),
+                None => format!("^{name}-([a-z0-9-]*-)?head-[a-z0-9]+$"),
+            }
+        }
+        // Kubeflow: `<job>-<replica type>-<index>`; MPIJob's launcher is a Job's pod.
+        WorkloadKind::PyTorchJob | WorkloadKind::TFJob | WorkloadKind::MPIJob => format!(
+            "^{name}-{}-([0-9]+|{SAFE}{{5}})$",
+            regex::escape(w.component.as_ref().map_or("worker", |c| c.id.as_str()))
+        ),
+        // JobSet: `<jobset>-<replicated job>-<job index>-<pod index>-<suffix>`.
+        WorkloadKind::JobSet => format!(
+            "^{name}-{}-[0-9]+-[0-9]+-{SAFE}{{5}}$",
+            regex::escape(w.component.as_ref().map_or("", |c| c.id.as_str()))
+        ),
+        // Volcano: `<job>-<task>-<index>`.
+        WorkloadKind::VolcanoJob => format!(
+            "^{name}-{}-[0-9]+$",
+            regex::escape(w.component.as_ref().map_or("", |c| c.id.as_str()))
         ),
     };
     Regex::new(&p).ok()
@@ -70,7 +98,7 @@ pub fn attach(
                     .iter()
                     .position(|w| {
                         w.object_name() == name
-                            && w.component.is_none_or(|c| c == "predictor")
+                            && w.component.as_ref().is_none_or(|c| c.id == "predictor")
                             && ns_matches(w, ns)
                     })
                     // `NAME/COMPONENT`, as findings name an InferenceService's parts.

@@ -2,16 +2,16 @@
 //! accelerators than any pool that can host the workload may buy; it can never reach its
 //! max, so capacity planning and alerts built on that max are wrong.
 
-use super::{describe, pool_names, workload_hit};
+use super::{pool_names, workload_hit, ScaleUnit};
 use crate::checks::karpenter::fmt_amount;
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::Workload;
+use crate::model::{Workload, WorkloadKind};
 use crate::source::NodeRef;
 
 fn check(
     ctx: &CheckCtx,
-    wi: usize,
+    unit: &ScaleUnit,
     w: &Workload,
     max: i64,
     max_node: NodeRef,
@@ -19,15 +19,15 @@ fn check(
     hits: &mut Vec<Hit>,
 ) {
     let model = ctx.model;
-    let hosts = &model.relations.hosts[wi];
+    let hosts = unit.hosts(model);
     if hosts.is_empty() {
         return;
     }
-    for (res, per_pod) in w.accelerator_demand() {
-        let need = max as f64 * per_pod;
+    for (res, per_replica) in &unit.per_replica {
+        let need = max as f64 * per_replica;
         let caps: Vec<(usize, f64)> = hosts
             .iter()
-            .filter_map(|p| model.node_pools[*p].cap_on(&res).map(|c| (*p, c)))
+            .filter_map(|p| model.node_pools[*p].cap_on(res).map(|c| (*p, c)))
             .collect();
         if caps.len() < hosts.len() {
             return; // some pool is not capped on this resource
@@ -41,14 +41,18 @@ fn check(
             .iter()
             .map(|(p, c)| format!("`{}`: {}", model.node_pools[*p].name, fmt_amount(*c)))
             .collect();
+        let each = if unit.pods > 1 {
+            format!("groups of {} pods × {}", unit.pods, fmt_amount(*per_replica))
+        } else {
+            fmt_amount(*per_replica)
+        };
         hits.push(
             workload_hit(
                 w,
                 max_node.span(),
                 format!(
-                    "{who} may scale {} to {max} replicas × {} `{res}` = {} `{res}`, but the pools that can host it may buy only {} together ({}); the extra replicas stay Pending, so the max is never reached and capacity plans built on it are wrong",
-                    describe(w),
-                    fmt_amount(per_pod),
+                    "{who} may scale {} to {max} replicas × {each} `{res}` = {} `{res}`, but the pools that can host it may buy only {} together ({}); the extra replicas stay Pending, so the max is never reached and capacity plans built on it are wrong",
+                    unit.shown,
                     fmt_amount(need),
                     fmt_amount(largest),
                     per_pool.join(", ")
@@ -56,8 +60,8 @@ fn check(
             )
             .help(format!(
                 "lower the maximum to {} or raise the `{res}` limit of {}",
-                (largest / per_pod).floor() as i64,
-                pool_names(model, hosts)
+                (largest / per_replica).floor() as i64,
+                pool_names(model, &hosts)
             ))
             .gpu(true),
         );
@@ -68,6 +72,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
+        let Some(unit) = ScaleUnit::of(model, wi) else {
+            continue;
+        };
         for ai in &model.relations.autoscalers[wi] {
             let a = &model.autoscalers[*ai];
             let (Some(max), Some(node)) = (a.max_replicas(), a.max.as_ref().map(|m| m.node)) else {
@@ -76,7 +83,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             let mut found = Vec::new();
             check(
                 ctx,
-                wi,
+                &unit,
                 w,
                 max,
                 node,
@@ -90,14 +97,19 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 hits.push(h);
             }
         }
-        if let Some(max) = &w.max_replicas {
+        // The workload's own bounds, where its controller acts on them.
+        if let Some(max) = w.max_replicas.as_ref().filter(|_| w.bounds_enforced) {
+            let who = match w.kind {
+                WorkloadKind::InferenceService => "KServe",
+                _ => "Ray's autoscaler",
+            };
             check(
                 ctx,
-                wi,
+                &unit,
                 w,
                 max.value,
                 max.node,
-                "KServe".to_string(),
+                who.to_string(),
                 &mut hits,
             );
         }

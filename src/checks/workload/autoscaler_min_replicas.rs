@@ -48,10 +48,15 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         );
     }
     for w in &model.workloads {
+        // The workload's own bounds, where its controller acts on them (KServe, Ray's
+        // autoscaler) and it serves.
+        if !w.kind.is_serving() || !w.bounds_enforced {
+            continue;
+        }
         let (Some(max), min) = (&w.max_replicas, w.min_replicas.as_ref()) else {
             continue;
         };
-        let min_v = min.map_or(1, |m| m.value);
+        let min_v = w.own_min_replicas();
         if max.value <= min_v || min_v >= want || min_v == 0 {
             continue;
         }

@@ -1,7 +1,7 @@
 //! `critical-workload-on-spot-only`: a workload marked critical that every hosting pool
 //! would place on spot capacity.
 
-use super::{describe, workload_hit};
+use super::{describe, push_once, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -62,7 +62,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             }
             (None, None) => continue,
         };
-        hits.push(
+        push_once(
+            &mut hits,
             workload_hit(
                 w,
                 span,

@@ -3,7 +3,7 @@
 //! Karpenter 0.32 and are ignored from 1.0, so the protection they promise is gone (or,
 //! on older clusters, they silently keep nodes from being consolidated).
 
-use super::{describe, workload_hit};
+use super::{describe, push_once, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -15,15 +15,13 @@ const OLD: &[&str] = &[
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for w in &ctx.model.workloads {
-        if w.component.is_some_and(|c| c != "predictor") {
-            continue; // one finding per InferenceService, not per component
-        }
         for (k, _, n) in w
             .annotations
             .iter()
             .filter(|(k, _, _)| OLD.contains(&k.as_str()))
         {
-            hits.push(
+            push_once(
+                &mut hits,
                 workload_hit(
                     w,
                     n.key_span(),

@@ -1,10 +1,13 @@
 //! `gpu-workload-without-autoscaler`: a GPU serving workload pinned at several replicas
-//! pays for peak capacity around the clock.
+//! pays for peak capacity around the clock. Not for batch kinds (they have no traffic to
+//! follow and stop when done), nor at the redundancy minimum, which an autoscaler would
+//! keep anyway.
 
-use super::{demand_text, describe, workload_hit};
+use super::{workload_hit, ScaleUnit};
 use crate::catalog::{usd, HOURS_PER_MONTH, PRICE_SOURCE};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
+use crate::model::workload::Purpose;
 use crate::model::{Workload, WorkloadKind};
 
 /// Hours a month at peak in the seed's estimator: 4 hours a day, 30 days.
@@ -14,11 +17,23 @@ const SEED_MIN_REPLICAS: i64 = 2;
 
 /// What an autoscaler at the seed's minimum outside peak hours would save, priced per
 /// accelerator on the cheapest instance type that fits (hosting pools' types when known).
-fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f64, String)> {
+/// `per_replica` is the accelerators of `res` one replica holds over all its pods.
+fn savings(
+    ctx: &CheckCtx,
+    wi: usize,
+    w: &Workload,
+    replicas: i64,
+    res: &str,
+    per_replica: f64,
+) -> Option<(f64, String)> {
     if replicas <= SEED_MIN_REPLICAS {
         return None;
     }
-    let (res, per_pod) = w.accelerator_demand().into_iter().next()?;
+    let per_pod = w
+        .accelerator_demand()
+        .into_iter()
+        .find(|(r, _)| r == res)?
+        .1;
     let hosts = &ctx.model.relations.hosts[wi];
     let pools: Vec<&crate::model::NodePool> =
         hosts.iter().map(|p| &ctx.model.node_pools[*p]).collect();
@@ -63,7 +78,7 @@ fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f6
         .filter_map(|t| Some((t, t.on_demand_usd_hour? / t.accelerator_count() as f64)))
         .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal))?;
     let idle = (replicas - SEED_MIN_REPLICAS) as f64;
-    let month = idle * per_pod * per_unit * (HOURS_PER_MONTH - PEAK_HOURS);
+    let month = idle * per_replica * per_unit * (HOURS_PER_MONTH - PEAK_HOURS);
     Some((
         month,
         format!(
@@ -76,24 +91,27 @@ fn savings(ctx: &CheckCtx, wi: usize, w: &Workload, replicas: i64) -> Option<(f6
 }
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let max_static = ctx.params.int("max-static-replicas", 1);
-    let rel = &ctx.model.relations;
+    let max_static = ctx.params.int("max-static-replicas", SEED_MIN_REPLICAS);
+    let model = ctx.model;
+    let rel = &model.relations;
     let mut hits = Vec::new();
-    for (wi, w) in ctx.model.workloads.iter().enumerate() {
-        if !matches!(
-            w.kind,
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::InferenceService
-        ) {
+    for (wi, w) in model.workloads.iter().enumerate() {
+        // Serving and long-running kinds; a bare ReplicaSet is almost always a
+        // Deployment's, which is where an autoscaler belongs.
+        if !matches!(w.kind.purpose(), Purpose::Serving | Purpose::LongRunning)
+            || w.kind == WorkloadKind::ReplicaSet
+        {
             continue;
         }
-        if !w.uses_accelerators() || !rel.autoscalers[wi].is_empty() {
+        let Some(unit) = ScaleUnit::of(model, wi) else {
             continue;
-        }
-        if w.kind == WorkloadKind::InferenceService {
-            let min = w.min_replicas.as_ref().map_or(1, |f| f.value);
-            if w.max_replicas.as_ref().is_some_and(|m| m.value > min) {
-                continue; // KServe scales between min and max
-            }
+        };
+        let members: Vec<&Workload> = unit.members.iter().map(|i| &model.workloads[*i]).collect();
+        if unit.per_replica.is_empty()
+            || unit.members.iter().any(|i| !rel.autoscalers[*i].is_empty())
+            || members.iter().any(|m| m.scales_itself())
+        {
+            continue;
         }
         let replicas = w.static_replicas();
         if replicas <= max_static {
@@ -105,19 +123,33 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .or(w.min_replicas.as_ref())
             .map(|f| f.node.span())
             .unwrap_or_else(|| w.spec.unwrap_or(w.root).key_span());
-        let fix = if w.kind == WorkloadKind::InferenceService {
-            "set `maxReplicas` above `minReplicas` (and a scale metric) so KServe scales with traffic"
-        } else {
-            "add a HorizontalPodAutoscaler or KEDA ScaledObject targeting it (the seed's policy: min 2, max 20, 70% target utilisation)"
+        let fix = match w.kind {
+            WorkloadKind::InferenceService => {
+                "set `maxReplicas` above `minReplicas` (and a scale metric) so KServe scales with traffic"
+            }
+            WorkloadKind::RayCluster | WorkloadKind::RayService => {
+                "enable Ray's autoscaler (`enableInTreeAutoscaling: true`) and give the group `minReplicas` and `maxReplicas`, so idle GPU workers are released"
+            }
+            _ => {
+                "add a HorizontalPodAutoscaler or KEDA ScaledObject targeting it (the seed's policy: min 2, max 20, 70% target utilisation)"
+            }
         };
-        let estimate = savings(ctx, wi, w, replicas);
+        let estimate = unit.per_replica.first().and_then(|(res, n)| {
+            let m = unit.members.iter().find(|i| {
+                model.workloads[**i]
+                    .accelerator_demand()
+                    .iter()
+                    .any(|(r, _)| r == res)
+            })?;
+            savings(ctx, *m, &model.workloads[*m], replicas, res, *n)
+        });
         let mut hit = workload_hit(
             w,
             anchor,
             format!(
-                "{} runs {replicas} replicas of {} each with no autoscaler, so it pays for peak GPU capacity around the clock, including nights and weekends{}",
-                describe(w),
-                demand_text(w),
+                "{} runs {} with no autoscaler, so it pays for peak GPU capacity around the clock, including nights and weekends{}",
+                unit.shown,
+                unit.replicas_text(replicas),
                 estimate.as_ref().map(|(_, text)| text.as_str()).unwrap_or("")
             ),
         )

@@ -23,11 +23,23 @@ pub fn workload_hit(w: &Workload, span: Range<usize>, message: String) -> Hit {
     Hit::new(w.file, span, message).resource(w.resource)
 }
 
-/// "Deployment `web`" or "InferenceService `llm` predictor", for messages.
+/// "Deployment `web`", "InferenceService `llm` predictor" or "RayCluster `rc` worker group
+/// `gpu`", for messages.
 pub fn describe(w: &Workload) -> String {
-    match w.component {
-        Some(c) => format!("InferenceService `{}` {c}", w.object_name()),
-        None => format!("{} `{}`", w.kube_kind(), w.name),
+    match &w.component {
+        Some(c) => format!("{} `{}` {}", w.kind_shown(), w.object_name(), c.shown),
+        None => format!("{} `{}`", w.kind_shown(), w.name),
+    }
+}
+
+/// Add a hit unless one already points at the same place: a field of the resource itself
+/// (an annotation, a shared replica count) is reported once, not once per pod template.
+pub fn push_once(hits: &mut Vec<Hit>, hit: Hit) {
+    if !hits
+        .iter()
+        .any(|h| h.file == hit.file && h.span == hit.span)
+    {
+        hits.push(hit);
     }
 }
 
@@ -47,4 +59,95 @@ pub fn demand_text(w: &Workload) -> String {
         .map(|(r, n)| format!("{} {r}", crate::checks::karpenter::fmt_amount(*n)))
         .collect::<Vec<_>>()
         .join(" and ")
+}
+
+/// The pod templates that scale together: a LeaderWorkerSet's leader and workers share
+/// `spec.replicas`, so one replica is a group of their pods.
+pub struct ScaleUnit {
+    /// Workload indices, the first being the one findings are reported on.
+    pub members: Vec<usize>,
+    /// Pods in one replica.
+    pub pods: i64,
+    /// Accelerators one replica holds, over all its pods.
+    pub per_replica: Vec<(String, f64)>,
+    /// "LeaderWorkerSet `x`" for a group, else as [`describe`] says.
+    pub shown: String,
+}
+
+impl ScaleUnit {
+    /// The unit workload `wi` belongs to, or `None` when an earlier workload speaks for it.
+    pub fn of(model: &ModelSet, wi: usize) -> Option<ScaleUnit> {
+        let w = &model.workloads[wi];
+        let members: Vec<usize> = match &w.replicas {
+            Some(r) => model
+                .workloads
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    o.resource == w.resource
+                        && o.replicas
+                            .as_ref()
+                            .is_some_and(|x| x.node.span() == r.node.span())
+                })
+                .map(|(i, _)| i)
+                .collect(),
+            None => vec![wi],
+        };
+        if members.first() != Some(&wi) {
+            return None;
+        }
+        let pods = members
+            .iter()
+            .map(|i| model.workloads[*i].pods_per_replica)
+            .sum();
+        let mut per_replica: Vec<(String, f64)> = Vec::new();
+        for m in members.iter().map(|i| &model.workloads[*i]) {
+            for (res, n) in m.accelerator_demand() {
+                let n = n * m.pods_per_replica as f64;
+                match per_replica.iter_mut().find(|(r, _)| *r == res) {
+                    Some((_, total)) => *total += n,
+                    None => per_replica.push((res, n)),
+                }
+            }
+        }
+        let shown = if pods > 1 {
+            format!("{} `{}`", w.kind_shown(), w.object_name())
+        } else {
+            describe(w)
+        };
+        Some(ScaleUnit {
+            members,
+            pods,
+            per_replica,
+            shown,
+        })
+    }
+
+    /// The pools that can host any of its pods.
+    pub fn hosts(&self, model: &ModelSet) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .members
+            .iter()
+            .flat_map(|i| model.relations.hosts[*i].iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// "3 groups of 2 pods, 16 nvidia.com/gpu per group" or "3 replicas of 1 nvidia.com/gpu
+    /// each".
+    pub fn replicas_text(&self, replicas: i64) -> String {
+        let units = self
+            .per_replica
+            .iter()
+            .map(|(r, n)| format!("{} {r}", crate::checks::karpenter::fmt_amount(*n)))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        if self.pods > 1 {
+            format!("{replicas} groups of {} pods, {units} per group,", self.pods)
+        } else {
+            format!("{replicas} replicas of {units} each")
+        }
+    }
 }

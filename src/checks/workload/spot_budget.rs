@@ -1,7 +1,7 @@
 //! `spot-workload-without-disruption-budget`: without a PodDisruptionBudget, spot
 //! interruptions and consolidation can evict every replica at once.
 
-use super::{describe, workload_hit};
+use super::{describe, push_once, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
 
@@ -19,7 +19,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .iter()
             .filter_map(|a| model.autoscalers[*a].max_replicas())
             .max()
-            .or(w.max_replicas.as_ref().map(|m| m.value));
+            .or(w
+                .max_replicas
+                .as_ref()
+                .filter(|_| w.bounds_enforced)
+                .map(|m| m.value));
         let replicas = autoscaled_max.unwrap_or(0).max(w.static_replicas());
         if replicas <= 1 {
             continue;
@@ -29,7 +33,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .as_ref()
             .map(|r| r.node.key_span())
             .unwrap_or_else(|| w.spec.unwrap_or(w.root).key_span());
-        hits.push(
+        // LeaderWorkerSet templates share the group count: one finding for the resource.
+        push_once(
+            &mut hits,
             workload_hit(
                 w,
                 span,

@@ -1,11 +1,11 @@
 //! `spot-workload-without-graceful-shutdown`: spot capacity is reclaimed with a 120 s
 //! notice; a pod must drain in-flight requests within it (the seed's handler waits up
-//! to 120 s), or requests fail and retries land on pricier capacity.
+//! to 120 s), or requests fail and retries land on pricier capacity. Only serving
+//! workloads have in-flight requests: batch pods are retried or resume from a checkpoint.
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::WorkloadKind;
 
 /// The spot interruption notice, in seconds.
 const SPOT_NOTICE: i64 = 120;
@@ -17,7 +17,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
-        if !model.relations.spot_exposed[wi] || w.kind == WorkloadKind::DaemonSet {
+        if !model.relations.spot_exposed[wi] || !w.kind.is_serving() {
             continue;
         }
         let grace = w.grace_period.as_ref().map_or(DEFAULT_GRACE, |g| g.value);
