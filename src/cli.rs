@@ -128,6 +128,11 @@ pub struct CheckArgs {
     /// A profile for one workload, for files without pod labels: NAMESPACE/WORKLOAD=PATH.
     #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
     pub profile: Vec<String>,
+    /// A cluster: directories (a glob ending in `/`, such as `clusters/*/`) or files whose
+    /// resources never relate to another cluster's; repeatable, added to the config's
+    /// `clusters:`. Relative to the config file's directory, else the current directory.
+    #[arg(long, value_name = "GLOB", action = clap::ArgAction::Append)]
+    pub cluster: Vec<String>,
     /// The file name findings on standard input are reported under (for example the chart
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]

@@ -21,6 +21,15 @@ pub struct CheckCtx<'a> {
 
 pub type CheckFn = fn(&CheckCtx) -> Vec<Hit>;
 
+/// Where a cross-resource check looked, for messages: "in the checked files", or "in
+/// cluster `clusters/prod` or the shared files" when the resource belongs to a cluster.
+pub fn in_scope(cluster: Option<&str>) -> String {
+    match cluster {
+        Some(c) => format!("in cluster `{c}` or the shared files"),
+        None => "in the checked files".to_string(),
+    }
+}
+
 /// A check over the suppressions after they were applied.
 pub type SuppressionCheckFn = fn(&core::suppressions::SuppressionCtx) -> Vec<Hit>;
 

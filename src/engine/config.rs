@@ -34,6 +34,8 @@ pub struct Config {
     pub text: String,
     /// `profiles:` entries: GPU profile files for named workloads.
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
+    /// `clusters:` path globs, validated (see [`super::clusters`]).
+    pub clusters: Vec<String>,
 }
 
 /// One `ignore:` entry: findings it hides, by rule, path glob and resource.
@@ -114,6 +116,7 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         ignores: Vec::new(),
         text: text.to_string(),
         profiles: Vec::new(),
+        clusters: Vec::new(),
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -207,17 +210,44 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                     });
                 }
             }
+            "clusters" => config.clusters = read_clusters(&sf, value)?,
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
                     format!(
-                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles` or `fail-on`)"
+                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles`, `clusters` or `fail-on`)"
                 ),
                 ))
             }
         }
     }
     Ok(config)
+}
+
+/// `clusters:`: a list of path globs, each compiled here so a bad one is an error at its
+/// line.
+fn read_clusters(
+    sf: &SettingsFile,
+    value: crate::source::NodeRef<'_>,
+) -> Result<Vec<String>, LocatedError> {
+    if value.value() == Some(crate::source::scalar::Scalar::Null) {
+        return Ok(Vec::new());
+    }
+    let Some(items) = value.items() else {
+        return Err(sf.error_at(
+            value.span(),
+            "`clusters` must be a list of path globs, such as [\"clusters/*/\"]",
+        ));
+    };
+    let mut globs = Vec::new();
+    for item in items {
+        let Some(text) = item.as_str() else {
+            return Err(sf.error_at(item.span(), "a `clusters` entry must be a path glob"));
+        };
+        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e))?;
+        globs.push(text.to_string());
+    }
+    Ok(globs)
 }
 
 const IGNORE_KEYS: &[&str] = &["rules", "paths", "kind", "name", "namespace", "reason"];

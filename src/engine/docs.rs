@@ -123,6 +123,11 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     }
                 }
             },
+            "clusters": {
+                "type": ["array", "null"],
+                "description": "cluster scopes: path globs relative to this file; a glob ending in `/` makes each directory it matches a cluster, any other glob also makes each file it matches one; resources in different clusters never relate, files under no cluster are shared",
+                "items": {"type": "string"}
+            },
             "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
             "ignore": {
                 "type": "array",
@@ -175,7 +180,7 @@ pub fn init_config(rules: &[RuleDef]) -> String {
         s.push('\n');
     }
     s.push_str(
-        "# Hide findings by path, resource or rule; every entry should say why.\n# ignore:\n#   - paths: [\"legacy/**\"]\n#     rules: [deprecated-karpenter-api]\n#     reason: migrated in Q3\n",
+        "# Clusters: directories (a glob ending in `/`) or files whose resources never relate to\n# another cluster's, for repositories holding several clusters or alternative examples.\n# Files under no cluster are shared by every cluster (a common base of node pools).\n# Globs are relative to this file.\n# clusters:\n#   - \"clusters/*/\"\n\n# Hide findings by path, resource or rule; every entry should say why.\n# ignore:\n#   - paths: [\"legacy/**\"]\n#     rules: [deprecated-karpenter-api]\n#     reason: migrated in Q3\n",
     );
     s
 }

@@ -99,4 +99,6 @@ pub struct Finding {
     pub savings_usd_month: Option<f64>,
     /// Stable identity (rule, resource, field path) for baselines and SARIF.
     pub fingerprint: String,
+    /// The cluster of the finding's file (`clusters:`); None for shared files.
+    pub cluster: Option<String>,
 }

@@ -3,6 +3,7 @@
 //! sort findings.
 
 pub mod baseline;
+pub mod clusters;
 pub mod config;
 pub mod docs;
 pub mod finding;
@@ -60,6 +61,8 @@ pub struct CheckRequest {
     pub stdin_name: Option<String>,
     /// GPU utilisation profiles to replay against the workloads.
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
+    /// Cluster globs (`--cluster`), added to the config's `clusters:`.
+    pub clusters: Vec<String>,
 }
 
 impl CheckRequest {
@@ -77,6 +80,7 @@ impl CheckRequest {
             stdin: None,
             stdin_name: None,
             profiles: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 }
@@ -129,6 +133,8 @@ pub enum ToolError {
     Git(String),
     Baseline(String),
     NoYaml(String),
+    /// A `--cluster` glob that does not compile.
+    Cluster(String),
 }
 
 impl std::fmt::Display for ToolError {
@@ -147,6 +153,7 @@ impl std::fmt::Display for ToolError {
             ToolError::Git(e) => write!(f, "--changed-since: {e}"),
             ToolError::Baseline(e) => write!(f, "{e}"),
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
+            ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
         }
     }
 }
@@ -261,6 +268,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
         req.stdin_name.as_deref(),
     );
     let input_count = files.len();
+    assign_clusters(&mut files, &inputs, &cfg, req)?;
     // Whether each file is reported on.
     let reported: Vec<bool> = inputs
         .iter()
@@ -309,6 +317,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             ),
             documents: Vec::new(),
             problems: Vec::new(),
+            cluster: None,
         });
         Some(files.len() - 1)
     };
@@ -397,6 +406,36 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     })
 }
 
+/// Put each input in its cluster (`clusters:` and `--cluster` globs, relative to the
+/// config file's directory, else the working directory). Standard input is shared unless
+/// `--stdin-filename` places it.
+fn assign_clusters(
+    files: &mut [Loaded],
+    inputs: &[Input],
+    cfg: &config::Config,
+    req: &CheckRequest,
+) -> Result<(), ToolError> {
+    let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
+    let root = cfg
+        .path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let Some(scopes) = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?
+    else {
+        return Ok(());
+    };
+    for (loaded, input) in files.iter_mut().zip(inputs) {
+        if matches!(input, Input::Stdin) && req.stdin_name.is_none() {
+            continue;
+        }
+        loaded.cluster = scopes.cluster_of(&loaded.file.path);
+    }
+    Ok(())
+}
+
 fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
     let severity = match (hit.gpu, rule.gpu_severity) {
         _ if hit.low_confidence => Severity::Info,
@@ -423,6 +462,7 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, hit: Hit) -> Finding {
         resource_index: hit.resource,
         savings_usd_month: hit.savings_usd_month,
         fingerprint,
+        cluster: model.files[hit.file].cluster.clone(),
     }
 }
 

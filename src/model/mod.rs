@@ -34,6 +34,17 @@ pub struct Resource<'a> {
     pub file: usize,
     pub root: NodeRef<'a>,
     pub id: ResourceRef,
+    /// The cluster of its file; None when shared.
+    pub cluster: Option<&'a str>,
+}
+
+/// Whether two resources can relate (host, scale, back, cover, duplicate each other):
+/// resources in two different clusters never do; a shared one relates to every cluster.
+pub fn same_scope(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
 }
 
 /// Everything the checks see: the loaded files and the models built from them.
@@ -61,7 +72,7 @@ impl<'a> ModelSet<'a> {
         for (fi, f) in files.iter().enumerate() {
             for doc in &f.documents {
                 if let Some(root) = NodeRef::root(doc) {
-                    classify(fi, root, &mut resources, 0);
+                    classify(fi, f.cluster.as_deref(), root, &mut resources, 0);
                 }
             }
         }
@@ -95,7 +106,8 @@ impl<'a> ModelSet<'a> {
                 skipped += 1;
             }
         }
-        let relations = Relations::compute(&workloads, &node_pools, &autoscalers, &budgets);
+        let relations =
+            Relations::compute(&resources, &workloads, &node_pools, &autoscalers, &budgets);
         let (rule_sources, rule_groups, alert_rules) = alerts::collect(files, &resources);
         ModelSet {
             files,
@@ -113,11 +125,27 @@ impl<'a> ModelSet<'a> {
             skipped,
         }
     }
+
+    /// The cluster of a file (None: shared).
+    pub fn cluster(&self, file: usize) -> Option<&'a str> {
+        self.files.get(file).and_then(|f| f.cluster.as_deref())
+    }
+
+    /// [`same_scope`] for two files.
+    pub fn same_scope(&self, a_file: usize, b_file: usize) -> bool {
+        same_scope(self.cluster(a_file), self.cluster(b_file))
+    }
 }
 
 /// Turn a document root into resources: a mapping with `apiVersion` and `kind`, or the
 /// items of a `List`.
-fn classify<'a>(file: usize, root: NodeRef<'a>, out: &mut Vec<Resource<'a>>, depth: usize) {
+fn classify<'a>(
+    file: usize,
+    cluster: Option<&'a str>,
+    root: NodeRef<'a>,
+    out: &mut Vec<Resource<'a>>,
+    depth: usize,
+) {
     if !root.is_map() {
         return;
     }
@@ -129,7 +157,7 @@ fn classify<'a>(file: usize, root: NodeRef<'a>, out: &mut Vec<Resource<'a>>, dep
     if kind.ends_with("List") && depth < 2 {
         if let Some(items) = root.get("items").and_then(|i| i.items()) {
             for item in items {
-                classify(file, item, out, depth + 1);
+                classify(file, cluster, item, out, depth + 1);
             }
             return;
         }
@@ -149,5 +177,6 @@ fn classify<'a>(file: usize, root: NodeRef<'a>, out: &mut Vec<Resource<'a>>, dep
             name: text("name").or_else(|| text("generateName")),
             namespace: text("namespace"),
         },
+        cluster,
     });
 }

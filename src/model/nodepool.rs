@@ -110,6 +110,8 @@ pub struct NodePool<'a> {
     /// Index into [`super::ModelSet::resources`].
     pub resource: usize,
     pub file: usize,
+    /// The cluster of its file (None: shared); see [`super::same_scope`].
+    pub cluster: Option<&'a str>,
     pub api: PoolApi,
     pub name: String,
     pub root: NodeRef<'a>,
@@ -504,6 +506,7 @@ impl<'a> NodePool<'a> {
         Some(NodePool {
             resource: index,
             file: r.file,
+            cluster: r.cluster,
             api,
             name: r.id.name.clone().unwrap_or_else(|| "<unnamed>".to_string()),
             root,

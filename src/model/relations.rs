@@ -5,6 +5,7 @@
 use super::nodepool::{is_accelerator_resource, NodePool};
 use super::scaling::{Autoscaler, DisruptionBudget};
 use super::workload::{NodeReq, Workload};
+use super::{same_scope, Resource};
 use crate::catalog::requirements::{evaluate, is_instance_key, Req};
 use crate::catalog::InstanceType;
 
@@ -375,7 +376,10 @@ pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
 }
 
 impl Relations {
+    /// Relations never cross clusters (see [`super::same_scope`]); `resources` gives each
+    /// model's cluster.
     pub fn compute(
+        resources: &[Resource],
         workloads: &[Workload],
         pools: &[NodePool],
         autoscalers: &[Autoscaler],
@@ -389,9 +393,11 @@ impl Relations {
             blocked: vec![Vec::new(); workloads.len()],
             spot_exposed: vec![false; workloads.len()],
         };
+        let cluster = |ri: usize| resources.get(ri).and_then(|r| r.cluster);
         for (ai, a) in autoscalers.iter().enumerate() {
             for (wi, w) in workloads.iter().enumerate() {
-                if a.target_kind == w.kube_kind()
+                if same_scope(cluster(a.resource), cluster(w.resource))
+                    && a.target_kind == w.kube_kind()
                     && a.target_name == w.object_name()
                     && same_namespace(&a.namespace, &w.namespace)
                 {
@@ -403,7 +409,8 @@ impl Relations {
         for (bi, b) in budgets.iter().enumerate() {
             let Some(sel) = &b.selector else { continue };
             for (wi, w) in workloads.iter().enumerate() {
-                if same_namespace(&b.namespace, &w.namespace)
+                if same_scope(cluster(b.resource), cluster(w.resource))
+                    && same_namespace(&b.namespace, &w.namespace)
                     && !w.labels.is_empty()
                     && sel.matches(&w.labels)
                 {
@@ -412,7 +419,11 @@ impl Relations {
             }
         }
         for (wi, w) in workloads.iter().enumerate() {
-            for (pi, p) in pools.iter().enumerate() {
+            let pools_in_scope = pools
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| same_scope(p.cluster, cluster(w.resource)));
+            for (pi, p) in pools_in_scope {
                 match can_host(p, w) {
                     Ok(()) => rel.hosts[wi].push(pi),
                     Err(mut b) => {

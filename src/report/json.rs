@@ -16,6 +16,8 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     resource: Option<&'a ResourceRef>,
+    /// The cluster of the file (`clusters:`); null for shared files or without clusters.
+    cluster: Option<&'a str>,
     savings_usd_month: Option<f64>,
     fingerprint: &'a str,
 }
@@ -46,6 +48,7 @@ pub fn render(outcome: &Outcome) -> String {
                 end_line: end.line,
                 end_column: end.column,
                 resource: f.resource.as_ref(),
+                cluster: f.cluster.as_deref(),
                 savings_usd_month: f.savings_usd_month.map(|v| (v * 100.0).round() / 100.0),
                 fingerprint: &f.fingerprint,
             }

@@ -137,6 +137,11 @@ fn result(
         .partial_fingerprints(fingerprints)
         .build();
     res.rule_index = rule_index.map(|i| i as i64);
+    if let Some(cluster) = &f.cluster {
+        let mut props = BTreeMap::new();
+        props.insert("cluster".to_string(), serde_json::json!(cluster));
+        res.properties = Some(PropertyBag::builder().additional_properties(props).build());
+    }
     if let Some((in_source, reason)) = suppression {
         let mut s = Suppression::builder()
             .kind(serde_json::Value::String(

@@ -145,6 +145,9 @@ pub struct Loaded {
     pub documents: Vec<Document>,
     /// Reading or parsing problems, each with a byte span in `file`.
     pub problems: Vec<LoadProblem>,
+    /// The cluster the file belongs to (`clusters:` globs); None for shared files, which
+    /// relate to every cluster.
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +238,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 file: SourceFile::new(name, String::new()),
                 documents: Vec::new(),
                 problems: vec![LoadProblem::new(0..0, message, help)],
+                cluster: None,
             };
         }
     };
@@ -250,6 +254,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 ),
                 SIZE_HELP,
             )],
+            cluster: None,
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -261,6 +266,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                 "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
                 ENCODING_HELP,
             )],
+            cluster: None,
         };
     }
     let text = match String::from_utf8(bytes) {
@@ -278,6 +284,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
                     format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text"),
                     ENCODING_HELP,
                 )],
+                cluster: None,
             };
         }
     };
@@ -327,5 +334,6 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
         file,
         documents: parsed.documents,
         problems,
+        cluster: None,
     }
 }

@@ -1,8 +1,11 @@
 //! `cost-alerts-missing`: GPU capacity in the checked files with no alert on a cost metric:
-//! a runaway GPU bill is found on the invoice instead of by a page.
+//! a runaway GPU bill is found on the invoice instead of by a page. With cluster scopes,
+//! each cluster's GPUs need a cost alert in that cluster or in the shared files.
 
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
+use crate::model::alerts::AlertRule;
+use crate::model::{same_scope, ModelSet};
 use crate::promql::metric_uses;
 
 const DEFAULT_PATTERNS: &str = "ml_serving_cost_per_prediction_usd,ml_serving_infrastructure_cost_usd_total,ml_serving_estimated_hourly_cost_usd,karpenter_nodepools_cost_total,karpenter_cloudprovider_instance_type_offering_price_estimate,karpenter_nodepools_usage";
@@ -15,22 +18,63 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         .iter()
         .filter_map(|p| regex::Regex::new(&format!("^(?:{p})$")).ok())
         .collect();
-    let covered = model
+    let alerts: Vec<&AlertRule> = model
         .alert_rules
         .iter()
         .filter(|r| r.alert.is_some())
-        .any(|r| match &r.parsed {
-            Some(Ok(e)) => metric_uses(e)
+        .collect();
+    let watches_cost = |r: &AlertRule| match &r.parsed {
+        Some(Ok(e)) => metric_uses(e)
+            .iter()
+            .any(|u| res.iter().any(|re| re.is_match(&u.name))),
+        _ => false,
+    };
+    // GPU capacity per scope (a cluster, or the shared files), in file order: covered only
+    // by cost alerts in the same cluster or in shared files.
+    let mut scopes: Vec<Option<&str>> = Vec::new();
+    let gpu_files = model
+        .node_pools
+        .iter()
+        .filter(|p| p.gpu_capable())
+        .map(|p| p.file)
+        .chain(
+            model
+                .workloads
                 .iter()
-                .any(|u| res.iter().any(|re| re.is_match(&u.name))),
-            _ => false,
-        });
-    if covered {
-        return Vec::new();
+                .filter(|w| w.uses_accelerators())
+                .map(|w| w.file),
+        );
+    for file in gpu_files {
+        let c = model.cluster(file);
+        if !scopes.contains(&c) {
+            scopes.push(c);
+        }
     }
-    // Report once, on the first GPU pool or GPU workload.
-    let pool = model.node_pools.iter().find(|p| p.gpu_capable());
-    let workload = model.workloads.iter().find(|w| w.uses_accelerators());
+    let mut hits = Vec::new();
+    for scope in scopes {
+        let in_scope: Vec<&&AlertRule> = alerts
+            .iter()
+            .filter(|r| same_scope(model.cluster(r.file), scope))
+            .collect();
+        if in_scope.iter().any(|r| watches_cost(r)) {
+            continue;
+        }
+        hits.extend(report(model, scope, in_scope.len()));
+    }
+    hits
+}
+
+/// One finding for an uncovered scope, on its first GPU pool (else GPU workload).
+fn report(model: &ModelSet, scope: Option<&str>, rules: usize) -> Option<Hit> {
+    let exact = |file: usize| model.cluster(file) == scope;
+    let pool = model
+        .node_pools
+        .iter()
+        .find(|p| p.gpu_capable() && exact(p.file));
+    let workload = model
+        .workloads
+        .iter()
+        .find(|w| w.uses_accelerators() && exact(w.file));
     let (file, span, resource, what) = match (pool, workload) {
         (Some(p), _) => (
             p.file,
@@ -50,24 +94,29 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             w.resource,
             format!("{} `{}`", w.kube_kind(), w.name),
         ),
-        (None, None) => return Vec::new(),
+        (None, None) => return None,
     };
-    let rules = model
-        .alert_rules
-        .iter()
-        .filter(|r| r.alert.is_some())
-        .count();
-    vec![Hit::new(
-        file,
-        span,
-        format!(
-            "the checked files run GPUs ({what} and others) but {} alerting rule{} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
-            if rules == 0 { "no".to_string() } else { format!("none of the {rules}") },
-            if rules == 1 { "" } else { "s" },
-            if rules == 1 { "es" } else { "" }
-        ),
+    let runs = match scope {
+        Some(c) => format!("cluster `{c}` runs"),
+        None => "the checked files run".to_string(),
+    };
+    let watched = match scope {
+        Some(_) => " in it or in the shared files",
+        None => "",
+    };
+    Some(
+        Hit::new(
+            file,
+            span,
+            format!(
+                "{runs} GPUs ({what} and others) but {} alerting rule{}{watched} watch{} a cost metric, so a runaway GPU bill is found on the invoice rather than by an alert",
+                if rules == 0 { "no".to_string() } else { format!("none of the {rules}") },
+                if rules == 1 { "" } else { "s" },
+                if rules == 1 { "es" } else { "" }
+            ),
+        )
+        .resource(resource)
+        .help("add cost alerts, such as the design's HighCostPerPrediction on `ml_serving_cost_per_prediction_usd`, or a rule on `karpenter_nodepools_usage` against the pool's GPU limit")
+        .gpu(true),
     )
-    .resource(resource)
-    .help("add cost alerts, such as the design's HighCostPerPrediction on `ml_serving_cost_per_prediction_usd`, or a rule on `karpenter_nodepools_usage` against the pool's GPU limit")
-    .gpu(true)]
 }

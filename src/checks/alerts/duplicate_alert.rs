@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
-    let mut first: HashMap<(String, Vec<(String, String)>), usize> = HashMap::new();
+    // Earlier rules by name and labels; a rule duplicates the first of them in its scope.
+    let mut seen: HashMap<(String, Vec<(String, String)>), Vec<usize>> = HashMap::new();
     let mut hits = Vec::new();
     for (i, r) in model.alert_rules.iter().enumerate() {
         let Some(a) = &r.alert else { continue };
@@ -18,28 +19,28 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .map(|(k, v, _)| (k.clone(), v.clone()))
             .collect();
         labels.sort();
-        let key = (a.value.clone(), labels);
-        match first.get(&key) {
-            None => {
-                first.insert(key, i);
-            }
-            Some(j) => {
-                let other = &model.alert_rules[*j];
-                let file = &model.files[other.file].file;
-                let line = file.line_col(other.node.span().start).line;
-                hits.push(
-                    rule_hit(
-                        r,
-                        a.node.span(),
-                        format!(
-                            "{} has the same name and labels as the alert at {}:{line}; both fire for one problem and notifications are duplicated",
-                            describe(r),
-                            file.path
-                        ),
-                    )
-                    .help("remove one of them, or tell them apart with a label"),
-                );
-            }
+        let earlier = seen.entry((a.value.clone(), labels)).or_default();
+        let first = earlier
+            .iter()
+            .copied()
+            .find(|j| model.same_scope(model.alert_rules[*j].file, r.file));
+        earlier.push(i);
+        if let Some(j) = first {
+            let other = &model.alert_rules[j];
+            let file = &model.files[other.file].file;
+            let line = file.line_col(other.node.span().start).line;
+            hits.push(
+                rule_hit(
+                    r,
+                    a.node.span(),
+                    format!(
+                        "{} has the same name and labels as the alert at {}:{line}; both fire for one problem and notifications are duplicated",
+                        describe(r),
+                        file.path
+                    ),
+                )
+                .help("remove one of them, or tell them apart with a label"),
+            );
         }
     }
     hits

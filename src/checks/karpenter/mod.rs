@@ -72,6 +72,7 @@ pub fn on_demand_fallbacks<'p, 'a>(
     pools
         .iter()
         .filter(|p| p.resource != spot.resource && !p.is_static())
+        .filter(|p| crate::model::same_scope(p.cluster, spot.cluster))
         .filter(|p| p.api.coexists_with(spot.api))
         .filter(|p| p.capacity_types().on_demand)
         .filter(|p| same_kind_of_capacity(spot, p))

@@ -27,8 +27,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 pool,
                 anchor,
                 format!(
-                    "node pool `{}` allows only spot capacity and no other pool in the checked files offers on-demand {kind} capacity its pods can use (same labels and instance types, taints they tolerate); when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
-                    pool.name
+                    "node pool `{}` allows only spot capacity and no other pool {} offers on-demand {kind} capacity its pods can use (same labels and instance types, taints they tolerate); when spot capacity is reclaimed or unavailable, its pods stay Pending (or teams over-provision to compensate)",
+                    pool.name,
+                    crate::checks::in_scope(pool.cluster)
                 ),
             )
             .help("add a lower-weight on-demand pool with the same requirements and taints, capped by limits (or allow `on-demand` in this pool's capacity types)")

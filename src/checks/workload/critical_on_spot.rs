@@ -51,7 +51,13 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 let value = model
                     .priority_classes
                     .iter()
-                    .find(|pc| pc.name == p.value)
+                    .find(|pc| {
+                        pc.name == p.value
+                            && crate::model::same_scope(
+                                model.resources[pc.resource].cluster,
+                                model.cluster(w.file),
+                            )
+                    })
                     .and_then(|pc| pc.value)
                     .map(|v| format!(", value {v}"))
                     .unwrap_or_default();

@@ -7,12 +7,19 @@ use crate::engine::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
-    if model.node_pools.is_empty() {
-        return Vec::new();
-    }
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
         if !w.uses_accelerators() || !model.relations.hosts[wi].is_empty() {
+            continue;
+        }
+        let cluster = model.cluster(w.file);
+        // Without a pool in its scope the pools live elsewhere: nothing to judge against.
+        let pools = model
+            .node_pools
+            .iter()
+            .filter(|p| crate::model::same_scope(p.cluster, cluster))
+            .count();
+        if pools == 0 {
             continue;
         }
         let closest = model.relations.blocked[wi]
@@ -31,10 +38,10 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 w,
                 w.pod_anchor().key_span(),
                 format!(
-                    "{} requests {} per pod but none of the {} node pools in the checked files can host it{why}",
+                    "{} requests {} per pod but none of the {pools} node pools {} can host it{why}",
                     describe(w),
                     demand_text(w),
-                    model.node_pools.len()
+                    crate::checks::in_scope(cluster)
                 ),
             )
             .help("align the pod's tolerations, nodeSelector/affinity and GPU request with a pool, or add a pool for it")
