@@ -209,7 +209,12 @@ fn replica_specs(specs: Option<NodeRef<'_>>) -> Vec<TemplateRef<'_>> {
         .flatten()
         .filter(|(_, v)| v.is_map())
         .map(|(role, v)| {
-            let mut c = TemplateRef::new(role.to_ascii_lowercase(), role.to_string(), v, v.get("template"));
+            let mut c = TemplateRef::new(
+                role.to_ascii_lowercase(),
+                role.to_string(),
+                v,
+                v.get("template"),
+            );
             c.replicas = int_field(v.get("replicas"));
             c.labels.push((
                 "training.kubeflow.org/replica-type".into(),
@@ -266,12 +271,8 @@ fn volcano_tasks(spec: NodeRef<'_>) -> Vec<TemplateRef<'_>> {
                 .and_then(|n| n.as_str())
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("task-{i}"));
-            let mut c = TemplateRef::new(
-                task.clone(),
-                format!("task `{task}`"),
-                t,
-                t.get("template"),
-            );
+            let mut c =
+                TemplateRef::new(task.clone(), format!("task `{task}`"), t, t.get("template"));
             c.replicas = int_field(t.get("replicas"));
             c.labels.push(("volcano.sh/task-spec".into(), task));
             c
@@ -300,7 +301,12 @@ mod tests {
             .iter()
             .map(|w| {
                 let line = files[0].file.line_col(w.pod_anchor().key_span().start).line;
-                (w.name.clone(), w.static_replicas(), w.pods_per_replica, line)
+                (
+                    w.name.clone(),
+                    w.static_replicas(),
+                    w.pods_per_replica,
+                    line,
+                )
             })
             .collect()
     }
@@ -313,7 +319,10 @@ mod tests {
             [("l/leader".into(), 3, 1, 9), ("l/worker".into(), 3, 3, 12)]
         );
         // Without a leader template the leader runs the worker template.
-        let single = lws.replace("    leaderTemplate:\n      spec:\n        containers: [{name: a}]\n", "");
+        let single = lws.replace(
+            "    leaderTemplate:\n      spec:\n        containers: [{name: a}]\n",
+            "",
+        );
         assert_eq!(summary(&single), [("l/worker".into(), 3, 4, 9)]);
         // A group of one is just the leader.
         let one = lws.replace("size: 4", "size: 1");
@@ -325,7 +334,10 @@ mod tests {
         let rc = "apiVersion: ray.io/v1\nkind: RayService\nmetadata: {name: r}\nspec:\n  rayClusterConfig:\n    headGroupSpec:\n      template:\n        spec: {containers: [{name: h}]}\n    workerGroupSpecs:\n      - groupName: gpu\n        minReplicas: 2\n        maxReplicas: 6\n        template:\n          spec: {containers: [{name: w}]}\n";
         assert_eq!(
             summary(rc),
-            [("r/head".into(), 1, 1, 8), ("r/worker-gpu".into(), 2, 1, 14)]
+            [
+                ("r/head".into(), 1, 1, 8),
+                ("r/worker-gpu".into(), 2, 1, 14)
+            ]
         );
         let files = build(rc);
         let m = ModelSet::build(&files);
@@ -334,7 +346,10 @@ mod tests {
         assert!(!w.bounds_enforced, "min/max only act under the autoscaler");
         assert!(w.scales_itself(), "different bounds count as scaling");
         assert!(w.labels.contains(&("ray.io/group".into(), "gpu".into())));
-        let on = rc.replace("  rayClusterConfig:\n", "  rayClusterConfig:\n    enableInTreeAutoscaling: true\n");
+        let on = rc.replace(
+            "  rayClusterConfig:\n",
+            "  rayClusterConfig:\n    enableInTreeAutoscaling: true\n",
+        );
         let files = build(&on);
         assert!(ModelSet::build(&files).workloads[1].bounds_enforced);
     }
@@ -344,7 +359,10 @@ mod tests {
         let mpi = "apiVersion: kubeflow.org/v2beta1\nkind: MPIJob\nmetadata: {name: m}\nspec:\n  mpiReplicaSpecs:\n    Launcher:\n      replicas: 1\n      template:\n         spec:\n          containers: [{name: l}]\n    Worker:\n      replicas: 2\n      template:\n        spec:\n          containers: [{name: w}]\n";
         assert_eq!(
             summary(mpi),
-            [("m/launcher".into(), 1, 1, 9), ("m/worker".into(), 2, 1, 14)]
+            [
+                ("m/launcher".into(), 1, 1, 9),
+                ("m/worker".into(), 2, 1, 14)
+            ]
         );
         let js = "apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata: {name: j}\nspec:\n  replicatedJobs:\n    - name: workers\n      replicas: 2\n      template:\n        spec:\n          parallelism: 4\n          template:\n            spec: {containers: [{name: t}]}\n";
         assert_eq!(summary(js), [("j/workers".into(), 2, 4, 12)]);
@@ -352,6 +370,9 @@ mod tests {
         assert_eq!(summary(vc), [("v/ps".into(), 2, 1, 9)]);
         let files = build(vc);
         let m = ModelSet::build(&files);
-        assert_eq!(m.workloads[0].kind.purpose(), crate::model::workload::Purpose::Batch);
+        assert_eq!(
+            m.workloads[0].kind.purpose(),
+            crate::model::workload::Purpose::Batch
+        );
     }
 }

@@ -44,7 +44,7 @@ fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
 }
 
 /// Labels Kubernetes or the cloud set on every node, which any pool can satisfy.
-fn well_known_any(key: &str) -> bool {
+pub(crate) fn well_known_any(key: &str) -> bool {
     matches!(
         key,
         "kubernetes.io/os"

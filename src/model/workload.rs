@@ -682,7 +682,10 @@ impl<'a> Workload<'a> {
     /// default (Kubernetes' 1); an InferenceService runs `minReplicas`, and KubeRay keeps a
     /// worker group at no fewer than its `minReplicas`.
     pub fn static_replicas(&self) -> i64 {
-        let written = self.replicas.as_ref().map_or(self.default_replicas, |f| f.value);
+        let written = self
+            .replicas
+            .as_ref()
+            .map_or(self.default_replicas, |f| f.value);
         match self.kind {
             WorkloadKind::InferenceService => self.min_replicas.as_ref().map_or(1, |f| f.value),
             WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {

@@ -43,7 +43,11 @@ fn pod_pattern(w: &Workload) -> Option<Regex> {
         // KubeRay: `<cluster>-head-<suffix>`, `<cluster>-<group>-worker-<suffix>`; the
         // clusters of a RayService or RayJob carry a generated suffix themselves.
         WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {
-            match w.component.as_ref().and_then(|c| c.id.strip_prefix("worker-")) {
+            match w
+                .component
+                .as_ref()
+                .and_then(|c| c.id.strip_prefix("worker-"))
+            {
                 Some(group) => format!(
                     "^{name}-([a-z0-9-]*-)?{}-worker-[a-z0-9]+$",
                     regex::escape(group)

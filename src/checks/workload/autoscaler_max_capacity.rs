@@ -42,7 +42,11 @@ fn check(
             .map(|(p, c)| format!("`{}`: {}", model.node_pools[*p].name, fmt_amount(*c)))
             .collect();
         let each = if unit.pods > 1 {
-            format!("groups of {} pods × {}", unit.pods, fmt_amount(*per_replica))
+            format!(
+                "groups of {} pods × {}",
+                unit.pods,
+                fmt_amount(*per_replica)
+            )
         } else {
             fmt_amount(*per_replica)
         };

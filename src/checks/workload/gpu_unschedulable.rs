@@ -1,15 +1,22 @@
 //! `gpu-workload-unschedulable`: a GPU workload no pool in the checked set can host. Its
-//! pods stay Pending while the GPUs (and the people waiting for them) are paid for.
+//! pods stay Pending while the GPUs (and the people waiting for them) are paid for. Only
+//! for workloads aimed at those pools: the files rarely describe all of a cluster's
+//! capacity (managed node groups, pools created by scripts), and a pod aimed elsewhere is
+//! not unschedulable for missing a pool here.
 
 use super::{demand_text, describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
+use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
         if !w.uses_accelerators() || !model.relations.hosts[wi].is_empty() {
+            continue;
+        }
+        if !aimed_at_pools(model, w) {
             continue;
         }
         let cluster = model.cluster(w.file);
@@ -49,4 +56,57 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         );
     }
     hits
+}
+
+/// Whether the workload's pods are meant for the node pools of its scope. Karpenter never
+/// provisions for DaemonSet pods. A pod that requires a node label no pool sets or
+/// requires, other than those Karpenter derives from the instance, waits for nodes the
+/// files do not describe (a managed node group, GPU feature discovery labels). Otherwise a
+/// pod is aimed at the pools when it tolerates one of their taints or selects a label one
+/// of them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
+/// label); a pod that does neither may as well run on capacity the files do not show.
+fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
+    if w.kind == WorkloadKind::DaemonSet {
+        return false;
+    }
+    let pools: Vec<&NodePool> = model
+        .node_pools
+        .iter()
+        .filter(|p| model.same_scope(p.file, w.file))
+        .collect();
+    let pool_mentions = |key: &str| {
+        pools.iter().any(|p| {
+            p.labels.iter().any(|(k, _)| k == key) || p.requirements.iter().any(|r| r.key == key)
+        })
+    };
+    let derived = |key: &str| {
+        crate::catalog::requirements::is_instance_key(key)
+            || key == "kubernetes.io/arch"
+            || crate::model::relations::well_known_any(key)
+            || key.starts_with("karpenter.k8s.aws/")
+            || key.starts_with("eks.amazonaws.com/")
+            || key == "karpenter.sh/capacity-type"
+    };
+    let foreign = |key: &str| !derived(key) && !pool_mentions(key);
+    if w.node_selector.iter().any(|r| foreign(&r.key)) {
+        return false;
+    }
+    let terms: Vec<&Vec<_>> = w.affinity_terms.iter().flatten().collect();
+    if !terms.is_empty() && terms.iter().all(|t| t.iter().any(|r| foreign(&r.key))) {
+        return false;
+    }
+    let tolerates_a_taint = pools.iter().any(|p| {
+        p.taints.iter().any(|t| {
+            t.effect != "PreferNoSchedule"
+                && w.tolerations
+                    .iter()
+                    .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+        })
+    });
+    let selects_a_pool = w
+        .node_selector
+        .iter()
+        .chain(terms.iter().flat_map(|t| t.iter()))
+        .any(|r| !derived(&r.key) && pool_mentions(&r.key));
+    tolerates_a_taint || selects_a_pool
 }

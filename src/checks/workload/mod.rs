@@ -145,7 +145,10 @@ impl ScaleUnit {
             .collect::<Vec<_>>()
             .join(" and ");
         if self.pods > 1 {
-            format!("{replicas} groups of {} pods, {units} per group,", self.pods)
+            format!(
+                "{replicas} groups of {} pods, {units} per group,",
+                self.pods
+            )
         } else {
             format!("{replicas} replicas of {units} each")
         }
