@@ -6,10 +6,13 @@ use crate::checks::CheckCtx;
 use crate::engine::Hit;
 use std::collections::HashMap;
 
+/// An alert's identity: its name and sorted labels.
+type AlertKey = (String, Vec<(String, String)>);
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
     // Earlier rules by name and labels; a rule duplicates the first of them in its scope.
-    let mut seen: HashMap<(String, Vec<(String, String)>), Vec<usize>> = HashMap::new();
+    let mut seen: HashMap<AlertKey, Vec<usize>> = HashMap::new();
     let mut hits = Vec::new();
     for (i, r) in model.alert_rules.iter().enumerate() {
         let Some(a) = &r.alert else { continue };
