@@ -62,9 +62,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
 /// provisions for DaemonSet pods. A pod that requires a node label no pool sets or
 /// requires, other than those Karpenter derives from the instance, waits for nodes the
 /// files do not describe (a managed node group, GPU feature discovery labels). Otherwise a
-/// pod is aimed at the pools when it tolerates one of their taints or selects a label one
-/// of them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
-/// label); a pod that does neither may as well run on capacity the files do not show.
+/// pod is aimed at the pools when it tolerates one of their taints, selects a label one of
+/// them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
+/// label), or is kept off a GPU-capable pool by a taint it does not tolerate (the
+/// forgotten toleration); a pod that does none of these may as well run on capacity the
+/// files do not show.
 fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
     if w.kind == WorkloadKind::DaemonSet {
         return false;
@@ -108,5 +110,15 @@ fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
         .iter()
         .chain(terms.iter().flat_map(|t| t.iter()))
         .any(|r| !derived(&r.key) && pool_mentions(&r.key));
-    tolerates_a_taint || selects_a_pool
+    let kept_off_a_gpu_pool = pools.iter().any(|p| {
+        p.gpu_capable()
+            && p.taints.iter().any(|t| {
+                t.effect != "PreferNoSchedule"
+                    && !w
+                        .tolerations
+                        .iter()
+                        .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+            })
+    });
+    tolerates_a_taint || selects_a_pool || kept_off_a_gpu_pool
 }
