@@ -76,7 +76,8 @@ fn hosting_pools_and_why_the_others_cannot() {
         None,
     );
     let model = ModelSet::build(&fixture);
-    assert_eq!(model.relations.spot_exposed[..2], [true, true]);
+    // Two Deployments, a LeaderWorkerSet (leader, workers) and a RayService (head, workers).
+    assert_eq!(model.relations.spot_exposed, vec![true; 6]);
     assert!(model.relations.budgets[0].is_empty());
     assert!(
         model.relations.budgets[1].is_empty(),

@@ -25,9 +25,10 @@ pub struct PodRequests {
 impl PodRequests {
     /// The requests in the form Kubernetes writes them: `4000m cpu, 16384Mi memory, 1 nvidia.com/gpu`.
     pub fn describe(&self) -> String {
+        // `+ 0.0` turns a -0.0 (from empty sums) into 0 so it never prints as "-0".
         let mut parts = vec![
-            format!("{:.0}m cpu", self.cpu_millicores),
-            format!("{:.0}Mi memory", self.memory_mib),
+            format!("{:.0}m cpu", self.cpu_millicores.max(0.0) + 0.0),
+            format!("{:.0}Mi memory", self.memory_mib.max(0.0) + 0.0),
         ];
         for (r, n) in &self.accelerators {
             parts.push(format!("{} {r}", super::fmt_count(*n)));

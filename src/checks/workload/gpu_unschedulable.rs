@@ -62,9 +62,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
 /// provisions for DaemonSet pods. A pod that requires a node label no pool sets or
 /// requires, other than those Karpenter derives from the instance, waits for nodes the
 /// files do not describe (a managed node group, GPU feature discovery labels). Otherwise a
-/// pod is aimed at the pools when it tolerates one of their taints or selects a label one
-/// of them sets or requires beyond the instance's own (`karpenter.sh/nodepool`, a custom
-/// label); a pod that does neither may as well run on capacity the files do not show.
+/// pod is aimed at the pools when it tolerates one of their taints or selects a label
+/// only Karpenter's nodes carry or one of the pools sets or requires beyond the
+/// instance's own (`karpenter.sh/nodepool`, a custom label); a pod that does neither may
+/// as well run on capacity the files do not show (a forgotten toleration on such a pod is
+/// not reported: it cannot be told apart from a pod meant for a managed node group).
 fn aimed_at_pools(model: &ModelSet, w: &Workload) -> bool {
     if w.kind == WorkloadKind::DaemonSet {
         return false;

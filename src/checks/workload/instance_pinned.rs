@@ -1,10 +1,12 @@
 //! `instance-type-pinned`: pinning one instance type blocks spot diversity (one type's
-//! spot capacity runs out often) and right-sizing.
+//! spot capacity runs out often) and right-sizing. Only for pods that make Karpenter buy
+//! nodes: a DaemonSet's pin only chooses among existing nodes, and SageMaker HyperPod
+//! instance groups (`ml.*` types) are fixed capacity no NodePool launches.
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::engine::Hit;
-use crate::model::workload::NodeReq;
+use crate::model::workload::{NodeReq, WorkloadKind};
 
 const INSTANCE_TYPE: &[&str] = &[
     "node.kubernetes.io/instance-type",
@@ -16,13 +18,24 @@ where
     'a: 'r,
 {
     reqs.into_iter().find(|r| {
-        INSTANCE_TYPE.contains(&r.key.as_str()) && r.operator == "In" && r.values.len() == 1
+        INSTANCE_TYPE.contains(&r.key.as_str())
+            && r.operator == "In"
+            && r.values.len() == 1
+            && !is_hyperpod_type(&r.values[0])
     })
+}
+
+/// SageMaker HyperPod nodes carry their instance group's type, `ml.<ec2 type>`.
+fn is_hyperpod_type(value: &str) -> bool {
+    value.starts_with("ml.")
 }
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for w in &ctx.model.workloads {
+        if w.kind == WorkloadKind::DaemonSet {
+            continue;
+        }
         // Pinned when the nodeSelector names one type, or every affinity alternative names
         // the same single type.
         let pinned = single_type(w.node_selector.iter()).or_else(|| {
