@@ -9,12 +9,29 @@
 #   4. the fallback unstaged for deletion but left on disk (untracked)  -> fails: the
 #      commit would hold no fallback for the spot pool in an untouched file,
 #   5. the fallback deleted with `git rm`                                -> fails.
-# Needs git, cargo and network access to PyPI (for pre-commit) and crates.io.
+# By default the `skinflint-system` hook runs the binary already built in this checkout
+# (target/debug/skinflint, or $SKINFLINT_BIN), so no second build is needed; with
+# `SKINFLINT_HOOK=rust` the `language: rust` hook is tried instead, which makes pre-commit
+# build skinflint from this checkout (minutes, and crates.io access).
+# Needs git and network access to PyPI (for pre-commit).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rev="$(git -C "$here" rev-parse HEAD)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+hook="skinflint-system"
+if [ "${SKINFLINT_HOOK:-system}" = rust ]; then
+  hook="skinflint"
+else
+  bin="${SKINFLINT_BIN:-$here/target/debug/skinflint}"
+  if [ ! -x "$bin" ]; then
+    (cd "$here" && cargo build --quiet)
+  fi
+  mkdir -p "$work/bin"
+  ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$work/bin/skinflint"
+  export PATH="$work/bin:$PATH"
+fi
 
 if command -v pre-commit >/dev/null 2>&1; then
   pc=pre-commit
@@ -36,7 +53,7 @@ repos:
   - repo: $here
     rev: $rev
     hooks:
-      - id: skinflint
+      - id: $hook
 YAML
 mkdir -p monitoring
 cat > monitoring/cost-alerts.yaml <<'YAML'
@@ -107,6 +124,9 @@ pool gpu-mixed "spot, on-demand" 50 16 > good.yaml
 git add good.yaml
 expect pass "a good pool is accepted"
 git commit -q -m good --no-verify
+# The mixed pool would back any spot pool below; it goes, so the fallback below is the only one.
+git rm -q good.yaml
+git commit -q -m "mixed pool removed" --no-verify
 
 # 3. The fallback lands first; later only a spot pool is staged.
 pool gpu-on-demand on-demand 10 4 > fallback.yaml

@@ -10,7 +10,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn skip(name: &str) {
-    eprintln!("SKIPPED {name}: ../shared/corpus not found beside the checkout (set SKINFLINT_CORPUS to point elsewhere)");
+    common::skip(&format!(
+        "../shared/corpus (for {name}; set SKINFLINT_CORPUS to point elsewhere)"
+    ));
 }
 
 #[test]

@@ -392,7 +392,7 @@ fn a_profile_without_memory_recommends_nothing() {
 #[test]
 fn real_captures_parse_with_model_and_memory() {
     let Some(c) = corpus() else {
-        eprintln!("SKIPPED real GPU captures: ../shared/corpus not found");
+        common::skip("../shared/corpus (for the real GPU captures)");
         return;
     };
     let dir = c.join("gpu-profiles/nvidia_gpu_exporter/extracted-query-gpu-csv");
@@ -1226,7 +1226,7 @@ fn replay_json_has_memory_quantiles_and_plots_name_the_gpus() {
 #[test]
 fn real_captures_recommend_nothing_at_high_confidence() {
     let Some(c) = corpus() else {
-        eprintln!("SKIPPED real GPU captures: ../shared/corpus not found");
+        common::skip("../shared/corpus (for the real GPU captures)");
         return;
     };
     // Each capture (one sample, or seconds of them) replayed for a one-replica workload

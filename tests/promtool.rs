@@ -65,7 +65,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn skinflint_rejects_exactly_what_promtool_rejects() {
     let Some(promtool) = promtool() else {
-        eprintln!("SKIPPED promtool agreement: `promtool` not found (Debian package `prometheus`)");
+        common::skip("`promtool` (Debian package `prometheus`, for the promtool agreement)");
         return;
     };
     let mut files = Vec::new();
@@ -77,7 +77,7 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
             70
         }
         None => {
-            eprintln!("SKIPPED the alerts corpus part: ../shared/corpus not found");
+            common::skip("../shared/corpus (for the alerts corpus part)");
             35
         }
     };

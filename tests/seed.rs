@@ -64,10 +64,10 @@ fn seed_provisioners_yield_exactly_the_expected_findings() {
 fn seed_file_is_the_seed_verbatim() {
     let seed = repo().join("../shared/seed/cost_optimization.md");
     let Ok(doc) = std::fs::read_to_string(&seed) else {
-        eprintln!(
-            "SKIPPED: {} not found (no ../shared beside the checkout)",
+        common::skip(&format!(
+            "{} (no ../shared beside the checkout)",
             seed.display()
-        );
+        ));
         return;
     };
     for name in ["spot-nodepool.yaml", "cost_alerts.yaml"] {

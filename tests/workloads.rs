@@ -86,7 +86,9 @@ fn hosting_pools_and_why_the_others_cannot() {
 }
 
 fn skip(what: &str) {
-    eprintln!("SKIPPED {what}: ../shared/corpus not found beside the checkout (set SKINFLINT_CORPUS to point elsewhere)");
+    common::skip(&format!(
+        "../shared/corpus (for {what}; set SKINFLINT_CORPUS to point elsewhere)"
+    ));
 }
 
 /// Polaris' cpuRequestsMissing / memoryRequestsMissing cases: every failure file yields a

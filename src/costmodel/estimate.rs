@@ -66,23 +66,38 @@ fn share(t: &InstanceType, pod: &PodRequests) -> Option<f64> {
     Some(s.max(0.01))
 }
 
-/// The workload's node requirements the catalog can judge, including GPU Feature
-/// Discovery's `nvidia.com/gpu.product` (for example `NVIDIA-A10G`, `Tesla-T4`), which
-/// names the GPU model as the NVIDIA driver reports it.
-fn pod_allows(w: &Workload, t: &InstanceType) -> bool {
+/// The instance types the workload's node requirements allow, judged once per workload:
+/// the requirements the catalog can evaluate, and GPU Feature Discovery's
+/// `nvidia.com/gpu.product` (for example `NVIDIA-A10G`, `Tesla-T4`), which names the GPU
+/// model as the NVIDIA driver reports it. `None` when nothing narrows the catalog.
+fn pod_allowed(w: &Workload) -> Option<std::collections::HashSet<&'static str>> {
     let reqs: Vec<_> = w.node_selector.iter().collect();
     let judged = crate::model::relations::catalog_reqs(&reqs);
-    if !judged.is_empty() && !evaluate(&judged).types.iter().any(|x| x.name == t.name) {
-        return false;
-    }
-    w.node_selector
+    let products: Vec<_> = w
+        .node_selector
         .iter()
         .filter(|r| r.key == "nvidia.com/gpu.product" && r.operator == "In")
-        .all(|r| {
-            r.values
-                .iter()
-                .any(|v| names::gpu_product_matches(v, &t.gpu_name, t.gpu_memory_mib))
-        })
+        .collect();
+    if judged.is_empty() && products.is_empty() {
+        return None;
+    }
+    let base: Vec<&'static InstanceType> = if judged.is_empty() {
+        catalog().types.iter().collect()
+    } else {
+        evaluate(&judged).types
+    };
+    Some(
+        base.into_iter()
+            .filter(|t| {
+                products.iter().all(|r| {
+                    r.values
+                        .iter()
+                        .any(|v| names::gpu_product_matches(v, &t.gpu_name, t.gpu_memory_mib))
+                })
+            })
+            .map(|t| t.name.as_str())
+            .collect(),
+    )
 }
 
 fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
@@ -199,9 +214,10 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
                 .collect()
         };
         let pod = w.pod_requests();
+        let allowed = pod_allowed(w);
         let best = candidates
             .iter()
-            .filter(|t| pod_allows(w, t))
+            .filter(|t| allowed.as_ref().is_none_or(|a| a.contains(t.name.as_str())))
             .filter_map(|t| Some((*t, t.on_demand_usd_hour()? * share(t, &pod)?)))
             .min_by(|a, b| {
                 a.1.partial_cmp(&b.1)

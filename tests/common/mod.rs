@@ -16,6 +16,16 @@ pub fn corpus() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// Report that a test could not run for want of `what` (the corpus, a tool): a note on a
+/// developer's machine, a failure in CI (`CI` set), where everything must be present so
+/// that a green run means every test ran.
+pub fn skip(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0") {
+        panic!("{what} is missing, and CI is set: CI must run every test");
+    }
+    eprintln!("SKIPPED: {what} is missing");
+}
+
 /// Run a check over paths with only the given rules (all when `None`) and no config.
 pub fn run(paths: &[&Path], select: Option<&[&str]>) -> Outcome {
     let mut req = CheckRequest::new(
