@@ -464,3 +464,85 @@ fn the_repository_s_own_yaml_is_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_standard_output_exits_2() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = bin()
+        .args(["check", "--no-config", "fixtures/seed/spot-nodepool.yaml"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write to standard output"), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = bin()
+        .args(["rules"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn reports_and_baselines_replace_files_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::write(p.join("report.json"), "old report").unwrap();
+    std::fs::write(p.join("baseline.json"), "old baseline").unwrap();
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "--write-baseline",
+            "baseline.json",
+            "pool.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("report.json")).unwrap()).unwrap();
+    assert!(report["summary"]["findings"].as_u64().unwrap() > 0);
+    let baseline = std::fs::read_to_string(p.join("baseline.json")).unwrap();
+    assert!(baseline.contains("\"skinflint_baseline\": 1"), "{baseline}");
+    let names: Vec<String> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "no temporary file left: {names:?}"
+    );
+    // A report into a directory that does not exist: exit 2 and a message naming it.
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "-o",
+            "no/such/r.sarif",
+            "pool.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write no/such/r.sarif"));
+}
