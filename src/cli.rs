@@ -111,6 +111,10 @@ pub struct CheckArgs {
     /// reporting on them (pre-commit passes only staged files: use `--context .`).
     #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
     pub context: Vec<String>,
+    /// Follow symlinks that lead out of the checked paths (by default they are skipped
+    /// with a note).
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// Report only on files changed since this git revision (merge base), plus untracked
     /// files; everything is still loaded for context.
     #[arg(long, value_name = "REV")]

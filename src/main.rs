@@ -122,6 +122,7 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.baseline = args.baseline;
     req.stdin_name = args.stdin_filename;
     req.clusters = args.cluster;
+    req.follow_symlinks = args.follow_symlinks;
     req.profiles = profile_inputs(&args.profiles, &args.profile)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {

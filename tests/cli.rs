@@ -546,3 +546,125 @@ fn reports_and_baselines_replace_files_whole() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write no/such/r.sarif"));
 }
+
+const CLEAN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_tree_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tree")).unwrap();
+    std::fs::create_dir_all(p.join("outside")).unwrap();
+    std::fs::write(p.join("tree/ok.yaml"), CLEAN).unwrap();
+    std::fs::write(p.join("outside/secret.yaml"), SPOT_POOL).unwrap();
+    std::os::unix::fs::symlink(p.join("outside"), p.join("tree/dir-link")).unwrap();
+    std::os::unix::fs::symlink(p.join("outside/secret.yaml"), p.join("tree/file-link.yaml"))
+        .unwrap();
+    // A link that stays inside the tree is followed as before.
+    std::fs::create_dir_all(p.join("tree/real")).unwrap();
+    std::fs::write(p.join("tree/real/inner.yaml"), CLEAN).unwrap();
+    std::os::unix::fs::symlink(
+        p.join("tree/real/inner.yaml"),
+        p.join("tree/inner-link.yaml"),
+    )
+    .unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "tree"]);
+    let v = json(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(v["summary"]["files"], 3, "{v}");
+    assert!(!stdout.contains("gpu-spot") && !stdout.contains("secret"));
+    assert!(
+        stderr.contains("not following tree/dir-link")
+            && stderr.contains("not following tree/file-link.yaml")
+            && stderr.contains("--follow-symlinks"),
+        "{stderr}"
+    );
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--follow-symlinks",
+            "tree",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["summary"]["files"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_entry_that_is_not_a_file_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("ok.yaml"), CLEAN).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(p.join("pipe.yaml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // A dangling link named like a manifest is a file that cannot be read.
+    std::os::unix::fs::symlink(p.join("gone.yaml"), p.join("dangling.yaml")).unwrap();
+    // A dangling link to something else hides nothing.
+    std::os::unix::fs::symlink(p.join("gone"), p.join("latest")).unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let got = file_rule_line(&json(&out));
+    let files: Vec<&str> = got.iter().map(|(f, _, _)| f.as_str()).collect();
+    assert_eq!(files, ["dangling.yaml", "pipe.yaml"], "{got:?}");
+    assert!(got.iter().all(|(_, r, _)| r == "invalid-yaml"));
+}
+
+/// Root reads a mode-000 directory anyway, so as root the run drops to `nobody`.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_fails_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(p.join("ok.yaml"), CLEAN).unwrap();
+    std::fs::create_dir(p.join("locked")).unwrap();
+    std::fs::write(p.join("locked/pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinflint"));
+    cmd.current_dir(p)
+        .args(["check", "--no-config", "--format", "json", "."]);
+    let is_root = std::fs::read_dir(p.join("locked")).is_ok();
+    if is_root {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = match cmd.output() {
+        Ok(o) if !(is_root && o.status.code() == Some(126)) => o,
+        other => {
+            eprintln!("skipped: cannot run the check as an unprivileged user: {other:?}");
+            std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+            return;
+        }
+    };
+    std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if is_root && stderr.contains("current directory") {
+        eprintln!("skipped: `nobody` cannot enter the test directory: {stderr}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json(&out);
+    let f = &v["findings"][0];
+    assert_eq!(f["file"], "locked", "{v}");
+    assert_eq!(f["rule"], "invalid-yaml");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot read directory"));
+}

@@ -63,6 +63,8 @@ pub struct CheckRequest {
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
     /// Cluster globs (`--cluster`), added to the config's `clusters:`.
     pub clusters: Vec<String>,
+    /// Follow symlinks that lead out of the checked paths.
+    pub follow_symlinks: bool,
 }
 
 impl CheckRequest {
@@ -81,6 +83,7 @@ impl CheckRequest {
             stdin_name: None,
             profiles: Vec::new(),
             clusters: Vec::new(),
+            follow_symlinks: false,
         }
     }
 }
@@ -230,16 +233,16 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
     let (profiles, notes_from_profiles) = crate::profile::read::read_inputs(&given);
 
     // Inputs: the named paths, then context; report on the named ones only.
-    let (named, mut notes) =
-        source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
-    let (context, context_notes) =
-        source::discover(&req.context).map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (named, mut notes) = source::discover(&req.paths, req.follow_symlinks)
+        .map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (context, context_notes) = source::discover(&req.context, req.follow_symlinks)
+        .map_err(|e| ToolError::PathNotFound(e.0))?;
     notes.extend(context_notes);
     notes.extend(notes_from_profiles);
     let named_set: HashSet<PathBuf> = named
         .iter()
         .filter_map(|i| match i {
-            Input::File(p) => Some(canonical(p)),
+            Input::File(p) | Input::Unreadable(p, _) => Some(canonical(p)),
             Input::Stdin => None,
         })
         .collect();
@@ -278,7 +281,9 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             let in_changed = match (input, &changed) {
                 (_, None) => true,
                 (Input::Stdin, Some(_)) => true,
-                (Input::File(p), Some(set)) => set.contains(&canonical(p)),
+                (Input::File(p) | Input::Unreadable(p, _), Some(set)) => {
+                    set.contains(&canonical(p))
+                }
             };
             in_named && in_changed
         })
