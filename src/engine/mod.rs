@@ -246,16 +246,13 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
             Input::Stdin => None,
         })
         .collect();
+    // Context files not already named, each canonicalised once: a set lookup, not a
+    // comparison with every other path (the pre-commit hook passes a whole tree).
+    let mut seen = named_set;
     let mut inputs = named.clone();
     for c in context {
         if let Input::File(p) = &c {
-            if named_set.contains(&canonical(p)) {
-                continue;
-            }
-            if inputs
-                .iter()
-                .any(|i| matches!(i, Input::File(q) if canonical(q) == canonical(p)))
-            {
+            if !seen.insert(canonical(p)) {
                 continue;
             }
         }
