@@ -668,3 +668,68 @@ fn an_unreadable_directory_fails_the_run() {
         .unwrap()
         .contains("cannot read directory"));
 }
+
+#[test]
+fn hostile_names_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let name = r#""evil\e]8;;http://x\a\u202e`x`![i](http://e/i.png)[l](http://e)@team<b>|""#;
+    let pool = SPOT_POOL.replace("{name: gpu-spot}", &format!("{{name: {name}}}"));
+    std::fs::write(p.join("pool.yaml"), pool).unwrap();
+    // A raw escape sequence in the source line shown as a snippet.
+    std::fs::write(p.join("raw.yaml"), "a: b\u{1b}[2J\nc: d\n").unwrap();
+    for format in ["human", "github", "markdown"] {
+        let out = run_in(
+            p,
+            &[
+                "check",
+                "--no-config",
+                "--color",
+                "never",
+                "--format",
+                format,
+                ".",
+            ],
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\\u{1b}"), "{format}: {text}");
+        assert!(text.contains("\\u{202e}"), "{format}: {text}");
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!text.contains(raw), "{format} prints {raw:?} raw: {text}");
+        }
+        if format == "markdown" {
+            for injected in ["`x`", "![i]", "[l](", "@team", "<b>"] {
+                assert!(
+                    !text.contains(injected),
+                    "markdown passes {injected}: {text}"
+                );
+            }
+            assert!(text.contains("@&#8203;team") && text.contains("\\!\\[i\\]"));
+        }
+    }
+}
+
+#[test]
+fn github_annotations_stay_within_what_github_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let pools: String = (0..15)
+        .map(|i| SPOT_POOL.replace("gpu-spot", &format!("gpu-spot-{i}")) + "---\n")
+        .collect();
+    std::fs::write(p.join("pools.yaml"), pools).unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "."]);
+    let total = json(&out)["summary"]["findings"].as_u64().unwrap() as usize;
+    assert!(total > 15, "{total}");
+    let out = run_in(p, &["check", "--no-config", "--format", "github", "."]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let kind = |k: &str| text.lines().filter(|l| l.starts_with(k)).count();
+    assert_eq!(kind("::warning "), 10, "{text}");
+    assert!(kind("::error ") <= 10 && kind("::notice ") <= 10);
+    let last = text.lines().last().unwrap();
+    let shown = kind("::warning ") + kind("::error ") + kind("::notice ") - 1;
+    assert!(
+        last.starts_with("::notice title=skinflint::")
+            && last.contains(&format!("{} more findings", total - shown)),
+        "{last}"
+    );
+}

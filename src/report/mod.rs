@@ -1,6 +1,7 @@
 //! Output formats. Each takes the run's outcome and writes a report; only `human` knows
 //! miette.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
