@@ -6,6 +6,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, Format, ReplayFormat, RulesFormat};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
+use skinflint::report::escape::visible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("skinflint: error: {message}");
+            eprintln!("skinflint: error: {}", visible(&message));
             ExitCode::from(2)
         }
     }
@@ -126,7 +127,7 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.profiles = profile_inputs(&args.profiles, &args.profile)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(note));
     }
     if let Some(path) = &args.write_baseline {
         let b = engine::Baseline::from_findings(&outcome.findings, |i| {
@@ -449,7 +450,7 @@ fn run_replay(
     let inputs = profile_inputs(profiles, named)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(note));
     }
     // Manifests that do not parse hold no workloads: say where, as `check` would.
     for f in &outcome.findings {
@@ -466,11 +467,11 @@ fn run_replay(
     let mut model = skinflint::model::ModelSet::build(&outcome.files);
     let (read, notes) = skinflint::profile::read::read_inputs(&inputs);
     for note in notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(&note));
     }
     let (attached, unmatched) = skinflint::profile::attach::attach(&model, read);
     for u in unmatched {
-        eprintln!("skinflint: note: {u}");
+        eprintln!("skinflint: note: {}", visible(&u));
     }
     model.profiles = attached;
     let rows = skinflint::profile::table::rows(&model, &model.profiles, headroom);
