@@ -733,3 +733,41 @@ fn github_annotations_stay_within_what_github_shows() {
         "{last}"
     );
 }
+
+/// Killed at any moment, a run writing a baseline leaves the old baseline or the new one,
+/// never an empty or cut file.
+#[test]
+fn a_kill_during_a_baseline_write_leaves_a_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let pools: String = (0..60)
+        .map(|i| SPOT_POOL.replace("gpu-spot", &format!("gpu-spot-{i}")) + "---\n")
+        .collect();
+    std::fs::write(p.join("pools.yaml"), pools).unwrap();
+    let old = "{\n  \"skinflint_baseline\": 1,\n  \"findings\": []\n}\n";
+    for i in 0..12u64 {
+        std::fs::write(p.join("baseline.json"), old).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .current_dir(p)
+            .args([
+                "check",
+                "--no-config",
+                "--write-baseline",
+                "baseline.json",
+                ".",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(i * i * 4));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(p.join("baseline.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("kill after {} ms left {text:?}: {e}", i * i * 4));
+        assert_eq!(v["skinflint_baseline"], 1);
+        let n = v["findings"].as_array().map_or(0, Vec::len);
+        eprintln!("killed after {} ms: baseline with {n} findings", i * i * 4);
+    }
+}
