@@ -13,7 +13,7 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 const RESERVE: usize = 1_000;
 
 /// The most characters of untrusted text one cell shows.
-pub const MAX_CELL: usize = 300;
+pub const MAX_CELL: usize = 600;
 
 /// Text safe inside a table cell: no row or cell breaks, no HTML, no code spans, links,
 /// images or @mentions, controls made visible, at most `MAX_CELL` characters.
