@@ -252,3 +252,36 @@ pub fn summary_line(outcome: &Outcome) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labelled(e: &Excerpt) -> &str {
+        let start = e.label.offset() - e.base;
+        &e.text[start..start + e.label.len()]
+    }
+
+    #[test]
+    fn excerpt_holds_the_lines_around_the_span_made_visible() {
+        let text = "l1: a\nl2: b\nl3: \u{1b}[2Jname\nl4: d\nl5: e\n";
+        let file = SourceFile::new("f.yaml", text.to_string());
+        let start = text.find("name").unwrap();
+        let e = Excerpt::new(&file, &(start..start + 4));
+        assert_eq!(e.text, "l2: b\nl3: \\u{1b}[2Jname\nl4: d\n");
+        assert_eq!(e.first_line, 1);
+        assert_eq!(labelled(&e), "name");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_as_in_the_line_index() {
+        let text = "a: 1\rb: 2\rc: 3\r";
+        let file = SourceFile::new("f.yaml", text.to_string());
+        let start = text.find("2").unwrap();
+        let e = Excerpt::new(&file, &(start..start + 1));
+        assert_eq!(e.text, "a: 1\nb: 2\nc: 3\n");
+        assert_eq!(labelled(&e), "2");
+        let lines = e.read_span(&e.label, 0, 0).unwrap();
+        assert_eq!(lines.line(), 1);
+    }
+}
