@@ -18,6 +18,12 @@ pub fn write_atomic_with(
     fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
 ) -> io::Result<()> {
     let target = resolve_link(path);
+    // `-o /dev/null`, `-o /dev/stderr`, a named pipe: write into it, never replace it.
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&target)?;
+        fill(&mut f)?;
+        return f.flush();
+    }
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -108,6 +114,15 @@ mod tests {
         let p = dir.path().join("no/such/dir/report.json");
         assert!(write_atomic(&p, b"x").is_err());
         assert!(!p.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"report").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(m.file_type().is_char_device());
     }
 
     #[cfg(unix)]
