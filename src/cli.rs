@@ -115,6 +115,10 @@ pub struct CheckArgs {
     /// reporting on them (pre-commit passes only staged files: use `--context .`).
     #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
     pub context: Vec<String>,
+    /// Follow symlinks that lead out of the checked paths (by default they are skipped
+    /// with a note).
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// Report only the findings that are new since this git revision (its merge base),
     /// wherever they are: the tree at REV (read from git objects) and the tree now are
     /// both checked. Untracked files count only when named as files.

@@ -6,6 +6,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, Format, ReplayFormat, RulesFormat};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
+use skinflint::report::escape::visible;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,17 +51,28 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("skinflint: error: {message}");
+            eprintln!("skinflint: error: {}", visible(&message));
             ExitCode::from(2)
         }
     }
 }
 
-fn write_out(text: &str) {
+/// Print to standard output. A closed pipe (`| head`) is not an error worth reporting; any
+/// other failure (a full disk behind a redirect) is, or the report would be lost silently.
+fn write_out(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Write a file the user asked for (report, baseline, config) atomically.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    skinflint::report::write::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
@@ -116,17 +128,17 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
     req.baseline = args.baseline;
     req.stdin_name = args.stdin_filename;
     req.clusters = args.cluster;
+    req.follow_symlinks = args.follow_symlinks;
     req.profiles = profile_inputs(&args.profiles, &args.profile)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(note));
     }
     if let Some(path) = &args.write_baseline {
         let b = engine::Baseline::from_findings(&outcome.findings, |i| {
             skinflint::report::uri::relative_path(&outcome.files[i].file.path)
         });
-        std::fs::write(path, b.to_json())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_file(path, &b.to_json())?;
         eprintln!(
             "skinflint: recorded {} finding{} in {}",
             outcome.findings.len(),
@@ -151,9 +163,8 @@ fn run_check(args: cli::CheckArgs) -> Result<u8, String> {
             Format::Markdown => skinflint::report::markdown::render(&outcome),
         };
         match outputs.get(i).cloned().flatten() {
-            Some(path) => std::fs::write(&path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-            None => write_out(&text),
+            Some(path) => write_file(&path, &text)?,
+            None => write_out(&text)?,
         }
     }
     let fail_on = fail_severity(args.fail_on, outcome.config.fail_on.as_deref());
@@ -225,9 +236,8 @@ fn run_diff(args: cli::DiffArgs) -> Result<u8, String> {
         cli::DiffFormat::Markdown => report::markdown(&outcome),
     };
     match &args.output {
-        Some(path) if path.as_os_str() != "-" => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        _ => write_out(&text),
+        Some(path) if path.as_os_str() != "-" => write_file(path, &text)?,
+        _ => write_out(&text)?,
     }
     let fail_on = fail_severity(args.fail_on, outcome.fail_on.as_deref());
     let too_dear = args
@@ -253,8 +263,7 @@ fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {
         ));
     }
     let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
-    std::fs::write(path, skinflint::engine::docs::init_config(&rules))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write_file(path, &skinflint::engine::docs::init_config(&rules))?;
     eprintln!(
         "skinflint: wrote {} with all {} rules",
         path.display(),
@@ -278,7 +287,7 @@ fn run_docs(check: bool) -> Result<u8, String> {
         if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
             stale.push(*path);
             if !check {
-                std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+                write_file(std::path::Path::new(path), text)?;
             }
         }
     }
@@ -312,7 +321,7 @@ fn run_rules(format: RulesFormat) -> Result<u8, String> {
             write_out(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&list).unwrap_or_default()
-            ));
+            ))?;
         }
         RulesFormat::Human => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
@@ -329,7 +338,7 @@ fn run_rules(format: RulesFormat) -> Result<u8, String> {
                     r.id, r.category, sev, r.title
                 ));
             }
-            write_out(&s);
+            write_out(&s)?;
         }
     }
     Ok(0)
@@ -365,7 +374,7 @@ fn run_explain(id: &str) -> Result<u8, String> {
     if let Some((bad, good)) = skinflint::engine::registry::fixtures(id) {
         s.push_str(&format!("\nExample that fires (fixtures/{id}/bad.yaml)\n\n{}\nExample that passes (fixtures/{id}/good.yaml)\n\n{}", indent(bad), indent(good)));
     }
-    write_out(&s);
+    write_out(&s)?;
     Ok(0)
 }
 
@@ -411,7 +420,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                     if instances == 1 { "" } else { "s" },
                     utilization * 100.0
                 ),
-            });
+            })?;
         }
         Some(CostCalc::Monthly {
             avg_rps,
@@ -441,7 +450,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                     "monthly cost: ${:.2} ({} base instances 20 h a day, {} at peak 4 h a day, {} an hour each, 730 h a month)\ncost per million: ${:.3} over {:.0} predictions a month\n",
                     m.monthly_cost, m.base_instances, m.peak_instances, usd(hourly_cost), m.cost_per_million, m.total_predictions
                 ),
-            });
+            })?;
         }
         Some(CostCalc::Efficiency {
             monthly_cost,
@@ -467,7 +476,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
                     "cost per million predictions: ${:.2}\npredictions per dollar: {:.0}\npredictions per second per dollar-hour: {:.6}\ncost per accurate million: ${:.2}\ncost × p99 latency (s): {:.2}\n",
                     e.cost_per_million_predictions, e.predictions_per_dollar, e.predictions_per_second_per_dollar, e.cost_per_accurate_million, e.cost_latency_product
                 ),
-            });
+            })?;
         }
         Some(CostCalc::Compare {
             baseline_cost,
@@ -507,7 +516,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
             write_out(&match format {
                 RulesFormat::Json => json_line(&c),
                 RulesFormat::Human => c.to_text(),
-            });
+            })?;
         }
         None => {
             if args.paths.is_empty() {
@@ -528,7 +537,7 @@ fn run_cost(args: cli::CostArgs) -> Result<u8, String> {
             write_out(&match args.format {
                 RulesFormat::Json => json_line(&estimate),
                 RulesFormat::Human => estimate.to_text(),
-            });
+            })?;
         }
     }
     Ok(0)
@@ -583,7 +592,7 @@ fn run_replay(
     let inputs = profile_inputs(profiles, named)?;
     let outcome = engine::check(&req).map_err(|e| e.to_string())?;
     for note in &outcome.notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(note));
     }
     // Manifests that do not parse hold no workloads: say where, as `check` would.
     for f in &outcome.findings {
@@ -600,11 +609,11 @@ fn run_replay(
     let mut model = skinflint::model::ModelSet::build(&outcome.files);
     let (read, notes) = skinflint::profile::read::read_inputs(&inputs);
     for note in notes {
-        eprintln!("skinflint: note: {note}");
+        eprintln!("skinflint: note: {}", visible(&note));
     }
     let (attached, unmatched) = skinflint::profile::attach::attach(&model, read);
     for u in unmatched {
-        eprintln!("skinflint: note: {u}");
+        eprintln!("skinflint: note: {}", visible(&u));
     }
     model.profiles = attached;
     let params = skinflint::profile::recommend::Params {
@@ -639,7 +648,7 @@ fn run_replay(
         ReplayFormat::Json => json_line(&rows),
         ReplayFormat::Markdown => table::markdown(&rows, &params),
         ReplayFormat::Csv => table::csv(&rows),
-    });
+    })?;
     Ok(0)
 }
 

@@ -466,3 +466,310 @@ fn the_repository_s_own_yaml_is_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_standard_output_exits_2() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = bin()
+        .args(["check", "--no-config", "fixtures/seed/spot-nodepool.yaml"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write to standard output"), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = bin()
+        .args(["rules"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn reports_and_baselines_replace_files_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::write(p.join("report.json"), "old report").unwrap();
+    std::fs::write(p.join("baseline.json"), "old baseline").unwrap();
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "--write-baseline",
+            "baseline.json",
+            "pool.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("report.json")).unwrap()).unwrap();
+    assert!(report["summary"]["findings"].as_u64().unwrap() > 0);
+    let baseline = std::fs::read_to_string(p.join("baseline.json")).unwrap();
+    assert!(baseline.contains("\"skinflint_baseline\": 1"), "{baseline}");
+    let names: Vec<String> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "no temporary file left: {names:?}"
+    );
+    // A report into a directory that does not exist: exit 2 and a message naming it.
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "-o",
+            "no/such/r.sarif",
+            "pool.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write no/such/r.sarif"));
+}
+
+const CLEAN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_tree_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tree")).unwrap();
+    std::fs::create_dir_all(p.join("outside")).unwrap();
+    std::fs::write(p.join("tree/ok.yaml"), CLEAN).unwrap();
+    std::fs::write(p.join("outside/secret.yaml"), SPOT_POOL).unwrap();
+    std::os::unix::fs::symlink(p.join("outside"), p.join("tree/dir-link")).unwrap();
+    std::os::unix::fs::symlink(p.join("outside/secret.yaml"), p.join("tree/file-link.yaml"))
+        .unwrap();
+    // A link that stays inside the tree is followed as before.
+    std::fs::create_dir_all(p.join("tree/real")).unwrap();
+    std::fs::write(p.join("tree/real/inner.yaml"), CLEAN).unwrap();
+    std::os::unix::fs::symlink(
+        p.join("tree/real/inner.yaml"),
+        p.join("tree/inner-link.yaml"),
+    )
+    .unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "tree"]);
+    let v = json(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(v["summary"]["files"], 3, "{v}");
+    assert!(!stdout.contains("gpu-spot") && !stdout.contains("secret"));
+    assert!(
+        stderr.contains("not following tree/dir-link")
+            && stderr.contains("not following tree/file-link.yaml")
+            && stderr.contains("--follow-symlinks"),
+        "{stderr}"
+    );
+    let out = run_in(
+        p,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--follow-symlinks",
+            "tree",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["summary"]["files"], 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_entry_that_is_not_a_file_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("ok.yaml"), CLEAN).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(p.join("pipe.yaml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // A dangling link named like a manifest is a file that cannot be read.
+    std::os::unix::fs::symlink(p.join("gone.yaml"), p.join("dangling.yaml")).unwrap();
+    // A dangling link to something else hides nothing.
+    std::os::unix::fs::symlink(p.join("gone"), p.join("latest")).unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let got = file_rule_line(&json(&out));
+    let files: Vec<&str> = got.iter().map(|(f, _, _)| f.as_str()).collect();
+    assert_eq!(files, ["dangling.yaml", "pipe.yaml"], "{got:?}");
+    assert!(got.iter().all(|(_, r, _)| r == "invalid-yaml"));
+}
+
+/// Root reads a mode-000 directory anyway, so as root the run drops to `nobody`.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_fails_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(p.join("ok.yaml"), CLEAN).unwrap();
+    std::fs::create_dir(p.join("locked")).unwrap();
+    std::fs::write(p.join("locked/pool.yaml"), SPOT_POOL).unwrap();
+    std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinflint"));
+    cmd.current_dir(p)
+        .args(["check", "--no-config", "--format", "json", "."]);
+    let is_root = std::fs::read_dir(p.join("locked")).is_ok();
+    if is_root {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = match cmd.output() {
+        Ok(o) if !(is_root && o.status.code() == Some(126)) => o,
+        other => {
+            eprintln!("skipped: cannot run the check as an unprivileged user: {other:?}");
+            std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+            return;
+        }
+    };
+    std::fs::set_permissions(p.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if is_root && stderr.contains("current directory") {
+        eprintln!("skipped: `nobody` cannot enter the test directory: {stderr}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json(&out);
+    let f = &v["findings"][0];
+    assert_eq!(f["file"], "locked", "{v}");
+    assert_eq!(f["rule"], "invalid-yaml");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot read directory"));
+}
+
+#[test]
+fn hostile_names_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let name = r#""evil\e]8;;http://x\a\u202e`x`![i](http://e/i.png)[l](http://e)@team<b>|""#;
+    let pool = SPOT_POOL.replace("{name: gpu-spot}", &format!("{{name: {name}}}"));
+    std::fs::write(p.join("pool.yaml"), pool).unwrap();
+    // A raw escape sequence in the source line shown as a snippet.
+    std::fs::write(p.join("raw.yaml"), "a: b\u{1b}[2J\nc: d\n").unwrap();
+    for format in ["human", "github", "markdown"] {
+        let out = run_in(
+            p,
+            &[
+                "check",
+                "--no-config",
+                "--color",
+                "never",
+                "--format",
+                format,
+                ".",
+            ],
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("\\u{1b}"), "{format}: {text}");
+        assert!(text.contains("\\u{202e}"), "{format}: {text}");
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!text.contains(raw), "{format} prints {raw:?} raw: {text}");
+        }
+        if format == "markdown" {
+            for injected in ["`x`", "![i]", "[l](", "@team", "<b>"] {
+                assert!(
+                    !text.contains(injected),
+                    "markdown passes {injected}: {text}"
+                );
+            }
+            assert!(text.contains("@&#8203;team") && text.contains("\\!\\[i\\]"));
+        }
+    }
+}
+
+#[test]
+fn github_annotations_stay_within_what_github_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let pools: String = (0..15)
+        .map(|i| SPOT_POOL.replace("gpu-spot", &format!("gpu-spot-{i}")) + "---\n")
+        .collect();
+    std::fs::write(p.join("pools.yaml"), pools).unwrap();
+    let out = run_in(p, &["check", "--no-config", "--format", "json", "."]);
+    let total = json(&out)["summary"]["findings"].as_u64().unwrap() as usize;
+    assert!(total > 15, "{total}");
+    let out = run_in(p, &["check", "--no-config", "--format", "github", "."]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let kind = |k: &str| text.lines().filter(|l| l.starts_with(k)).count();
+    assert_eq!(kind("::warning "), 10, "{text}");
+    assert!(kind("::error ") <= 10 && kind("::notice ") <= 10);
+    let last = text.lines().last().unwrap();
+    let shown = kind("::warning ") + kind("::error ") + kind("::notice ") - 1;
+    assert!(
+        last.starts_with("::notice title=skinflint::")
+            && last.contains(&format!("{} more findings", total - shown)),
+        "{last}"
+    );
+}
+
+/// Killed at any moment, a run writing a baseline leaves the old baseline or the new one,
+/// never an empty or cut file.
+#[test]
+fn a_kill_during_a_baseline_write_leaves_a_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let pools: String = (0..60)
+        .map(|i| SPOT_POOL.replace("gpu-spot", &format!("gpu-spot-{i}")) + "---\n")
+        .collect();
+    std::fs::write(p.join("pools.yaml"), pools).unwrap();
+    let old = "{\n  \"skinflint_baseline\": 1,\n  \"findings\": []\n}\n";
+    for i in 0..12u64 {
+        std::fs::write(p.join("baseline.json"), old).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .current_dir(p)
+            .args([
+                "check",
+                "--no-config",
+                "--write-baseline",
+                "baseline.json",
+                ".",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(i * i * 4));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(p.join("baseline.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("kill after {} ms left {text:?}: {e}", i * i * 4));
+        assert_eq!(v["skinflint_baseline"], 1);
+        let n = v["findings"].as_array().map_or(0, Vec::len);
+        eprintln!("killed after {} ms: baseline with {n} findings", i * i * 4);
+    }
+}

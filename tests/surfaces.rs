@@ -367,6 +367,6 @@ fn multi_line_regions_and_hostile_markdown() {
         &["check", "--no-config", "--format", "markdown", "a.yaml"],
     );
     let text = String::from_utf8(md.stdout).unwrap();
-    assert!(text.contains("x\\|&lt;!--y"), "{text}");
+    assert!(text.contains("x\\|&lt;\\!--y"), "{text}");
     assert!(!text.contains("<!--"), "{text}");
 }

@@ -69,6 +69,8 @@ pub struct CheckRequest {
     pub profiles: Vec<crate::profile::attach::ProfileInput>,
     /// Cluster globs (`--cluster`), added to the config's `clusters:`.
     pub clusters: Vec<String>,
+    /// Follow symlinks that lead out of the checked paths.
+    pub follow_symlinks: bool,
 }
 
 impl CheckRequest {
@@ -88,6 +90,7 @@ impl CheckRequest {
             stdin_name: None,
             profiles: Vec::new(),
             clusters: Vec::new(),
+            follow_symlinks: false,
         }
     }
 }
@@ -407,28 +410,25 @@ fn covers_config(req: &CheckRequest, cfg: &config::Config) -> bool {
 /// The named paths and the context, discovered and read from disk.
 fn disk_inputs(req: &CheckRequest, setup: &Setup) -> Result<Inputs, ToolError> {
     // Inputs: the named paths, then context; report on the named ones only.
-    let (named, mut notes) =
-        source::discover(&req.paths).map_err(|e| ToolError::PathNotFound(e.0))?;
-    let (context, context_notes) =
-        source::discover(&req.context).map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (named, mut notes) = source::discover(&req.paths, req.follow_symlinks)
+        .map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (context, context_notes) = source::discover(&req.context, req.follow_symlinks)
+        .map_err(|e| ToolError::PathNotFound(e.0))?;
     notes.extend(context_notes);
     let named_set: HashSet<PathBuf> = named
         .iter()
         .filter_map(|i| match i {
-            Input::File(p) => Some(canonical(p)),
+            Input::File(p) | Input::Unreadable(p, _) => Some(canonical(p)),
             Input::Stdin => None,
         })
         .collect();
+    // Context files not already named, each canonicalised once: a set lookup, not a
+    // comparison with every other path (the pre-commit hook passes a whole tree).
+    let mut seen = named_set;
     let mut inputs = named.clone();
     for c in context {
         if let Input::File(p) = &c {
-            if named_set.contains(&canonical(p)) {
-                continue;
-            }
-            if inputs
-                .iter()
-                .any(|i| matches!(i, Input::File(q) if canonical(q) == canonical(p)))
-            {
+            if !seen.insert(canonical(p)) {
                 continue;
             }
         }

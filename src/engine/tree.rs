@@ -227,8 +227,8 @@ pub fn read_dir(dir: &Path, opts: LoadOptions) -> Result<Tree, ToolError> {
     if !dir.is_dir() {
         return Err(ToolError::PathNotFound(shown));
     }
-    let (inputs, _) =
-        source::discover(std::slice::from_ref(&shown)).map_err(|e| ToolError::PathNotFound(e.0))?;
+    let (inputs, _) = source::discover(std::slice::from_ref(&shown), false)
+        .map_err(|e| ToolError::PathNotFound(e.0))?;
     let mut tree = Tree::default();
     for input in inputs {
         let Input::File(path) = input else { continue };

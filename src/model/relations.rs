@@ -357,12 +357,12 @@ pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blo
         .iter()
         .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
     {
-        if !w
+        let tolerated = w
             .tolerations
             .iter()
             .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
-            && !(ert && ert_tolerates(w, &t.key, &t.effect))
-        {
+            || (ert && ert_tolerates(w, &t.key, &t.effect));
+        if !tolerated {
             let value = t
                 .value
                 .as_deref()

@@ -75,7 +75,7 @@ pub fn delay(text: &str) -> Option<Delay> {
 
 /// Render seconds the way people write them (`30s`, `5m`, `1h30m`, `30d`).
 pub fn human_seconds(s: u64) -> String {
-    if s >= 86400 && s % 86400 == 0 {
+    if s >= 86400 && s.is_multiple_of(86400) {
         return format!("{}d", s / 86400);
     }
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);

@@ -27,7 +27,10 @@ impl Progress {
     }
 
     fn tick(&mut self, rows: u64) {
-        if !self.terminal || rows % 100_000 != 0 || self.start.elapsed().as_secs_f64() < 2.0 {
+        if !self.terminal
+            || !rows.is_multiple_of(100_000)
+            || self.start.elapsed().as_secs_f64() < 2.0
+        {
             return;
         }
         self.shown = true;

@@ -130,7 +130,7 @@ impl Windows {
         let mut out = Vec::new();
         let (mut sum, mut n) = (0.0f64, 0u64);
         for (i, c) in self.cells.iter().enumerate() {
-            if (i + first) % per == 0 && n > 0 {
+            if (i + first).is_multiple_of(per) && n > 0 {
                 out.push(sum / n as f64);
                 (sum, n) = (0.0, 0);
             }

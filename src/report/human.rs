@@ -1,6 +1,7 @@
 //! `--format human`: findings rendered by miette with the source snippet, rule id,
 //! message and help, then a one-line summary.
 
+use super::escape;
 use crate::catalog::usd;
 use crate::engine::{Finding, Outcome, Severity};
 use crate::source::SourceFile;
@@ -10,26 +11,85 @@ use miette::{
 };
 use std::fmt;
 
-/// A source file as miette sees it: the text, with the file's name on every snippet.
-struct NamedText<'a>(&'a SourceFile);
+/// The lines a snippet shows (the finding's lines and one on each side), cut from the
+/// file once through its line index, with hostile characters made visible. miette then
+/// scans only these lines, not the whole file once per finding.
+struct Excerpt {
+    name: String,
+    text: String,
+    /// Byte offset in the file where the excerpt starts: spans given to miette are
+    /// `base` plus an offset into `text`.
+    base: usize,
+    /// 0-based line of the excerpt's first line.
+    first_line: usize,
+    /// The label, in the same coordinates.
+    label: SourceSpan,
+}
 
-impl SourceCode for NamedText<'_> {
+impl Excerpt {
+    fn new(file: &SourceFile, span: &std::ops::Range<usize>) -> Excerpt {
+        let text = &file.text;
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        let first = file.line_col(start).line.saturating_sub(1).max(1);
+        let last = (file.end_line_col(span).line + 1).min(file.line_count());
+        let from = file.line_start(first).unwrap_or(0);
+        let to = file.line_start(last + 1).unwrap_or(text.len());
+        let slice = &text[from..to];
+        let (mut out, mut label_start, mut label_end) = (String::new(), None, None);
+        let mut chars = slice.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if from + i >= start && label_start.is_none() {
+                label_start = Some(out.len());
+            }
+            if from + i >= end && label_end.is_none() {
+                label_end = Some(out.len());
+            }
+            match c {
+                // A lone carriage return ends a line, as in the file's line index.
+                '\r' if chars.peek().map(|p| p.1) != Some('\n') => out.push('\n'),
+                '\r' => out.push('\r'),
+                _ => escape::push_visible(&mut out, c),
+            }
+        }
+        let label_start = label_start.unwrap_or(out.len());
+        let mut label_end = label_end.unwrap_or(out.len()).max(label_start);
+        // Trim a trailing line break so the label underlines only what was written.
+        while label_end > label_start
+            && matches!(out.as_bytes()[label_end - 1], b'\n' | b'\r' | b' ')
+        {
+            label_end -= 1;
+        }
+        Excerpt {
+            name: escape::visible(&file.path).into_owned(),
+            text: out,
+            base: from,
+            first_line: first - 1,
+            label: SourceSpan::new((from + label_start).into(), label_end - label_start),
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.base).into(), span.len());
         let inner =
-            self.0
-                .text
+            self.text
                 .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
+                .read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.path.clone(),
+            self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new(
+                (inner.span().offset() + self.base).into(),
+                inner.span().len(),
+            ),
+            inner.line() + self.first_line,
             inner.column(),
             inner.line_count(),
         )))
@@ -38,8 +98,9 @@ impl SourceCode for NamedText<'_> {
 
 struct Diag<'a> {
     finding: &'a Finding,
-    source: NamedText<'a>,
+    excerpt: Option<Excerpt>,
     heading: String,
+    help: String,
 }
 
 impl fmt::Debug for Diag<'_> {
@@ -60,17 +121,14 @@ impl std::error::Error for Diag<'_> {}
 /// flood the terminal); the position is still in the heading.
 const MAX_SNIPPET_LINE: usize = 300;
 
-impl Diag<'_> {
-    fn show_snippet(&self) -> bool {
-        let file = self.source.0;
-        if file.text.is_empty() {
-            return false;
-        }
-        let line = file.line_col(self.finding.span.start).line;
-        let start = file.line_start(line).unwrap_or(0);
-        let end = file.line_start(line + 1).unwrap_or(file.text.len());
-        end - start <= MAX_SNIPPET_LINE
+fn show_snippet(file: &SourceFile, finding: &Finding) -> bool {
+    if file.text.is_empty() {
+        return false;
     }
+    let line = file.line_col(finding.span.start).line;
+    let start = file.line_start(line).unwrap_or(0);
+    let end = file.line_start(line + 1).unwrap_or(file.text.len());
+    end - start <= MAX_SNIPPET_LINE
 }
 
 impl Diagnostic for Diag<'_> {
@@ -87,28 +145,18 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
+        Some(Box::new(&self.help))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.show_snippet()
-            .then_some(&self.source as &dyn SourceCode)
+        self.excerpt.as_ref().map(|e| e as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if !self.show_snippet() {
-            return None;
-        }
-        let text = &self.source.0.text;
-        let start = self.finding.span.start.min(text.len());
-        let mut end = self.finding.span.end.clamp(start, text.len());
-        // Trim a trailing line break so the label underlines only what was written.
-        while end > start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r' | b' ') {
-            end -= 1;
-        }
+        let excerpt = self.excerpt.as_ref()?;
         let label = LabeledSpan::new_with_span(
             Some(self.finding.severity.as_str().to_string()),
-            SourceSpan::new(start.into(), end - start),
+            excerpt.label,
         );
         Some(Box::new(std::iter::once(label)))
     }
@@ -130,8 +178,13 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         let lc = file.line_col(f.span.start);
         let diag = Diag {
             finding: f,
-            source: NamedText(file),
-            heading: format!("{}:{}:{}: {}", file.path, lc.line, lc.column, f.message),
+            excerpt: show_snippet(file, f).then(|| Excerpt::new(file, &f.span)),
+            heading: escape::visible(&format!(
+                "{}:{}:{}: {}",
+                file.path, lc.line, lc.column, f.message
+            ))
+            .into_owned(),
+            help: escape::visible(&f.help).into_owned(),
         };
         let mut s = String::new();
         if handler.render_report(&mut s, &diag).is_err() {
@@ -206,4 +259,37 @@ pub fn summary_line(outcome: &Outcome) -> String {
         ));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labelled(e: &Excerpt) -> &str {
+        let start = e.label.offset() - e.base;
+        &e.text[start..start + e.label.len()]
+    }
+
+    #[test]
+    fn excerpt_holds_the_lines_around_the_span_made_visible() {
+        let text = "l1: a\nl2: b\nl3: \u{1b}[2Jname\nl4: d\nl5: e\n";
+        let file = SourceFile::new("f.yaml", text.to_string());
+        let start = text.find("name").unwrap();
+        let e = Excerpt::new(&file, &(start..start + 4));
+        assert_eq!(e.text, "l2: b\nl3: \\u{1b}[2Jname\nl4: d\n");
+        assert_eq!(e.first_line, 1);
+        assert_eq!(labelled(&e), "name");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_as_in_the_line_index() {
+        let text = "a: 1\rb: 2\rc: 3\r";
+        let file = SourceFile::new("f.yaml", text.to_string());
+        let start = text.find("2").unwrap();
+        let e = Excerpt::new(&file, &(start..start + 1));
+        assert_eq!(e.text, "a: 1\nb: 2\nc: 3\n");
+        assert_eq!(labelled(&e), "2");
+        let lines = e.read_span(&e.label, 0, 0).unwrap();
+        assert_eq!(lines.line(), 1);
+    }
 }

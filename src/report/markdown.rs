@@ -2,6 +2,7 @@
 //! comment: totals, a table of findings, money at stake, kept under GitHub's 65,536
 //! character comment limit.
 
+use super::escape;
 use super::uri::relative_path;
 use crate::catalog::usd;
 use crate::engine::{Outcome, Severity};
@@ -11,17 +12,30 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 /// Room kept for the notice that says rows were left out.
 const RESERVE: usize = 1_000;
 
-/// Text safe inside a table cell: no row or cell breaks, no HTML.
+/// The most characters of untrusted text one cell shows.
+pub const MAX_CELL: usize = 600;
+
+/// Text safe inside a table cell: no row or cell breaks, no HTML, no code spans, links,
+/// images or @mentions, controls made visible, at most `MAX_CELL` characters.
 pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_CELL {
+            out.push('…');
+            break;
+        }
         match c {
-            '|' => out.push_str("\\|"),
+            '|' | '`' | '[' | ']' | '!' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // A zero-width space after `@` keeps GitHub from notifying anyone.
+            '@' => out.push_str("@&#8203;"),
             '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
+            _ => escape::push_visible(&mut out, c),
         }
     }
     out
@@ -38,7 +52,7 @@ fn location(path: &str, line: usize) -> String {
     ) {
         (Some(server), Some(repo), Some(sha)) if linkable => format!(
             "[{}:{line}]({server}/{repo}/blob/{sha}/{}#L{line})",
-            cell(path).replace('[', "\\[").replace(']', "\\]"),
+            cell(path),
             super::uri::relative_uri(path)
         ),
         _ => format!("{}:{line}", cell(path)),
@@ -142,4 +156,21 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_carry_no_markup() {
+        assert_eq!(
+            cell("`x` ![i](http://e/i.png) [l](http://e) @team <b>"),
+            "\\`x\\` \\!\\[i\\](http://e/i.png) \\[l\\](http://e) @&#8203;team &lt;b&gt;"
+        );
+        assert_eq!(cell("a|b\\[c\ne"), "a\\|b\\\\\\[c e");
+        assert_eq!(cell("x\u{1b}[2J\u{202e}"), "x\\u{1b}\\[2J\\u{202e}");
+        let long = "y".repeat(MAX_CELL + 50);
+        assert_eq!(cell(&long).chars().count(), MAX_CELL + 1);
+    }
 }

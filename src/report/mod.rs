@@ -2,9 +2,11 @@
 //! miette.
 
 pub mod diff;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod uri;
+pub mod write;

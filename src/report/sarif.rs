@@ -156,23 +156,51 @@ fn result(
     res
 }
 
+/// GitHub code scanning rejects a run with more results than this.
+pub const MAX_RESULTS: usize = 25_000;
+
 /// The SARIF log as a typed value (tests parse the text back into the same types).
 pub fn log(o: &Outcome) -> Sarif {
+    log_limited(o, MAX_RESULTS)
+}
+
+/// The log with at most `limit` results: reported findings before suppressed ones, most
+/// severe first; the number left out is in the run's `properties`.
+pub fn log_limited(o: &Outcome, limit: usize) -> Sarif {
     let rules: Vec<&RuleDef> = o.enabled_rules().collect();
     let index = |id: &str| rules.iter().position(|r| r.id == id);
-    let mut results: Vec<SarifResult> = o
+    let mut candidates: Vec<(&Finding, Option<(bool, &str)>)> = o
         .findings
         .iter()
-        .map(|f| result(o, f, index(&f.rule), None))
+        .map(|f| (f, None))
+        .chain(
+            o.suppressed
+                .iter()
+                .map(|s| (&s.finding, Some((s.in_source, s.reason.as_str())))),
+        )
         .collect();
-    for s in &o.suppressed {
-        results.push(result(
-            o,
-            &s.finding,
-            index(&s.finding.rule),
-            Some((s.in_source, &s.reason)),
-        ));
+    let omitted = candidates.len().saturating_sub(limit);
+    if omitted > 0 {
+        // Rank (stable, so report order holds within a rank), keep the best, restore order.
+        let mut ranked: Vec<usize> = (0..candidates.len()).collect();
+        ranked.sort_by_key(|&i| {
+            let (f, sup) = candidates[i];
+            (sup.is_some(), std::cmp::Reverse(f.severity))
+        });
+        let mut keep = vec![false; candidates.len()];
+        for &i in ranked.iter().take(limit) {
+            keep[i] = true;
+        }
+        let mut i = 0;
+        candidates.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
+    let results: Vec<SarifResult> = candidates
+        .into_iter()
+        .map(|(f, sup)| result(o, f, index(&f.rule), sup))
+        .collect();
     let driver = ToolComponent::builder()
         .name("skinflint".to_string())
         .version(env!("CARGO_PKG_VERSION").to_string())
@@ -180,11 +208,25 @@ pub fn log(o: &Outcome) -> Sarif {
         .information_uri(INFORMATION_URI.to_string())
         .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         .column_kind(serde_json::Value::String("unicodeCodePoints".to_string()))
         .build();
+    if omitted > 0 {
+        let mut props = BTreeMap::new();
+        props.insert(
+            "skinflint/omittedResults".to_string(),
+            serde_json::json!(omitted),
+        );
+        props.insert(
+            "skinflint/omittedReason".to_string(),
+            serde_json::json!(format!(
+                "GitHub code scanning accepts at most {limit} results a run; the least severe were left out (the JSON report has all of them)"
+            )),
+        );
+        run.properties = Some(PropertyBag::builder().additional_properties(props).build());
+    }
     Sarif::builder()
         .schema(serde_sarif::sarif::SCHEMA_URL.to_string())
         .version(serde_json::Value::String("2.1.0".to_string()))
@@ -196,4 +238,49 @@ pub fn render(o: &Outcome) -> String {
     let mut s = serde_json::to_string_pretty(&log(o)).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{check, CheckRequest};
+
+    #[test]
+    fn results_are_capped_keeping_the_most_severe() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: NAME}\nspec:\n  template:\n    spec:\n      requirements:\n        - {key: karpenter.sh/capacity-type, operator: In, values: [spot]}\n        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n";
+        let text: String = (0..6)
+            .map(|i| pool.replace("NAME", &format!("p{i}")) + "---\n")
+            .collect();
+        let path = dir.path().join("pools.yaml");
+        std::fs::write(&path, text).unwrap();
+        let o = check(&CheckRequest::new(vec![path
+            .to_string_lossy()
+            .into_owned()]))
+        .unwrap();
+        let all = o.findings.len();
+        assert!(all > 4, "{all}");
+        let limited = log_limited(&o, 4);
+        let run = &limited.runs[0];
+        let results = run.results.as_ref().unwrap();
+        assert_eq!(results.len(), 4);
+        let worst = o.findings.iter().map(|f| f.severity).max().unwrap();
+        let kept_worst = o
+            .findings
+            .iter()
+            .filter(|f| f.severity == worst)
+            .count()
+            .min(4);
+        let level = serde_json::to_value(level(worst)).unwrap();
+        let got = results
+            .iter()
+            .filter(|r| {
+                r.level.as_ref().map(|l| serde_json::to_value(l).unwrap()) == Some(level.clone())
+            })
+            .count();
+        assert_eq!(got, kept_worst);
+        let props = serde_json::to_value(run.properties.as_ref().unwrap()).unwrap();
+        assert_eq!(props["skinflint/omittedResults"], all - 4);
+        assert!(log(&o).runs[0].properties.is_none());
+    }
 }

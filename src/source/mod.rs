@@ -21,6 +21,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 pub enum Input {
     File(PathBuf),
     Stdin,
+    /// A file or directory under a checked path that cannot be read (no permission, not a
+    /// regular file, an I/O error): reported as an error finding, so the run fails rather
+    /// than passing with files never checked.
+    Unreadable(PathBuf, String),
 }
 
 /// A path the user named that does not exist: skinflint cannot do its job (exit 2).
@@ -29,10 +33,20 @@ pub struct PathNotFound(pub String);
 
 /// Expand the user's paths into inputs: files as given, directories walked recursively for
 /// `.yaml`/`.yml` (gitignore-aware, hidden directories skipped, symlink loops reported and
-/// skipped), `-` for standard input. Returned sorted and without duplicates.
-pub fn discover(paths: &[String]) -> Result<(Vec<Input>, Vec<String>), PathNotFound> {
+/// skipped), `-` for standard input. Symlinks that lead out of the given paths are not
+/// followed unless `follow_symlinks` (a note names each). Returned sorted and without
+/// duplicates.
+pub fn discover(
+    paths: &[String],
+    follow_symlinks: bool,
+) -> Result<(Vec<Input>, Vec<String>), PathNotFound> {
     let mut inputs = Vec::new();
-    let mut notes = Vec::new();
+    let notes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_str() != "-")
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     for p in paths {
         if p == "-" {
             inputs.push(Input::Stdin);
@@ -44,32 +58,114 @@ pub fn discover(paths: &[String]) -> Result<(Vec<Input>, Vec<String>), PathNotFo
             inputs.push(Input::File(path.to_path_buf()));
             continue;
         }
-        for entry in walk(path) {
+        let mut builder = walk_builder(path);
+        if !follow_symlinks {
+            let roots = roots.clone();
+            let notes = notes.clone();
+            builder.filter_entry(move |e| {
+                if !e.path_is_symlink() {
+                    return true;
+                }
+                match std::fs::canonicalize(e.path()) {
+                    Ok(target) if !roots.iter().any(|r| target.starts_with(r)) => {
+                        if let Ok(mut n) = notes.lock() {
+                            n.push(format!(
+                                "not following {}: it leads to {}, outside the checked paths (--follow-symlinks follows it)",
+                                clean_path(e.path()).display(),
+                                target.display()
+                            ));
+                        }
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
+        for entry in builder.build() {
             match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file())
-                        || (e.path_is_symlink() && e.path().is_file());
-                    if is_file && is_yaml_name(e.path()) {
+                    let Some(t) = e.file_type() else { continue };
+                    if !is_yaml_name(e.path()) || t.is_dir() {
+                        continue;
+                    }
+                    if t.is_file() {
                         inputs.push(Input::File(clean_path(e.path())));
+                    } else {
+                        inputs.push(Input::Unreadable(
+                            clean_path(e.path()),
+                            "not a regular file (a pipe, socket or device); skinflint reads only files".to_string(),
+                        ));
                     }
                 }
-                Err(err) => notes.push(format!("skipped while walking {p}: {err}")),
+                Err(err) => match walk_error(&err) {
+                    Some(input) => inputs.push(input),
+                    None => {
+                        if let Ok(mut n) = notes.lock() {
+                            n.push(format!("skipped while walking {p}: {err}"));
+                        }
+                    }
+                },
             }
         }
     }
     inputs.sort();
     inputs.dedup();
+    let notes = std::mem::take(&mut *notes.lock().unwrap_or_else(|e| e.into_inner()));
     Ok((inputs, notes))
+}
+
+/// A walk error that hides files from the check, as an unreadable input; None for what
+/// hides nothing (a symlink loop, whose files are reached the other way round; a dangling
+/// link to something that is not YAML).
+fn walk_error(err: &ignore::Error) -> Option<Input> {
+    let mut e = err;
+    let mut path = None;
+    loop {
+        match e {
+            ignore::Error::Loop { .. } => return None,
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            _ => break,
+        }
+    }
+    let path = path?;
+    let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(&path).is_err();
+    if dangling && !is_yaml_name(&path) {
+        return None;
+    }
+    let why = match e {
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    };
+    let what = if dangling {
+        "a symlink whose target is missing"
+    } else if path.is_dir() {
+        "cannot read directory, so the files in it are not checked"
+    } else {
+        "cannot read"
+    };
+    Some(Input::Unreadable(
+        clean_path(&path),
+        format!("{what}: {why}"),
+    ))
 }
 
 /// A directory walk as users expect: gitignore-aware (in a repository or not), hidden
 /// paths skipped, symlinks followed with loops detected.
 pub fn walk(dir: &Path) -> ignore::Walk {
-    ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .follow_links(true)
-        .require_git(false)
-        .build()
+    walk_builder(dir).build()
+}
+
+fn walk_builder(dir: &Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(dir);
+    b.hidden(true).follow_links(true).require_git(false);
+    b
 }
 
 fn is_yaml_name(path: &Path) -> bool {
@@ -207,6 +303,9 @@ pub fn load_all(
                 }
                 loaded
             }
+            Input::Unreadable(path, why) => {
+                load_bytes(path.to_string_lossy().into_owned(), Err(why.clone()), opts)
+            }
         })
         .collect()
 }
@@ -244,7 +343,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
             let help = if message.contains("limit") {
                 SIZE_HELP
             } else {
-                "check that the path is a readable file"
+                "make the path readable (permissions, file type), or list it in .gitignore if it is not a manifest"
             };
             return Loaded {
                 file: SourceFile::new(name, String::new()),
