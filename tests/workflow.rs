@@ -2,7 +2,7 @@
 //! pre-commit context, generated docs, init and completions.
 
 mod common;
-use common::{baseline_counts, file_rule_line, json};
+use common::{baseline_counts, file_rule_line, git, json};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -215,23 +215,6 @@ fn baseline_round_trip() {
             .status
             .code(),
         Some(2)
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

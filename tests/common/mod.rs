@@ -292,3 +292,21 @@ pub fn baseline_counts(v: &serde_json::Value) -> (Option<u64>, Option<u64>) {
         v["summary"]["baseline_fixed"].as_u64(),
     )
 }
+
+/// Run git in `dir` with a fixed identity, failing the test when it fails.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
