@@ -70,23 +70,17 @@ fn steps(root: NodeRef<'_>, offset: usize) -> Vec<Step> {
 /// `name` or `key` field when they have one, so reordering a list does not change the
 /// path; others by index.
 pub fn field_path(root: NodeRef<'_>, offset: usize) -> String {
-    let mut path = String::new();
-    for s in steps(root, offset) {
-        match s {
-            Step::Key(k) => {
-                path.push('.');
-                path.push_str(&k);
-            }
-            Step::Item(Some((field, value)), _) => path.push_str(&format!("[{field}={value}]")),
-            Step::Item(None, i) => path.push_str(&format!("[{i}]")),
-        }
-    }
-    path
+    render_path(root, offset, |field, value| format!("[{field}={value}]"))
 }
 
 /// The field path as fingerprints of baseline format 1 wrote it (`[value]` for named
 /// list items), so old baselines still match.
 fn legacy_field_path(root: NodeRef<'_>, offset: usize) -> String {
+    render_path(root, offset, |_, value| format!("[{value}]"))
+}
+
+/// The steps to `offset` as text, with `named` writing a list item known by a field.
+fn render_path(root: NodeRef<'_>, offset: usize, named: impl Fn(&str, &str) -> String) -> String {
     let mut path = String::new();
     for s in steps(root, offset) {
         match s {
@@ -94,7 +88,7 @@ fn legacy_field_path(root: NodeRef<'_>, offset: usize) -> String {
                 path.push('.');
                 path.push_str(&k);
             }
-            Step::Item(Some((_, value)), _) => path.push_str(&format!("[{value}]")),
+            Step::Item(Some((field, value)), _) => path.push_str(&named(field, &value)),
             Step::Item(None, i) => path.push_str(&format!("[{i}]")),
         }
     }
