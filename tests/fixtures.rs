@@ -5,7 +5,7 @@
 mod common;
 
 use common::{expectations, mismatches, repo, run};
-use skinflint::engine::registry::builtin_rules;
+use skinflint::rule::registry::builtin_rules;
 
 fn findings_of(rule: &str, file: &str) -> Vec<(usize, usize, String)> {
     let path = repo().join(file);
