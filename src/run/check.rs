@@ -24,7 +24,7 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     for (format, output) in &reports {
-        let text = render(&outcome, *format, output.is_none() && color);
+        let text = render(&outcome, *format, output.is_none(), color);
         match output {
             Some(path) => write_file(path, &text)?,
             None => write_out(&text)?,
@@ -113,10 +113,19 @@ fn write_baseline(outcome: &Outcome, path: &std::path::Path) -> Result<(), RunEr
     Ok(())
 }
 
-fn render(outcome: &Outcome, format: Format, to_terminal: bool) -> String {
+/// One report; a human report on standard output takes the terminal's width and, when
+/// `color`, its colours.
+fn render(outcome: &Outcome, format: Format, to_stdout: bool, color: bool) -> String {
     match format {
         Format::Json => report::json::render(outcome),
-        Format::Human => report::human::render(outcome, to_terminal),
+        Format::Human => {
+            let width = if to_stdout {
+                report::human::terminal_width()
+            } else {
+                report::human::DEFAULT_WIDTH
+            };
+            report::human::render(outcome, to_stdout && color, width)
+        }
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),
         Format::Markdown => report::markdown::render(outcome),
