@@ -315,7 +315,7 @@ fn run_rules(format: RulesFormat) -> Result<u8, String> {
                     serde_json::json!({
                         "id": r.id, "title": r.title, "severity": r.severity,
                         "gpu_severity": r.gpu_severity, "category": r.category,
-                        "check": r.check, "params": r.params.0,
+                        "check": r.check, "params": skinflint::rule::docs::params_json(r),
                     })
                 })
                 .collect();
@@ -359,15 +359,7 @@ fn run_explain(id: &str) -> Result<u8, String> {
         "   Category: {}   Declared in: {}\n",
         r.category, r.source
     ));
-    if !r.params.0.is_empty() {
-        let params: Vec<String> = r
-            .params
-            .0
-            .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect();
-        s.push_str(&format!("Parameters: {}\n", params.join(", ")));
-    }
+    s.push_str(&skinflint::rule::docs::explain_params(r));
     s.push_str(&format!(
         "\nWhat it flags\n  {}\n\nWhy it costs money\n  {}\n\nHow to fix\n  {}\n",
         r.docs.what, r.docs.why, r.docs.fix

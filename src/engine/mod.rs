@@ -181,17 +181,14 @@ pub fn configured_rules(
 ) -> Result<(Vec<RuleDef>, config::Config), ToolError> {
     let mut rules = registry::builtin_rules().map_err(ToolError::Rules)?;
     for rule in &rules {
-        if checks::lookup(&rule.check).is_none() {
-            return Err(ToolError::Rules(LocatedError {
+        checks::validate(rule).map_err(|message| {
+            ToolError::Rules(LocatedError {
                 path: rule.source.clone(),
                 line: 1,
                 column: 1,
-                message: format!(
-                    "rule `{}` names check `{}`, which does not exist",
-                    rule.id, rule.check
-                ),
-            }));
-        }
+                message,
+            })
+        })?;
     }
     let path = match choice {
         ConfigChoice::Discover(dir) => config::find_config(dir),
@@ -518,7 +515,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
         }
         let mut findings = Vec::new();
         for rule in rules.iter().filter(|r| r.enabled) {
-            let Some(Check::Model(check)) = checks::lookup(&rule.check) else {
+            let Some(Check::Model(check)) = checks::lookup(&rule.check).map(|c| c.check) else {
                 continue;
             };
             let ctx = checks::CheckCtx {
@@ -543,7 +540,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
             rules,
         };
         for rule in rules.iter().filter(|r| r.enabled) {
-            if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check) {
+            if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check).map(|c| c.check) {
                 for hit in check(&sctx) {
                     kept.push(to_finding(rule, &model, &keys, hit));
                 }

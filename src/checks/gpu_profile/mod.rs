@@ -1,11 +1,11 @@
 //! Checks that replay recorded GPU profiles against the workloads they belong to.
 
-pub mod count;
-pub mod memory_near;
-pub mod missing;
-pub mod overprovisioned;
-pub mod too_short;
-pub mod underutilized;
+pub mod gpu_count_overprovisioned;
+pub mod gpu_memory_near_capacity;
+pub mod gpu_overprovisioned;
+pub mod gpu_profile_missing;
+pub mod gpu_profile_too_short;
+pub mod gpu_underutilized;
 
 use crate::model::nodepool::is_accelerator_resource;
 use crate::model::Workload;
@@ -67,24 +67,4 @@ pub fn confidence(p: &Profile) -> String {
 /// little to act on without a better recording.
 pub fn is_short(p: &Profile) -> bool {
     !crate::profile::confidence::confidence(p, &Default::default()).is_high()
-}
-
-/// Recommendation parameters from a rule's parameters (defaults for those it lacks).
-pub fn params(ctx: &crate::checks::CheckCtx) -> crate::profile::recommend::Params {
-    let d = crate::profile::recommend::Params::default();
-    let window = crate::model::alerts::prom_duration(&ctx.params.string("sustained-window", "5m"))
-        .map_or(d.sustained_window_s, |ms| (ms as f64 / 1000.0).max(60.0));
-    crate::profile::recommend::Params {
-        memory_headroom: ctx.params.float("memory-headroom", d.memory_headroom),
-        cpu_fallback_util: ctx.params.float("cpu-fallback-util", d.cpu_fallback_util),
-        busy_util: ctx.params.float("busy-util", d.busy_util),
-        max_memory_fraction: ctx
-            .params
-            .float("max-memory-fraction", d.max_memory_fraction),
-        max_sustained_util: ctx
-            .params
-            .float("max-sustained-utilization", d.max_sustained_util),
-        sustained_window_s: window,
-        confidence: d.confidence,
-    }
 }

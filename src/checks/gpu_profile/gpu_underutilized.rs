@@ -2,12 +2,23 @@
 
 use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
-use crate::profile::recommend::{recommend, Params};
+use crate::profile::recommend::recommend;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_p95_util: f64,
+    cpu_fallback_util: f64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let min = ctx.params.float("min-p95-util", 20.0);
-    let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let min = p.min_p95_util;
+    let cpu_fallback = p.cpu_fallback_util;
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
@@ -23,9 +34,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         }
         let worst = idle.iter().map(|(_, u)| *u).fold(f64::MAX, f64::min);
-        let params = Params {
+        let params = crate::profile::recommend::Params {
             cpu_fallback_util: cpu_fallback,
-            ..Params::default()
+            ..Default::default()
         };
         let r = recommend(model, a.workload, &a.profile, &params);
         let fallback = r

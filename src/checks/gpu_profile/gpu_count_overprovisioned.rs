@@ -5,8 +5,18 @@ use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    busy_util: f64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let busy = ctx.params.float("busy-util", 5.0);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let busy = p.busy_util;
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {

@@ -1,14 +1,38 @@
 //! `gpu-overprovisioned`: the recorded profile fits a cheaper instance than the one the
 //! workload runs on.
 
-use super::{confidence, evidence, hit, is_short, params};
+use super::{confidence, evidence, hit, is_short};
 use crate::catalog::{price_basis, usd};
 use crate::checks::CheckCtx;
 use crate::profile::recommend::recommend;
+use crate::rule::params::ParamDuration;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    memory_headroom: f64,
+    cpu_fallback_util: f64,
+    busy_util: f64,
+    max_memory_fraction: f64,
+    max_sustained_utilization: f64,
+    sustained_window: ParamDuration,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let params = params(ctx);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let params = crate::profile::recommend::Params {
+        memory_headroom: p.memory_headroom,
+        cpu_fallback_util: p.cpu_fallback_util,
+        busy_util: p.busy_util,
+        max_memory_fraction: p.max_memory_fraction,
+        max_sustained_util: p.max_sustained_utilization,
+        sustained_window_s: p.sustained_window.0.as_secs_f64(),
+        confidence: Default::default(),
+    };
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
