@@ -391,7 +391,18 @@ fn rules_and_explain() {
     let rules = skinflint::rule::registry::builtin_rules().unwrap().len();
     assert_eq!(text.lines().count(), rules);
     let out = bin().args(["rules", "--format", "json"]).output().unwrap();
-    assert_eq!(json(&out).as_array().unwrap().len(), rules);
+    let list = json(&out);
+    assert_eq!(list.as_array().unwrap().len(), rules);
+    // Parameters come with their declarations.
+    let ttl = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "empty-node-ttl-too-long")
+        .unwrap();
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["type"], "duration");
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["default"], "5m");
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["min"], "0s");
     let out = bin()
         .args(["explain", "empty-node-ttl-too-long"])
         .output()
@@ -401,7 +412,7 @@ fn rules_and_explain() {
         "What it flags",
         "Why it costs money",
         "How to fix",
-        "max-seconds-gpu = 300",
+        "max-seconds-gpu (duration, default 5m, at least 0s): Longest empty-node delay",
         "fixtures/empty-node-ttl-too-long/bad.yaml",
         "consolidateAfter: 1h",
     ] {
