@@ -180,16 +180,6 @@ pub fn configured_rules(
     choice: &ConfigChoice,
 ) -> Result<(Vec<RuleDef>, config::Config), ToolError> {
     let mut rules = registry::builtin_rules().map_err(ToolError::Rules)?;
-    for rule in &rules {
-        checks::validate(rule).map_err(|message| {
-            ToolError::Rules(LocatedError {
-                path: rule.source.clone(),
-                line: 1,
-                column: 1,
-                message,
-            })
-        })?;
-    }
     let path = match choice {
         ConfigChoice::Discover(dir) => config::find_config(dir),
         ConfigChoice::File(p) => {
@@ -209,6 +199,17 @@ pub fn configured_rules(
         Some(p) => config::load_and_apply(&p, &mut rules).map_err(ToolError::Config)?,
         None => config::Config::default(),
     };
+    // After the config, so the parameters every check will read are the ones checked.
+    for rule in &rules {
+        checks::validate(rule).map_err(|message| {
+            ToolError::Rules(LocatedError {
+                path: rule.source.clone(),
+                line: 1,
+                column: 1,
+                message,
+            })
+        })?;
+    }
     Ok((rules, cfg))
 }
 

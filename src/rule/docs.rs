@@ -276,11 +276,11 @@ pub fn init_config(rules: &[RuleDef]) -> String {
         if !r.params.is_empty() {
             s.push_str("  #   params:\n");
             for d in r.params.decls() {
-                s.push_str(&format!(
-                    "  #     # {} ({})\n",
-                    d.description,
-                    param_summary(d)
-                ));
+                let mut kind = d.ty.name().to_string();
+                if let Some(range) = d.range_text() {
+                    kind.push_str(&format!(", {range}"));
+                }
+                s.push_str(&format!("  #     # {} ({kind})\n", d.description));
                 s.push_str(&format!("  #     {}: {}\n", d.name, d.default.to_yaml()));
             }
         }
@@ -290,4 +290,41 @@ pub fn init_config(rules: &[RuleDef]) -> String {
         "# Clusters: directories (a glob ending in `/`) or files whose resources never relate to\n# another cluster's, for repositories holding several clusters or alternative examples.\n# Files under no cluster are shared by every cluster (a common base of node pools).\n# Globs are relative to this file.\n# clusters:\n#   - \"clusters/*/\"\n\n# Hide findings by path, resource or rule; every entry should say why.\n# ignore:\n#   - paths: [\"legacy/**\"]\n#     rules: [deprecated-karpenter-api]\n#     reason: migrated in Q3\n",
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `init`'s config with every rule block uncommented, as a user would edit it.
+    fn uncommented(text: &str) -> String {
+        text.lines()
+            .map(|l| match l.strip_prefix("  # ") {
+                Some(rest) if rest.ends_with(':') && !rest.contains(' ') => format!("  {rest}"),
+                Some(rest) if rest.starts_with("  ") && !rest.trim_start().starts_with('#') => {
+                    format!("  {rest}")
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn init_config_sets_every_default_it_shows() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let text = uncommented(&init_config(&rules));
+        assert!(text.contains("\n  empty-node-ttl-too-long:\n    severity: warning\n"));
+        assert!(text.contains("\n      max-seconds-gpu: 5m\n"), "{text}");
+        let mut configured = rules.clone();
+        crate::rule::config::apply_text(".skinflint.yaml", &text, &mut configured).unwrap();
+        for (r, c) in rules.iter().zip(&configured) {
+            assert_eq!(r.severity, c.severity);
+            for d in r.params.decls() {
+                let before = r.params.get(&d.name).map(|v| v.to_yaml());
+                let after = c.params.get(&d.name).map(|v| v.to_yaml());
+                assert_eq!(before, after, "{}: {}", r.id, d.name);
+            }
+        }
+    }
 }
