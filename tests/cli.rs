@@ -418,6 +418,13 @@ fn rules_and_explain() {
     ] {
         assert!(text.contains(needle), "explain lacks {needle}: {text}");
     }
+    let out = bin()
+        .args(["explain", "empty-node-ttl-to-long"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "unknown rule id `empty-node-ttl-to-long` (did you mean `empty-node-ttl-too-long`?)"
+    ));
 }
 
 #[test]

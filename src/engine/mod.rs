@@ -158,9 +158,7 @@ impl std::fmt::Display for ToolError {
             ToolError::PathNotFound(p) => write!(f, "path not found: {p}"),
             ToolError::Config(e) => write!(f, "invalid config: {e}"),
             ToolError::Rules(e) => write!(f, "invalid rule declaration: {e}"),
-            ToolError::UnknownRule(id) => {
-                write!(f, "unknown rule id `{id}` (`skinflint rules` lists them)")
-            }
+            ToolError::UnknownRule(id) => write!(f, "{}", config::unknown_rule_message(id)),
             ToolError::NoInput => write!(
                 f,
                 "no paths given (use `.` for the current directory or `-` for standard input)"

@@ -382,7 +382,8 @@ fn read_ignore(
     Ok(ig)
 }
 
-fn unknown_rule_message(id: &str) -> String {
+/// "unknown rule id `x`", with the closest rule id when one is close.
+pub fn unknown_rule_message(id: &str) -> String {
     let known: Vec<String> = crate::rule::registry::builtin_rules()
         .map(|r| r.into_iter().map(|r| r.id).collect())
         .unwrap_or_default();
