@@ -20,19 +20,25 @@ pub struct Params {
     sustained_window: ParamDuration,
 }
 
+impl Params {
+    fn recommend(&self) -> crate::profile::recommend::Params {
+        crate::profile::recommend::Params {
+            memory_headroom: self.memory_headroom,
+            cpu_fallback_util: self.cpu_fallback_util,
+            busy_util: self.busy_util,
+            max_memory_fraction: self.max_memory_fraction,
+            max_sustained_util: self.max_sustained_utilization,
+            sustained_window_s: self.sustained_window.0.as_secs_f64(),
+            confidence: Default::default(),
+        }
+    }
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let Some(p) = crate::checks::params::<Params>(ctx) else {
         return Vec::new();
     };
-    let params = crate::profile::recommend::Params {
-        memory_headroom: p.memory_headroom,
-        cpu_fallback_util: p.cpu_fallback_util,
-        busy_util: p.busy_util,
-        max_memory_fraction: p.max_memory_fraction,
-        max_sustained_util: p.max_sustained_utilization,
-        sustained_window_s: p.sustained_window.0.as_secs_f64(),
-        confidence: Default::default(),
-    };
+    let params = p.recommend();
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
@@ -121,4 +127,40 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         hits.push(h);
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `skinflint replay` and `gpu-underutilized` size with `recommend::Params::default()`:
+    /// it must be what this rule declares.
+    #[test]
+    fn default_recommendation_params_are_the_declared_ones() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let param = |rule: &str, name: &str| {
+            let r = rules.iter().find(|r| r.id == rule).unwrap();
+            r.params.get(name).unwrap().to_string()
+        };
+        let r = rules
+            .iter()
+            .find(|r| r.id == "gpu-overprovisioned")
+            .unwrap();
+        let declared = r.params.read::<Params>().unwrap().recommend();
+        let d = crate::profile::recommend::Params::default();
+        assert_eq!(format!("{declared:?}"), format!("{d:?}"));
+        let same = |x: f64| x.to_string();
+        assert_eq!(
+            param("gpu-underutilized", "cpu-fallback-util"),
+            same(d.cpu_fallback_util)
+        );
+        assert_eq!(
+            param("gpu-count-overprovisioned", "busy-util"),
+            same(d.busy_util)
+        );
+        assert_eq!(
+            param("gpu-memory-near-capacity", "max-memory-fraction"),
+            same(d.max_memory_fraction)
+        );
+    }
 }

@@ -17,15 +17,21 @@ pub struct Params {
     min_coverage: f64,
 }
 
+impl Params {
+    fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            min_hours: self.min_duration.0.as_secs_f64() / 3600.0,
+            min_samples: self.min_samples,
+            min_coverage: self.min_coverage,
+        }
+    }
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let Some(p) = crate::checks::params::<Params>(ctx) else {
         return Vec::new();
     };
-    let t = Thresholds {
-        min_hours: p.min_duration.0.as_secs_f64() / 3600.0,
-        min_samples: p.min_samples,
-        min_coverage: p.min_coverage,
-    };
+    let t = p.thresholds();
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in &model.profiles {
@@ -49,4 +55,25 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         );
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The other profile rules and the replay command judge confidence with
+    /// `Thresholds::default()`: it must be what this rule declares.
+    #[test]
+    fn default_thresholds_are_the_declared_ones() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let r = rules
+            .iter()
+            .find(|r| r.id == "gpu-profile-too-short")
+            .unwrap();
+        let declared = r.params.read::<Params>().unwrap().thresholds();
+        assert_eq!(
+            format!("{declared:?}"),
+            format!("{:?}", Thresholds::default())
+        );
+    }
 }
