@@ -143,13 +143,13 @@ fn param_schema(d: &ParamDecl) -> Value {
         ParamType::Regex => json!({"type": "string", "format": "regex"}),
         ParamType::StringList | ParamType::RegexList => string_list,
         ParamType::Duration => json!({"oneOf": [
-            {"type": "string", "pattern": "^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$"},
+            {"type": "string", "pattern": "^(0|([0-9]+(ms|[ywdhms]))+)$"},
             {"type": "integer", "minimum": 0, "description": "seconds"}
         ]}),
     };
     let mut description = d.description.clone();
     if let Some(range) = d.range_text() {
-        description.push_str(&format!(" ({range})"));
+        description.push_str(&format!(" Range: {range}."));
     }
     schema["description"] = json!(description);
     schema["default"] = d.default.to_json();
