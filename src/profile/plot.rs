@@ -9,11 +9,12 @@ pub fn write_svg(
     path: &Path,
     title: &str,
     p: &Profile,
+    thresholds: &super::confidence::Thresholds,
     current_mib: Option<f64>,
     recommended_mib: Option<f64>,
 ) -> Result<(), String> {
     let pts = &p.series.buckets;
-    let confidence = super::confidence::confidence(p, &Default::default());
+    let confidence = super::confidence::confidence(p, thresholds);
     let err = |e: &dyn std::fmt::Display| format!("{}: cannot draw: {e}", path.display());
     let gpus = gpu_names(p);
     if pts.len() < 2 {
