@@ -2,8 +2,9 @@
 //!
 //! Data flows one way: [`source`] discovers and parses inputs into span trees, [`model`]
 //! classifies and normalises them (one node-pool model over three Karpenter APIs),
-//! [`catalog`] knows instance types and prices, [`checks`] evaluate rules, [`engine`]
-//! runs them and [`report`] renders the findings.
+//! [`catalog`] knows instance types and prices, [`rule`] is the vocabulary of rules,
+//! findings and config, [`checks`] evaluate rules, [`engine`] runs them and [`report`]
+//! renders the findings.
 
 pub mod catalog;
 pub mod checks;
@@ -14,4 +15,5 @@ pub mod model;
 pub mod profile;
 pub mod promql;
 pub mod report;
+pub mod rule;
 pub mod source;

@@ -5,8 +5,9 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, Format, ReplayFormat, RulesFormat};
-use skinflint::engine::{self, CheckRequest, ConfigChoice, Severity};
+use skinflint::engine::{self, CheckRequest, ConfigChoice};
 use skinflint::report::escape::visible;
+use skinflint::rule::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -263,7 +264,7 @@ fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {
         ));
     }
     let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
-    write_file(path, &skinflint::engine::docs::init_config(&rules))?;
+    write_file(path, &skinflint::rule::docs::init_config(&rules))?;
     eprintln!(
         "skinflint: wrote {} with all {} rules",
         path.display(),
@@ -273,7 +274,7 @@ fn run_init(path: &std::path::Path, force: bool) -> Result<u8, String> {
 }
 
 fn run_docs(check: bool) -> Result<u8, String> {
-    use skinflint::engine::docs;
+    use skinflint::rule::docs;
     let (rules, _) = engine::configured_rules(&ConfigChoice::None).map_err(|e| e.to_string())?;
     let files = [
         (docs::RULES_README, docs::rules_readme(&rules)),
@@ -371,7 +372,7 @@ fn run_explain(id: &str) -> Result<u8, String> {
         "\nWhat it flags\n  {}\n\nWhy it costs money\n  {}\n\nHow to fix\n  {}\n",
         r.docs.what, r.docs.why, r.docs.fix
     ));
-    if let Some((bad, good)) = skinflint::engine::registry::fixtures(id) {
+    if let Some((bad, good)) = skinflint::rule::registry::fixtures(id) {
         s.push_str(&format!("\nExample that fires (fixtures/{id}/bad.yaml)\n\n{}\nExample that passes (fixtures/{id}/good.yaml)\n\n{}", indent(bad), indent(good)));
     }
     write_out(&s)?;

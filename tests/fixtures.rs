@@ -15,8 +15,8 @@ mod common;
 
 use common::{expectations, mismatches, positions, repo, Expect};
 use libtest_mimic::{Arguments, Failed, Trial};
-use skinflint::engine::registry::{builtin_rules, fixtures};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
+use skinflint::rule::registry::{builtin_rules, fixtures};
 use std::path::Path;
 
 /// Directories of `fixtures/` that belong to no rule: the seed design document's examples.

@@ -7,9 +7,9 @@ pub mod gpu_profile;
 pub mod karpenter;
 pub mod workload;
 
-use crate::engine::params::Params;
-use crate::engine::{Hit, RuleDef};
 use crate::model::ModelSet;
+use crate::rule::params::Params;
+use crate::rule::{Hit, RuleDef};
 
 /// What a check sees: the whole model (cross-resource checks need it) and its rule's
 /// effective parameters.

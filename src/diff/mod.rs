@@ -5,9 +5,8 @@
 pub mod cost;
 
 use crate::engine::tree::{self, Side};
-use crate::engine::{
-    self, changes, git, CheckRequest, Evaluated, Finding, Inputs, Severity, ToolError,
-};
+use crate::engine::{self, changes, git, CheckRequest, Evaluated, Inputs, ToolError};
+use crate::rule::{Finding, Severity};
 
 /// A side as the user names it.
 #[derive(Debug, Clone, PartialEq, Eq)]

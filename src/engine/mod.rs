@@ -4,26 +4,16 @@
 
 pub mod baseline;
 pub mod changes;
-pub mod clusters;
-pub mod config;
-pub mod docs;
-pub mod finding;
 pub mod fingerprint;
 pub mod git;
-pub mod located;
-pub mod params;
-pub mod registry;
-pub mod rule;
 pub mod suppress;
 pub mod tree;
 
 use crate::checks::{self, Check};
 use crate::model::ModelSet;
+use crate::rule::{clusters, config, registry, Finding, Hit, LocatedError, RuleDef, Severity};
 use crate::source::{self, Input, LoadOptions, Loaded, SourceFile};
 pub use baseline::{Baseline, BaselineStats};
-pub use finding::{Finding, Hit, Severity};
-pub use located::LocatedError;
-pub use rule::RuleDef;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -190,6 +180,19 @@ pub fn configured_rules(
     choice: &ConfigChoice,
 ) -> Result<(Vec<RuleDef>, config::Config), ToolError> {
     let mut rules = registry::builtin_rules().map_err(ToolError::Rules)?;
+    for rule in &rules {
+        if checks::lookup(&rule.check).is_none() {
+            return Err(ToolError::Rules(LocatedError {
+                path: rule.source.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "rule `{}` names check `{}`, which does not exist",
+                    rule.id, rule.check
+                ),
+            }));
+        }
+    }
     let path = match choice {
         ConfigChoice::Discover(dir) => config::find_config(dir),
         ConfigChoice::File(p) => {

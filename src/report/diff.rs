@@ -5,7 +5,7 @@ use super::markdown::{cell, GITHUB_COMMENT_LIMIT};
 use crate::catalog::usd;
 use crate::diff::cost::{signed_usd, Priced, ResourceDelta, Totals};
 use crate::diff::{DiffOutcome, SideReport};
-use crate::engine::{Finding, Severity};
+use crate::rule::{Finding, Severity};
 use serde::Serialize;
 
 /// Marks the comment so a workflow can find and update it.

@@ -3,7 +3,8 @@
 
 use super::escape;
 use super::uri::relative_path;
-use crate::engine::{Outcome, Severity};
+use crate::engine::Outcome;
+use crate::rule::Severity;
 
 /// GitHub shows at most this many annotations of each kind (error, warning, notice) per
 /// step; the rest would be dropped without a word.

@@ -3,7 +3,8 @@
 
 use super::escape;
 use crate::catalog::usd;
-use crate::engine::{Finding, Outcome, Severity};
+use crate::engine::Outcome;
+use crate::rule::{Finding, Severity};
 use crate::source::SourceFile;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,

@@ -5,7 +5,8 @@
 use super::escape;
 use super::uri::relative_path;
 use crate::catalog::usd;
-use crate::engine::{Outcome, Severity};
+use crate::engine::Outcome;
+use crate::rule::Severity;
 
 /// GitHub rejects comments longer than this.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -119,7 +120,7 @@ pub fn render_limited(o: &Outcome, limit: usize) -> String {
     }
     out.push_str("| | location | rule | resource | message |\n|---|---|---|---|---|\n");
     // Most severe first, so a size cut drops info rows before errors.
-    let mut ordered: Vec<&crate::engine::Finding> = o.findings.iter().collect();
+    let mut ordered: Vec<&crate::rule::Finding> = o.findings.iter().collect();
     ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut shown = 0;
     for f in ordered {

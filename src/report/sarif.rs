@@ -4,7 +4,8 @@
 //! findings appear with their suppression.
 
 use super::uri::relative_uri;
-use crate::engine::{Finding, Outcome, RuleDef, Severity};
+use crate::engine::Outcome;
+use crate::rule::{Finding, RuleDef, Severity};
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
     Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,

@@ -119,7 +119,7 @@ fn an_expression_over_the_size_limit_is_reported_unchecked_at_info() {
     let o = check_text(&file, &["promql-syntax-error"]);
     assert_eq!(o.findings.len(), 1, "{:?}", positions(&o));
     let f = &o.findings[0];
-    assert_eq!(f.severity, skinflint::engine::Severity::Info);
+    assert_eq!(f.severity, skinflint::rule::Severity::Info);
     assert!(
         f.message.contains(&format!(
             "was not checked: the expression is {} KiB, longer than the 64 KiB",

@@ -380,7 +380,7 @@ fn rules_and_explain() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("nodepool-without-limits"));
     // One line, or one entry, per built-in rule.
-    let rules = skinflint::engine::registry::builtin_rules().unwrap().len();
+    let rules = skinflint::rule::registry::builtin_rules().unwrap().len();
     assert_eq!(text.lines().count(), rules);
     let out = bin().args(["rules", "--format", "json"]).output().unwrap();
     assert_eq!(json(&out).as_array().unwrap().len(), rules);

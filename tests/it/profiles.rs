@@ -4,8 +4,9 @@
 use crate::common;
 
 use crate::common::{corpus, generate_nvidia_smi, repo};
-use skinflint::engine::{self, CheckRequest, ConfigChoice, Finding, Outcome};
+use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use skinflint::profile::attach::ProfileInput;
+use skinflint::rule::Finding;
 use std::path::Path;
 use std::process::Command;
 
@@ -60,7 +61,7 @@ fn a_week_on_g5_at_6_gib_recommends_a_t4_with_the_saving() {
     );
     // The p95 is in the message as evidence.
     assert!(f.message.contains("p95 utilisation"), "{}", f.message);
-    assert_eq!(f.severity, skinflint::engine::Severity::Warning);
+    assert_eq!(f.severity, skinflint::rule::Severity::Warning);
 }
 
 #[test]
@@ -69,7 +70,7 @@ fn short_profiles_are_shown_but_only_as_info() {
         generate_nvidia_smi(csv, 2.0, 60.0, 35.0, 6144.0, 22888.0, 1, 1)
     });
     let f = finding(&o, "gpu-overprovisioned");
-    assert_eq!(f.severity, skinflint::engine::Severity::Info);
+    assert_eq!(f.severity, skinflint::rule::Severity::Info);
     assert!(f.message.contains("low confidence"), "{}", f.message);
     assert!(o.findings.iter().any(|f| f.rule == "gpu-profile-too-short"));
 }
@@ -838,7 +839,7 @@ fn three_replicas_in_one_scrape_are_three_one_gpu_pods() {
     assert!((money_of(&row) - 1051.20).abs() < 0.01, "{row}");
     assert_eq!(row["confidence"], "high", "{row}");
     let f = finding(&o, "gpu-overprovisioned");
-    assert_eq!(f.severity, skinflint::engine::Severity::Warning);
+    assert_eq!(f.severity, skinflint::rule::Severity::Warning);
     assert!((f.savings_usd_month.unwrap() - 1051.20).abs() < 0.01);
     assert!(
         f.message.contains("0.53×")
@@ -1026,7 +1027,7 @@ fn a_45_minute_profile_is_low_confidence_everywhere() {
         "{row}"
     );
     let f = finding(&o, "gpu-overprovisioned");
-    assert_eq!(f.severity, skinflint::engine::Severity::Info);
+    assert_eq!(f.severity, skinflint::rule::Severity::Info);
     assert_eq!(
         f.savings_usd_month, None,
         "a low-confidence saving enters no total"
@@ -1151,7 +1152,7 @@ fn coverage_gaps_make_a_week_low_confidence() {
         .findings
         .iter()
         .filter(|f| f.rule.starts_with("gpu-"))
-        .all(|f| f.severity == skinflint::engine::Severity::Info && f.savings_usd_month.is_none()));
+        .all(|f| f.severity == skinflint::rule::Severity::Info && f.savings_usd_month.is_none()));
     assert!(o.findings.iter().any(|f| f.rule == "gpu-profile-too-short"));
 }
 
@@ -1262,7 +1263,7 @@ fn real_captures_recommend_nothing_at_high_confidence() {
         for f in o.findings.iter().filter(|f| f.rule.starts_with("gpu-")) {
             assert!(
                 f.savings_usd_month.is_none()
-                    && (f.severity == skinflint::engine::Severity::Info
+                    && (f.severity == skinflint::rule::Severity::Info
                         || f.rule == "gpu-memory-near-capacity"),
                 "{}: {f:?}",
                 capture.display()

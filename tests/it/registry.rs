@@ -1,7 +1,7 @@
 //! Meta-tests over the rule registry: ids, docs, fixtures and checks.
 
 use skinflint::checks::CHECKS;
-use skinflint::engine::registry::{builtin_rules, fixtures, RULE_FILES};
+use skinflint::rule::registry::{builtin_rules, fixtures, RULE_FILES};
 use std::collections::HashSet;
 
 #[test]
@@ -118,7 +118,7 @@ fn rule_schema_matches_the_rule_parser() {
         .map(|s| s.as_str())
         .collect();
     props.sort();
-    let mut keys = skinflint::engine::rule::RULE_KEYS.to_vec();
+    let mut keys = skinflint::rule::declaration::RULE_KEYS.to_vec();
     keys.sort();
     assert_eq!(
         props, keys,
@@ -130,5 +130,5 @@ fn rule_schema_matches_the_rule_parser() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert_eq!(cats, skinflint::engine::rule::CATEGORIES);
+    assert_eq!(cats, skinflint::rule::declaration::CATEGORIES);
 }

@@ -86,7 +86,7 @@ fn sarif_parses_back_with_every_field_github_reads() {
     // One descriptor per built-in rule.
     assert_eq!(
         rules.len(),
-        skinflint::engine::registry::builtin_rules().unwrap().len()
+        skinflint::rule::registry::builtin_rules().unwrap().len()
     );
     for r in rules {
         assert!(r.name.is_some() && r.short_description.is_some() && r.full_description.is_some());

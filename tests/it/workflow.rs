@@ -309,15 +309,15 @@ fn context_loads_without_reporting() {
 #[test]
 fn generated_docs_are_current() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let rules = skinflint::engine::registry::builtin_rules().unwrap();
+    let rules = skinflint::rule::registry::builtin_rules().unwrap();
     let readme = std::fs::read_to_string(repo.join("rules/README.md")).unwrap();
     assert!(
-        readme == skinflint::engine::docs::rules_readme(&rules),
+        readme == skinflint::rule::docs::rules_readme(&rules),
         "rules/README.md is stale: run `cargo run -- docs`"
     );
     let schema = std::fs::read_to_string(repo.join("schemas/config.schema.json")).unwrap();
     assert!(
-        schema == skinflint::engine::docs::config_schema_text(&rules),
+        schema == skinflint::rule::docs::config_schema_text(&rules),
         "schemas/config.schema.json is stale: run `cargo run -- docs`"
     );
     let out = skinflint(&repo, &["docs", "--check"]);
@@ -331,7 +331,7 @@ fn init_writes_a_valid_config_with_every_rule() {
     let out = skinflint(p, &["init"]);
     assert_eq!(out.status.code(), Some(0));
     let text = std::fs::read_to_string(p.join(".skinflint.yaml")).unwrap();
-    let mut rules = skinflint::engine::registry::builtin_rules().unwrap();
+    let mut rules = skinflint::rule::registry::builtin_rules().unwrap();
     for r in &rules {
         assert!(
             text.contains(&format!("  # {}:\n", r.id)),
@@ -340,13 +340,13 @@ fn init_writes_a_valid_config_with_every_rule() {
         );
     }
     assert!(text.contains("min-instance-types: 5"));
-    skinflint::engine::config::apply_text(".skinflint.yaml", &text, &mut rules)
+    skinflint::rule::config::apply_text(".skinflint.yaml", &text, &mut rules)
         .expect("init output is a valid config");
     // Uncommenting a block gives a valid config too.
     let block = "  # node-expiry-missing:\n  #   severity: info\n";
     assert!(text.contains(block));
     let uncommented = text.replace(block, "  node-expiry-missing:\n    severity: info\n");
-    skinflint::engine::config::apply_text(".skinflint.yaml", &uncommented, &mut rules)
+    skinflint::rule::config::apply_text(".skinflint.yaml", &uncommented, &mut rules)
         .expect("uncommented block is valid");
     assert_eq!(
         skinflint(p, &["init"]).status.code(),

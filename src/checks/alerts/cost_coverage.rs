@@ -3,10 +3,10 @@
 //! each cluster's GPUs need a cost alert in that cluster or in the shared files.
 
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::alerts::AlertRule;
 use crate::model::{same_scope, ModelSet};
 use crate::promql::metric_uses;
+use crate::rule::Hit;
 
 const DEFAULT_PATTERNS: &str = "ml_serving_cost_per_prediction_usd,ml_serving_infrastructure_cost_usd_total,ml_serving_estimated_hourly_cost_usd,karpenter_nodepools_cost_total,karpenter_cloudprovider_instance_type_offering_price_estimate,karpenter_nodepools_usage";
 

@@ -4,9 +4,9 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::promql::metric_uses;
 use crate::promql::names::evident_counter;
+use crate::rule::Hit;
 
 /// The counter function that answers the same question as a gauge function.
 fn counter_equivalent(func: &str, metric: &str) -> Option<String> {

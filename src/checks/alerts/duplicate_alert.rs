@@ -3,7 +3,7 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 use std::collections::HashMap;
 
 /// An alert's identity: its name and sorted labels.

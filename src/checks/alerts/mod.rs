@@ -12,8 +12,8 @@ pub mod structure;
 pub mod summary;
 pub mod syntax;
 
-use crate::engine::Hit;
 use crate::model::alerts::AlertRule;
+use crate::rule::Hit;
 use std::ops::Range;
 
 /// A hit about a rule at a span.

@@ -4,9 +4,9 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::promql::metric_uses;
 use crate::promql::names::{evident_gauge, may_be_counter};
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let extra = ctx.params.list("counters", "");

@@ -3,9 +3,9 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::alerts::prom_duration;
 use crate::promql::function_windows;
+use crate::rule::Hit;
 
 fn human(ms: u64) -> String {
     crate::model::units::human_seconds(ms / 1000)

@@ -4,7 +4,7 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let allowed = ctx

@@ -3,8 +3,8 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::promql::metric_uses;
+use crate::rule::Hit;
 
 /// Old name (or prefix ending in `_`) → replacement.
 const RENAMED: &[(&str, &str)] = &[

@@ -3,8 +3,8 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::alerts::prom_duration;
+use crate::rule::Hit;
 use crate::source::NodeRef;
 use std::collections::HashMap;
 

@@ -2,11 +2,11 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let require_description = ctx.params.0.get("require-description")
-        == Some(&crate::engine::params::ParamValue::Bool(true));
+        == Some(&crate::rule::params::ParamValue::Bool(true));
     let mut hits = Vec::new();
     for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
         let mut missing = Vec::new();

@@ -2,8 +2,8 @@
 //! that exist and must still hide something, or they silently stop protecting anything
 //! (a typo) or hide a future regression (a stale entry).
 
-use crate::engine::suppress::{Scope, Suppression};
-use crate::engine::{Hit, RuleDef};
+use crate::rule::suppression::{Scope, Suppression};
+use crate::rule::{Hit, RuleDef};
 
 /// What the suppression checks see: every suppression after it was applied, and the
 /// rules of the run (with whether each was enabled).

@@ -2,7 +2,7 @@
 //! files are still checked, and documents before a syntax error are kept.
 
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let busy = ctx.params.float("busy-util", 5.0);

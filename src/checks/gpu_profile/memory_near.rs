@@ -3,7 +3,7 @@
 
 use super::{evidence, hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let max = ctx.params.float("max-memory-fraction", 0.95);

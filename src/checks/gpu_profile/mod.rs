@@ -7,10 +7,10 @@ pub mod overprovisioned;
 pub mod too_short;
 pub mod underutilized;
 
-use crate::engine::Hit;
 use crate::model::nodepool::is_accelerator_resource;
 use crate::model::Workload;
 use crate::profile::Profile;
+use crate::rule::Hit;
 use std::ops::Range;
 
 /// Where profile findings point: the pinned instance type, else the accelerator request

@@ -4,8 +4,8 @@
 use super::{confidence, evidence, hit, is_short, params};
 use crate::catalog::{price_basis, usd};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::profile::recommend::recommend;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let params = params(ctx);

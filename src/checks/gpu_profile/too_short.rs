@@ -4,8 +4,8 @@
 
 use super::{evidence, hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::profile::confidence::{confidence, Thresholds};
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let d = Thresholds::default();

@@ -2,8 +2,8 @@
 
 use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::profile::recommend::{recommend, Params};
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let min = ctx.params.float("min-p95-util", 20.0);

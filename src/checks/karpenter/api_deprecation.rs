@@ -4,8 +4,8 @@
 
 use super::pool_hit;
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::PoolApi;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();

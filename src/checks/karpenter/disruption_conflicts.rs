@@ -3,9 +3,9 @@
 
 use super::pool_hit;
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::units::Delay;
 use crate::model::PoolApi;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();

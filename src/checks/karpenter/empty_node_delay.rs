@@ -4,9 +4,9 @@
 use super::pool_hit;
 use crate::catalog::{price_source, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::units::human_seconds;
 use crate::model::PoolApi;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let max_gpu = ctx.params.int("max-seconds-gpu", 300).max(0) as u64;

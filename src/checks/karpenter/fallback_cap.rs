@@ -5,7 +5,7 @@
 
 use super::{fmt_amount, pool_hit, pool_ref, spot_fallback_pairs};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 use std::collections::HashSet;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {

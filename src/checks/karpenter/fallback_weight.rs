@@ -6,8 +6,8 @@
 
 use super::{pool_hit, pool_ref, spot_fallback_pairs};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::NodePool;
+use crate::rule::Hit;
 
 /// The highest weight the API accepts.
 const MAX_WEIGHT: i64 = 100;

@@ -4,7 +4,7 @@
 use super::pool_hit;
 use crate::catalog::requirements::is_instance_key;
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let min = ctx.params.int("min-instance-types", 5).max(1) as usize;

@@ -6,7 +6,7 @@ use super::pool_hit;
 use crate::catalog::names::{self, NameKind};
 use crate::catalog::requirements::canonical_key;
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let extra = ctx.params.list("extra-names", "");

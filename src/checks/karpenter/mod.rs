@@ -16,9 +16,9 @@ pub mod spot_fallback;
 
 use crate::catalog::requirements::{IdleBasis, TYPICAL_POD};
 use crate::catalog::{price_basis, usd, SPOT_ESTIMATE};
-use crate::engine::Hit;
 use crate::model::relations::can_host;
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
+use crate::rule::Hit;
 use crate::source::NodeRef;
 use std::ops::Range;
 

@@ -4,7 +4,7 @@
 
 use super::{fmt_amount, idle_cost_sentence, pool_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();

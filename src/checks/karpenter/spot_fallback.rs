@@ -5,8 +5,8 @@
 
 use super::{is_spot_only, on_demand_fallbacks, pool_hit, pool_ref, prepaid_before};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::NodePool;
+use crate::rule::Hit;
 
 /// How to add a fallback, with weights the API accepts (1 to 100; unset is 0): below the
 /// spot pool's weight when there is room, else with the spot pool's raised.

@@ -5,8 +5,8 @@
 use super::{extended_resource_toleration, pool_names, workload_hit, ScaleUnit};
 use crate::checks::karpenter::fmt_amount;
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::{Workload, WorkloadKind};
+use crate::rule::Hit;
 use crate::source::NodeRef;
 
 fn check(

@@ -3,7 +3,7 @@
 //! Deliberate scale-to-zero (`minReplicaCount: 0`) is left alone.
 
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let want = ctx.params.int("min-replicas", 2);

@@ -8,8 +8,8 @@
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::workload::{Container, Workload, WorkloadKind};
+use crate::rule::Hit;
 
 /// Spark's default names for the container it builds the driver or executor from; Spark
 /// overwrites that container's cpu and memory requests from `spark.driver.*` and

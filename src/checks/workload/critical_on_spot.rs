@@ -3,7 +3,7 @@
 
 use super::{describe, describe_resource, on_resource, push_once, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub const CRITICALITY_ANNOTATION: &str = "skinflint.dev/criticality";
 

@@ -5,7 +5,7 @@
 
 use super::{describe, describe_resource, on_resource, push_once, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 const OLD: &[&str] = &[
     "karpenter.sh/do-not-evict",

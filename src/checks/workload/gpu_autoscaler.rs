@@ -6,9 +6,9 @@
 use super::{workload_hit, ScaleUnit};
 use crate::catalog::{price_basis, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::workload::Purpose;
 use crate::model::{Workload, WorkloadKind};
+use crate::rule::Hit;
 
 /// Hours a month at peak in the seed's estimator: 4 hours a day, 30 days.
 const PEAK_HOURS: f64 = 120.0;

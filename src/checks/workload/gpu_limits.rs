@@ -3,8 +3,8 @@
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::nodepool::is_accelerator_resource;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();

@@ -4,8 +4,8 @@
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::WorkloadKind;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;

@@ -6,8 +6,8 @@
 
 use super::{demand_text, describe, extended_resource_toleration, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;

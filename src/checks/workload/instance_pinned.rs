@@ -5,8 +5,8 @@
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::workload::{NodeReq, WorkloadKind};
+use crate::rule::Hit;
 
 const INSTANCE_TYPE: &[&str] = &[
     "node.kubernetes.io/instance-type",

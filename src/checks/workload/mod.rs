@@ -15,8 +15,8 @@ pub mod spot_budget;
 pub mod spot_shutdown;
 
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
 use crate::model::{ModelSet, Workload};
+use crate::rule::Hit;
 use std::ops::Range;
 
 /// Whether a hosting rule counts the tolerations the ExtendedResourceToleration admission

@@ -3,7 +3,7 @@
 
 use super::{workload_hit, ScaleUnit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;

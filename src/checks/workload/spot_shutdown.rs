@@ -5,7 +5,7 @@
 
 use super::{describe, workload_hit};
 use crate::checks::CheckCtx;
-use crate::engine::Hit;
+use crate::rule::Hit;
 
 /// The spot interruption notice, in seconds.
 const SPOT_NOTICE: i64 = 120;

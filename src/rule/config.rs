@@ -1,10 +1,10 @@
 //! `.skinflint.yaml`: per-rule switches, severities and parameters layered over the
 //! built-in defaults. Unknown keys, rule ids and parameters are errors with a location.
 
+use super::declaration::RuleDef;
 use super::finding::Severity;
 use super::located::{LocatedError, SettingsFile};
 use super::params::ParamValue;
-use super::rule::RuleDef;
 use crate::catalog::names;
 use std::path::{Path, PathBuf};
 
@@ -385,7 +385,7 @@ fn read_ignore(
 }
 
 fn unknown_rule_message(id: &str) -> String {
-    let known: Vec<String> = crate::engine::registry::builtin_rules()
+    let known: Vec<String> = crate::rule::registry::builtin_rules()
         .map(|r| r.into_iter().map(|r| r.id).collect())
         .unwrap_or_default();
     let mut best: Option<(usize, &String)> = None;
