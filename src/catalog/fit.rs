@@ -77,6 +77,18 @@ impl Misfit {
 
 /// Whether one pod with these requests fits an empty node of type `t`.
 pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
+    judge(t, req, true)
+}
+
+/// [`fit`] as a yes or no, without writing the shortfall: hosting asks it of every
+/// instance type of every pool in scope, and most answers are no.
+pub fn fits(t: &InstanceType, req: &PodRequests) -> bool {
+    judge(t, req, false).is_ok()
+}
+
+/// The comparison behind [`fit`] and [`fits`]; `describe` writes each shortfall, else
+/// the first one ends the judgement with an empty [`Misfit`].
+fn judge(t: &InstanceType, req: &PodRequests, describe: bool) -> Result<(), Misfit> {
     let (cpu_m, mem_mib, pods, brochure) = match &t.allocatable {
         Some(a) => (
             a.cpu_millicores as f64,
@@ -86,8 +98,12 @@ pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
         ),
         None => (t.vcpu as f64 * 1000.0, t.memory_mib as f64, None, true),
     };
+    let misfit = |short| Err(Misfit { short, brochure });
     let mut short = Vec::new();
     if req.cpu_millicores > cpu_m {
+        if !describe {
+            return misfit(short);
+        }
         short.push((
             "cpu".to_string(),
             format!("{cpu_m:.0}m"),
@@ -95,6 +111,9 @@ pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
         ));
     }
     if req.memory_mib > mem_mib {
+        if !describe {
+            return misfit(short);
+        }
         short.push((
             "memory".to_string(),
             format!("{mem_mib:.0}Mi"),
@@ -103,19 +122,25 @@ pub fn fit(t: &InstanceType, req: &PodRequests) -> Result<(), Misfit> {
     }
     if let Some(p) = pods {
         if req.pods > p {
+            if !describe {
+                return misfit(short);
+            }
             short.push(("pods".to_string(), p.to_string(), req.pods.to_string()));
         }
     }
     for (r, n) in &req.accelerators {
         let have = t.units_of(r);
         if have < *n {
+            if !describe {
+                return misfit(short);
+            }
             short.push((r.clone(), super::fmt_count(have), super::fmt_count(*n)));
         }
     }
     if short.is_empty() {
         Ok(())
     } else {
-        Err(Misfit { short, brochure })
+        misfit(short)
     }
 }
 

@@ -15,7 +15,7 @@ pub mod table;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use fit::{fit, Misfit, PodRequests};
+pub use fit::{fit, fits, Misfit, PodRequests};
 pub use prices::{price_basis, price_source, SPOT_ESTIMATE};
 pub use requirements::{evaluate, InstanceSet};
 

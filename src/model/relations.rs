@@ -7,7 +7,8 @@ use super::scaling::{Autoscaler, DisruptionBudget};
 use super::workload::{NodeReq, Workload};
 use super::{same_scope, Resource};
 use crate::catalog::requirements::{auto_mode_label, evaluate, is_instance_key, Req};
-use crate::catalog::{fit, InstanceType};
+use crate::catalog::{fit, fits, InstanceType, PodRequests};
+use std::collections::{HashMap, HashSet};
 
 /// Why a pool cannot host a workload.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct Relations {
     /// admission plugin gives its pods a toleration for a taint keyed by a resource they
     /// request, with the reason they could not host it without the plugin.
     pub hosts_by_ert: Vec<Vec<Blocked>>,
+    /// Per pool: the workloads it can host (the inverse of `hosts`), ascending.
+    pub hosted: Vec<Vec<usize>>,
 }
 
 /// Same namespace; an object without one is applied into whatever namespace the tool
@@ -221,19 +224,70 @@ pub fn catalog_reqs<'a>(reqs: &[&'a NodeReq]) -> Vec<Req<'a>> {
         .collect()
 }
 
-/// Instance types of `pool` that also meet the pod's instance-label requirements.
-fn candidate_types<'p>(pool: &'p NodePool, reqs: &[&NodeReq]) -> Vec<&'p InstanceType> {
-    let pod_reqs = catalog_reqs(reqs);
-    if pod_reqs.is_empty() {
+/// Instance types of `pool` that also meet the pod's instance-label requirements
+/// (`allowed`: the catalog types those requirements allow, None when it has none).
+fn candidate_types<'p>(
+    pool: &'p NodePool,
+    allowed: Option<&HashSet<*const InstanceType>>,
+) -> Vec<&'p InstanceType> {
+    let Some(allowed) = allowed else {
         return pool.instances.types.clone();
-    }
-    let allowed = evaluate(&pod_reqs);
+    };
     pool.instances
         .types
         .iter()
-        .filter(|t| allowed.types.iter().any(|a| a.name == t.name))
+        .filter(|t| allowed.contains(&std::ptr::from_ref::<InstanceType>(t)))
         .copied()
         .collect()
+}
+
+/// What hosting asks of a workload whatever the pool, worked out once per workload
+/// rather than once per pool it is compared with.
+pub struct PodFacts<'w> {
+    /// The pod's summed requests.
+    req: PodRequests,
+    /// Alternatives of node requirements: the nodeSelector with each required affinity
+    /// term (or alone when there are none); empty when every term is empty.
+    alternatives: Vec<Vec<&'w NodeReq<'w>>>,
+    /// Per alternative: the catalog types its instance-label requirements allow, by
+    /// address in the embedded catalog; None when it has none.
+    allowed: Vec<Option<HashSet<*const InstanceType>>>,
+    /// The pod's extended resources (see [`extended_resources`]).
+    extended: Vec<&'w str>,
+}
+
+impl<'w> PodFacts<'w> {
+    pub fn of(w: &'w Workload<'w>) -> Self {
+        let base: Vec<&NodeReq> = w.node_selector.iter().collect();
+        let alternatives: Vec<Vec<&NodeReq>> = if w.affinity_terms.is_empty() {
+            vec![base]
+        } else {
+            w.affinity_terms
+                .iter()
+                .filter_map(|term| term.as_ref())
+                .map(|term| base.iter().copied().chain(term.iter()).collect())
+                .collect()
+        };
+        let allowed = alternatives
+            .iter()
+            .map(|reqs| {
+                let pod_reqs = catalog_reqs(reqs);
+                (!pod_reqs.is_empty()).then(|| {
+                    evaluate(&pod_reqs)
+                        .types
+                        .into_iter()
+                        .map(std::ptr::from_ref::<InstanceType>)
+                        .collect()
+                })
+            })
+            .collect();
+        PodFacts {
+            req: w.pod_requests(),
+            alternatives,
+            allowed,
+            extended: extended_resources(w),
+        }
+    }
 }
 
 /// The capacity types a pod may run on in a pool: the pool's, narrowed by the pod's own
@@ -256,13 +310,14 @@ pub fn effective_capacity(pool: &NodePool, reqs: &[&NodeReq]) -> Vec<&'static st
 
 /// Check one alternative of the pod's node requirements (nodeSelector plus one affinity
 /// term) against the pool: labels, then instance types and capacity.
-fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (String, u8)> {
+fn check_term(pool: &NodePool, facts: &PodFacts, alternative: usize) -> Result<(), (String, u8)> {
+    let reqs = &facts.alternatives[alternative];
     for r in reqs {
         satisfies(pool, r).map_err(|e| (e, 1))?;
     }
-    let req = w.pod_requests();
+    let req = &facts.req;
     let demand = &req.accelerators;
-    let types = candidate_types(pool, reqs);
+    let types = candidate_types(pool, facts.allowed[alternative].as_ref());
     if types.is_empty() {
         if pool.instances.types.is_empty() || (!pool.instances.exact && demand.is_empty()) {
             return Ok(()); // the catalog cannot judge this pool's types
@@ -272,7 +327,7 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
             1,
         ));
     }
-    if types.iter().any(|t| fit(t, &req).is_ok()) || (demand.is_empty() && !pool.instances.exact) {
+    if types.iter().any(|t| fits(t, req)) || (demand.is_empty() && !pool.instances.exact) {
         return Ok(());
     }
     // Name the type that came closest: the most accelerators, then the most allocatable
@@ -294,7 +349,7 @@ fn check_term(pool: &NodePool, w: &Workload, reqs: &[&NodeReq]) -> Result<(), (S
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .copied();
-    let reason = match closest.map(|t| (t, fit(t, &req))) {
+    let reason = match closest.map(|t| (t, fit(t, req))) {
         Some((t, Err(m))) => format!(
             "no instance type it allows fits the pod's requests ({}): the largest, {}, {}",
             req.describe(),
@@ -334,8 +389,8 @@ fn extended_resources<'w>(w: &'w Workload) -> Vec<&'w str> {
 /// Whether the ExtendedResourceToleration admission plugin tolerates this taint for the
 /// pod: it adds `{key: <resource>, operator: Exists, effect: NoSchedule}` for every
 /// extended resource the pod requests. EKS enables the plugin (since Kubernetes 1.19).
-fn ert_tolerates(w: &Workload, key: &str, effect: &str) -> bool {
-    effect == "NoSchedule" && extended_resources(w).contains(&key)
+fn ert_tolerates(facts: &PodFacts, key: &str, effect: &str) -> bool {
+    effect == "NoSchedule" && facts.extended.contains(&key)
 }
 
 /// Whether the pool can host the workload, or why not, with the ExtendedResourceToleration
@@ -347,6 +402,16 @@ pub fn can_host(pool: &NodePool, w: &Workload) -> Result<(), Blocked> {
 
 /// [`can_host`], with or without the ExtendedResourceToleration admission plugin.
 pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blocked> {
+    can_host_facts(pool, w, &PodFacts::of(w), ert)
+}
+
+/// [`can_host_with`] for a workload whose [`PodFacts`] are already known.
+pub fn can_host_facts(
+    pool: &NodePool,
+    w: &Workload,
+    facts: &PodFacts,
+    ert: bool,
+) -> Result<(), Blocked> {
     let block = |reason: String, closeness: u8| Blocked {
         pool: 0,
         reason,
@@ -361,7 +426,7 @@ pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blo
             .tolerations
             .iter()
             .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
-            || (ert && ert_tolerates(w, &t.key, &t.effect));
+            || (ert && ert_tolerates(facts, &t.key, &t.effect));
         if !tolerated {
             let value = t
                 .value
@@ -374,24 +439,14 @@ pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blo
             ));
         }
     }
-    let base: Vec<&NodeReq> = w.node_selector.iter().collect();
-    let alternatives: Vec<Vec<&NodeReq>> = if w.affinity_terms.is_empty() {
-        vec![base.clone()]
-    } else {
-        w.affinity_terms
-            .iter()
-            .filter_map(|term| term.as_ref())
-            .map(|term| base.iter().copied().chain(term.iter()).collect())
-            .collect()
-    };
-    if alternatives.is_empty() {
+    if facts.alternatives.is_empty() {
         return Err(block(
             "its required node affinity has only empty terms, which match no node".to_string(),
             1,
         ));
     }
     let mut best: Option<(String, u8)> = None;
-    for reqs in &alternatives {
+    for (i, reqs) in facts.alternatives.iter().enumerate() {
         if effective_capacity(pool, reqs).is_empty() {
             let err = (
                 format!(
@@ -405,7 +460,7 @@ pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blo
             }
             continue;
         }
-        match check_term(pool, w, reqs) {
+        match check_term(pool, facts, i) {
             Ok(()) => return Ok(()),
             Err(e) => {
                 if best.as_ref().is_none_or(|b| e.1 > b.1) {
@@ -420,6 +475,12 @@ pub fn can_host_with(pool: &NodePool, w: &Workload, ert: bool) -> Result<(), Blo
 }
 
 impl Relations {
+    /// Whether pool `pi` can host workload `wi` (both in one scope), by the computed
+    /// relation: `hosts` is ascending.
+    pub fn hosts_pool(&self, wi: usize, pi: usize) -> bool {
+        self.hosts[wi].binary_search(&pi).is_ok()
+    }
+
     /// Pools that can host workload `wi`, with or without the ExtendedResourceToleration
     /// admission plugin (a rule's `extended-resource-toleration` parameter).
     pub fn hosts_for(&self, wi: usize, ert: bool) -> Vec<usize> {
@@ -442,7 +503,8 @@ impl Relations {
     }
 
     /// Relations never cross clusters (see [`super::same_scope`]); `resources` gives each
-    /// model's cluster.
+    /// model's cluster. Each relation is found through an index (target kind and name,
+    /// namespace, cluster) rather than by comparing every pair of resources.
     pub fn compute(
         resources: &[Resource],
         workloads: &[Workload],
@@ -458,13 +520,21 @@ impl Relations {
             blocked: vec![Vec::new(); workloads.len()],
             spot_exposed: vec![false; workloads.len()],
             hosts_by_ert: vec![Vec::new(); workloads.len()],
+            hosted: vec![Vec::new(); pools.len()],
         };
         let cluster = |ri: usize| resources.get(ri).and_then(|r| r.cluster);
+        let mut by_target: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (wi, w) in workloads.iter().enumerate() {
+            by_target
+                .entry((w.kube_kind(), w.object_name()))
+                .or_default()
+                .push(wi);
+        }
         for (ai, a) in autoscalers.iter().enumerate() {
-            for (wi, w) in workloads.iter().enumerate() {
+            let key = (a.target_kind.as_str(), a.target_name.as_str());
+            for &wi in by_target.get(&key).into_iter().flatten() {
+                let w = &workloads[wi];
                 if same_scope(cluster(a.resource), cluster(w.resource))
-                    && a.target_kind == w.kube_kind()
-                    && a.target_name == w.object_name()
                     && same_namespace(&a.namespace, &w.namespace)
                 {
                     rel.autoscalers[wi].push(ai);
@@ -472,11 +542,12 @@ impl Relations {
                 }
             }
         }
+        let by_namespace = NamespaceIndex::new(workloads.iter().map(|w| w.namespace.as_deref()));
         for (bi, b) in budgets.iter().enumerate() {
             let Some(sel) = &b.selector else { continue };
-            for (wi, w) in workloads.iter().enumerate() {
+            for wi in by_namespace.matching(b.namespace.as_deref()) {
+                let w = &workloads[wi];
                 if same_scope(cluster(b.resource), cluster(w.resource))
-                    && same_namespace(&b.namespace, &w.namespace)
                     && !w.labels.is_empty()
                     && sel.matches(&w.labels)
                 {
@@ -484,16 +555,16 @@ impl Relations {
                 }
             }
         }
+        let by_cluster = ScopeIndex::new(pools.iter().map(|p| p.cluster));
         for (wi, w) in workloads.iter().enumerate() {
-            let pools_in_scope = pools
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| same_scope(p.cluster, cluster(w.resource)));
-            for (pi, p) in pools_in_scope {
-                match can_host(p, w) {
+            let facts = PodFacts::of(w);
+            for &pi in by_cluster.in_scope(cluster(w.resource)) {
+                let p = &pools[pi];
+                match can_host_facts(p, w, &facts, true) {
                     Ok(()) => {
                         rel.hosts[wi].push(pi);
-                        if let Err(mut b) = can_host_with(p, w, false) {
+                        rel.hosted[pi].push(wi);
+                        if let Err(mut b) = can_host_facts(p, w, &facts, false) {
                             b.pool = pi;
                             rel.hosts_by_ert[wi].push(b);
                         }
@@ -524,4 +595,99 @@ impl Relations {
         }
         rel
     }
+}
+
+/// Resources by namespace, for relations that hold within one namespace; a resource
+/// without one matches any (see [`same_namespace`]).
+struct NamespaceIndex<'a> {
+    by_namespace: HashMap<&'a str, Vec<usize>>,
+    without: Vec<usize>,
+    count: usize,
+}
+
+impl<'a> NamespaceIndex<'a> {
+    fn new(namespaces: impl Iterator<Item = Option<&'a str>>) -> Self {
+        let mut index = NamespaceIndex {
+            by_namespace: HashMap::new(),
+            without: Vec::new(),
+            count: 0,
+        };
+        for (i, ns) in namespaces.enumerate() {
+            match ns {
+                Some(ns) => index.by_namespace.entry(ns).or_default().push(i),
+                None => index.without.push(i),
+            }
+            index.count = i + 1;
+        }
+        index
+    }
+
+    /// The resources in the same namespace as one in `ns`, ascending.
+    fn matching(&self, ns: Option<&str>) -> Vec<usize> {
+        match ns {
+            None => (0..self.count).collect(),
+            Some(ns) => merge_sorted(
+                self.by_namespace.get(ns).map_or(&[][..], Vec::as_slice),
+                &self.without,
+            ),
+        }
+    }
+}
+
+/// Resources by cluster, for relations that never cross clusters (see
+/// [`super::same_scope`]): each cluster's own merged with the shared ones, once.
+pub struct ScopeIndex<'a> {
+    all: Vec<usize>,
+    by_cluster: HashMap<&'a str, Vec<usize>>,
+    shared: Vec<usize>,
+}
+
+impl<'a> ScopeIndex<'a> {
+    pub fn new(clusters: impl Iterator<Item = Option<&'a str>>) -> Self {
+        let mut all = Vec::new();
+        let mut own: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut shared = Vec::new();
+        for (i, c) in clusters.enumerate() {
+            all.push(i);
+            match c {
+                Some(c) => own.entry(c).or_default().push(i),
+                None => shared.push(i),
+            }
+        }
+        let by_cluster = own
+            .into_iter()
+            .map(|(c, mine)| (c, merge_sorted(&mine, &shared)))
+            .collect();
+        ScopeIndex {
+            all,
+            by_cluster,
+            shared,
+        }
+    }
+
+    /// The resources in the same scope as one in `cluster`, ascending.
+    pub fn in_scope(&self, cluster: Option<&str>) -> &[usize] {
+        match cluster {
+            None => &self.all,
+            Some(c) => self.by_cluster.get(c).unwrap_or(&self.shared),
+        }
+    }
+}
+
+/// The union of two ascending lists of distinct indexes, ascending.
+fn merge_sorted(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }

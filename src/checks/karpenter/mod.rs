@@ -17,7 +17,7 @@ pub mod unknown_instance_type;
 use crate::catalog::requirements::{IdleBasis, TYPICAL_POD};
 use crate::catalog::{price_basis, usd, SPOT_ESTIMATE};
 use crate::model::relations::can_host;
-use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
+use crate::model::{ModelSet, NodePool, WorkloadKind};
 use crate::rule::Hit;
 use crate::source::NodeRef;
 use std::ops::Range;
@@ -77,28 +77,41 @@ pub fn on_demand_fallbacks<'p, 'a>(
 ) -> Vec<&'p NodePool<'a>> {
     let pools = &model.node_pools;
     let spot_pods = pods_of(model, spot);
+    let workloads = &model.workloads;
     pools
         .iter()
-        .filter(|p| p.resource != spot.resource && !p.is_static())
-        .filter(|p| crate::model::same_scope(p.cluster, spot.cluster))
-        .filter(|p| p.same_controller(spot))
-        .filter(|p| p.api.coexists_with(spot.api))
-        .filter(|p| p.capacity_types().on_demand)
-        .filter(|p| same_kind_of_capacity(spot, p))
-        .filter(|p| !p.is_prepaid_before(spot))
-        .filter(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.resource != spot.resource && !p.is_static())
+        .filter(|(_, p)| crate::model::same_scope(p.cluster, spot.cluster))
+        .filter(|(_, p)| p.same_controller(spot))
+        .filter(|(_, p)| p.api.coexists_with(spot.api))
+        .filter(|(_, p)| p.capacity_types().on_demand)
+        .filter(|(_, p)| same_kind_of_capacity(spot, p))
+        .filter(|(_, p)| !p.is_prepaid_before(spot))
+        .filter(|(pi, p)| {
             if spot_pods.is_empty() {
                 p.taints_tolerated_by_pods_of(spot) && p.can_host_pods_of(spot)
             } else {
-                spot_pods.iter().any(|w| can_host(p, w).is_ok())
+                // The computed relation where it covers the pair (one scope), else
+                // judged here (a shared spot pool's pods in another cluster than `p`).
+                spot_pods.iter().any(|&wi| {
+                    let w = &workloads[wi];
+                    let cluster = model.resources.get(w.resource).and_then(|r| r.cluster);
+                    if crate::model::same_scope(p.cluster, cluster) {
+                        model.relations.hosts_pool(wi, *pi)
+                    } else {
+                        can_host(p, w).is_ok()
+                    }
+                })
             }
         })
+        .map(|(_, p)| p)
         .collect()
 }
 
 /// Workloads in the checked files that the pool can host and that Karpenter provisions
-/// nodes for (not DaemonSets, whose pods run on every node they tolerate).
-fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Workload<'a>> {
+/// nodes for (not DaemonSets, whose pods run on every node they tolerate), by index.
+fn pods_of(model: &ModelSet, pool: &NodePool) -> Vec<usize> {
     let Some(pi) = model
         .node_pools
         .iter()
@@ -106,14 +119,10 @@ fn pods_of<'p, 'a>(model: &'p ModelSet<'a>, pool: &NodePool<'a>) -> Vec<&'p Work
     else {
         return Vec::new();
     };
-    model
-        .workloads
+    model.relations.hosted[pi]
         .iter()
-        .enumerate()
-        .filter(|(wi, w)| {
-            w.kind != WorkloadKind::DaemonSet && model.relations.hosts[*wi].contains(&pi)
-        })
-        .map(|(_, w)| w)
+        .copied()
+        .filter(|wi| model.workloads[*wi].kind != WorkloadKind::DaemonSet)
         .collect()
 }
 
