@@ -8,6 +8,7 @@ use super::workload::{NodeReq, Workload};
 use super::{same_scope, Resource};
 use crate::catalog::requirements::{auto_mode_label, evaluate, is_instance_key, Req};
 use crate::catalog::{fit, fits, InstanceType, PodRequests};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Why a pool cannot host a workload.
@@ -229,9 +230,9 @@ pub fn catalog_reqs<'a>(reqs: &[&'a NodeReq]) -> Vec<Req<'a>> {
 fn candidate_types<'p>(
     pool: &'p NodePool,
     allowed: Option<&HashSet<*const InstanceType>>,
-) -> Vec<&'p InstanceType> {
+) -> Cow<'p, [&'static InstanceType]> {
     let Some(allowed) = allowed else {
-        return pool.instances.types.clone();
+        return Cow::Borrowed(&pool.instances.types);
     };
     pool.instances
         .types
@@ -564,7 +565,11 @@ impl Relations {
                     Ok(()) => {
                         rel.hosts[wi].push(pi);
                         rel.hosted[pi].push(wi);
-                        if let Err(mut b) = can_host_facts(p, w, &facts, false) {
+                        // Without the plugin only the taints judgement can change.
+                        if !taints_tolerated(p, w) {
+                            let Err(mut b) = can_host_facts(p, w, &facts, false) else {
+                                continue;
+                            };
                             b.pool = pi;
                             rel.hosts_by_ert[wi].push(b);
                         }
@@ -595,6 +600,19 @@ impl Relations {
         }
         rel
     }
+}
+
+/// Whether the workload's own tolerations tolerate every taint of the pool that keeps
+/// pods off (`NoSchedule`, `NoExecute`), without the ExtendedResourceToleration plugin.
+fn taints_tolerated(pool: &NodePool, w: &Workload) -> bool {
+    pool.taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .all(|t| {
+            w.tolerations
+                .iter()
+                .any(|tol| tol.tolerates(&t.key, t.value.as_deref(), &t.effect))
+        })
 }
 
 /// Resources by namespace, for relations that hold within one namespace; a resource
