@@ -66,11 +66,11 @@ row() { # LABEL "WALL KB" [BASE_WALL]
   [ -n "${3:-}" ] && ratio=$(awk -v a="$wall" -v b="$3" 'BEGIN{printf "%.1fx", (b > 0 ? a / b : 0)}')
   printf '%-44s %10.2f %8.0f %9s\n' "$1" "$wall" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$ratio"
 }
-sk() { "$BIN" check --no-config --fail-on never --format json "$@"; }
+sk=("$BIN" check --no-config --fail-on never --format json)
 
 cd "$corpus"
 k8s=(karpenter workloads)
-r=$(measure sk "${k8s[@]}"); base=${r% *}
+r=$(measure "${sk[@]}" "${k8s[@]}"); base=${r% *}
 row "skinflint: Kubernetes YAML ($(yaml_bytes "${k8s[@]}") B)" "$r"
 if command -v checkov >/dev/null; then
   r=$(measure checkov --quiet --compact --skip-download --framework kubernetes --output json $(printf -- '-d %s ' "${k8s[@]}"))
@@ -78,7 +78,7 @@ if command -v checkov >/dev/null; then
 else
   echo "checkov: not installed, skipped (scripts/bench-peers.sh --install, or pip install checkov)"
 fi
-r=$(measure sk "${dirs[@]}"); base=${r% *}
+r=$(measure "${sk[@]}" "${dirs[@]}"); base=${r% *}
 row "skinflint: all YAML ($(yaml_bytes "${dirs[@]}") B)" "$r"
 if command -v yamllint >/dev/null; then
   r=$(measure yamllint --format parsable "${dirs[@]}")
@@ -90,7 +90,7 @@ fi
 # objects wrap their groups in a Kubernetes object promtool does not read).
 mapfile -t rules < <(grep -rlE '^groups:' alerts --include='*.yaml' --include='*.yml' | sort)
 if [ "${#rules[@]}" -gt 0 ]; then
-  r=$(measure sk "${rules[@]}"); base=${r% *}
+  r=$(measure "${sk[@]}" "${rules[@]}"); base=${r% *}
   row "skinflint: ${#rules[@]} rule files ($(yaml_bytes "${rules[@]}") B)" "$r"
   if command -v promtool >/dev/null; then
     r=$(measure promtool check rules "${rules[@]}")
@@ -115,10 +115,10 @@ for n in 1 4 16; do
   cd "$tree"
   for mode in clusters none; do
     if [ "$mode" = clusters ]; then
-      r=$(measure sk --cluster 'clusters/*/' .)
+      r=$(measure "${sk[@]}" --cluster 'clusters/*/' .)
     else
       # Without scopes every pool relates to every workload of all copies: one run.
-      r=$(runs=1 measure sk .)
+      r=$(runs=1 measure "${sk[@]}" .)
     fi
     wall=${r% *} kb=${r#* }
     if [ "$mode" = clusters ]; then

@@ -83,9 +83,10 @@ pub fn on_demand_fallbacks<'p, 'a>(
         .enumerate()
         .filter(|(_, p)| p.resource != spot.resource && !p.is_static())
         .filter(|(_, p)| crate::model::same_scope(p.cluster, spot.cluster))
-        .filter(|(_, p)| p.same_controller(spot))
-        .filter(|(_, p)| p.api.coexists_with(spot.api))
+        // The cheap tests before those that read the pool's YAML again.
         .filter(|(_, p)| p.capacity_types().on_demand)
+        .filter(|(_, p)| p.api.coexists_with(spot.api))
+        .filter(|(_, p)| p.same_controller(spot))
         .filter(|(_, p)| same_kind_of_capacity(spot, p))
         .filter(|(_, p)| !p.is_prepaid_before(spot))
         .filter(|(pi, p)| {
