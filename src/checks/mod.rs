@@ -8,7 +8,7 @@ pub mod karpenter;
 pub mod workload;
 
 use crate::model::ModelSet;
-use crate::rule::params::{NoParams, Params};
+use crate::rule::params::{NoParams, ParamError, Params};
 use crate::rule::{Hit, RuleDef};
 use serde::de::DeserializeOwned;
 
@@ -53,7 +53,7 @@ pub struct CheckDef {
     /// The rule id the check implements (a rule file may name another rule's check).
     pub name: &'static str,
     pub check: Check,
-    pub params: fn(&Params) -> Result<(), String>,
+    pub params: fn(&Params) -> Result<(), ParamError>,
 }
 
 const fn model<P: DeserializeOwned>(name: &'static str, run: CheckFn) -> CheckDef {
@@ -72,7 +72,7 @@ const fn suppressions(name: &'static str, run: SuppressionCheckFn) -> CheckDef {
     }
 }
 
-fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), String> {
+fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), ParamError> {
     params.read::<P>().map(|_| ())
 }
 
@@ -240,19 +240,52 @@ pub fn lookup(name: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().find(|c| c.name == name)
 }
 
+/// Why a rule cannot run: its check does not exist, or does not read the parameters the
+/// rule declares.
+#[derive(Debug)]
+pub enum RuleCheckError {
+    UnknownCheck {
+        rule: String,
+        check: String,
+    },
+    Params {
+        rule: String,
+        check: String,
+        error: ParamError,
+    },
+}
+
+impl std::fmt::Display for RuleCheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleCheckError::UnknownCheck { rule, check } => {
+                write!(
+                    f,
+                    "rule `{rule}` names check `{check}`, which does not exist"
+                )
+            }
+            RuleCheckError::Params { rule, check, error } => write!(
+                f,
+                "rule `{rule}` declares parameters that check `{check}` does not read: {error}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RuleCheckError {}
+
 /// Whether a rule names an existing check that reads its declared parameters.
-pub fn validate(rule: &RuleDef) -> Result<(), String> {
+pub fn validate(rule: &RuleDef) -> Result<(), RuleCheckError> {
     let Some(def) = lookup(&rule.check) else {
-        return Err(format!(
-            "rule `{}` names check `{}`, which does not exist",
-            rule.id, rule.check
-        ));
+        return Err(RuleCheckError::UnknownCheck {
+            rule: rule.id.clone(),
+            check: rule.check.clone(),
+        });
     };
-    (def.params)(&rule.params).map_err(|e| {
-        format!(
-            "rule `{}` declares parameters that check `{}` does not read: {e}",
-            rule.id, rule.check
-        )
+    (def.params)(&rule.params).map_err(|error| RuleCheckError::Params {
+        rule: rule.id.clone(),
+        check: rule.check.clone(),
+        error,
     })
 }
 
@@ -289,8 +322,14 @@ mod tests {
         let reparsed = RuleDef::parse("rules/karpenter/x.yaml", &retyped).unwrap();
         assert!(validate(&reparsed).is_err());
         r.check = "invalid-yaml".into();
-        assert!(validate(&r).unwrap_err().contains("unknown field"));
+        assert!(validate(&r)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field"));
         r.check = "no-such-check".into();
-        assert!(validate(&r).unwrap_err().contains("does not exist"));
+        assert!(matches!(
+            validate(&r).unwrap_err(),
+            RuleCheckError::UnknownCheck { .. }
+        ));
     }
 }

@@ -77,29 +77,27 @@ impl ParamType {
     }
 
     /// Read a YAML value as this type; the error says what was expected.
-    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, String> {
+    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, ParamError> {
         let wrong = || {
             let got = match n.value() {
-                Some(s) => format!(
-                    " (got {} `{}`)",
-                    s.type_name(),
-                    n.scalar().map_or("", |s| s.0)
-                ),
-                None if n.is_seq() => " (got a list)".to_string(),
-                None => " (got a mapping)".to_string(),
+                Some(s) => format!("{} `{}`", s.type_name(), n.scalar().map_or("", |s| s.0)),
+                None if n.is_seq() => "a list".to_string(),
+                None => "a mapping".to_string(),
             };
-            format!("must be {}{got}", self.expected())
+            ParamError::WrongType {
+                expected: self.expected(),
+                got,
+            }
         };
         if matches!(self, ParamType::StringList | ParamType::RegexList) {
             let items: Vec<String> = match n.items() {
                 Some(items) => items
                     .map(|i| match i.value() {
                         Some(Scalar::Str(s)) => Ok(s.trim().to_string()),
-                        _ => Err(format!(
-                            "must be {} (an item is not a string: `{}`)",
-                            self.expected(),
-                            i.scalar().map_or("…", |s| s.0)
-                        )),
+                        _ => Err(ParamError::ListItem {
+                            expected: self.expected(),
+                            item: i.scalar().map_or("…", |s| s.0).to_string(),
+                        }),
                     })
                     .collect::<Result<_, _>>()?,
                 None => match n.value() {
@@ -137,10 +135,10 @@ impl ParamType {
             (ParamType::Duration, Scalar::Str(s)) => match parse_duration(s) {
                 Some(d) => ParamValue::Duration(d),
                 None => {
-                    return Err(format!(
-                        "must be {} (or whole seconds); `{s}` is not a duration",
-                        self.expected()
-                    ))
+                    return Err(ParamError::Duration {
+                        expected: self.expected(),
+                        text: s.to_string(),
+                    })
                 }
             },
             (ParamType::Regex, Scalar::Str(s)) => ParamValue::Regex(compile(s)?),
@@ -149,14 +147,86 @@ impl ParamType {
     }
 }
 
-/// Compile a regex parameter; the error is the regex crate's last, most specific line.
-fn compile(pattern: &str) -> Result<regex::Regex, String> {
+/// Compile a regex parameter; the error keeps the regex crate's last, most specific line.
+fn compile(pattern: &str) -> Result<regex::Regex, ParamError> {
     regex::Regex::new(pattern).map_err(|e| {
         let detail = e.to_string();
-        let last = detail.lines().last().unwrap_or_default().trim().to_string();
-        format!("is not a valid regular expression: `{pattern}`: {last}")
+        ParamError::Regex {
+            pattern: pattern.to_string(),
+            detail: detail.lines().last().unwrap_or_default().trim().to_string(),
+        }
     })
 }
+
+/// Why a parameter value was refused. Without a name, the message completes a sentence
+/// that starts with the parameter's name ("`max-seconds` must be …").
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamError {
+    /// Not of the declared type: what it must be, and what was given.
+    WrongType { expected: &'static str, got: String },
+    /// A list item that is not a string.
+    ListItem {
+        expected: &'static str,
+        item: String,
+    },
+    /// Text that does not parse as a duration.
+    Duration {
+        expected: &'static str,
+        text: String,
+    },
+    /// A pattern that does not compile, with the regex crate's most specific line.
+    Regex { pattern: String, detail: String },
+    /// Outside the declared bounds (`bound` is "at least" or "at most").
+    OutOfRange {
+        bound: &'static str,
+        limit: String,
+        got: String,
+    },
+    /// An error about the named parameter.
+    Named {
+        name: String,
+        error: Box<ParamError>,
+    },
+    /// The declared parameters do not fit the typed parameters a check reads.
+    Mismatch(String),
+}
+
+impl ParamError {
+    fn named(self, name: &str) -> ParamError {
+        ParamError::Named {
+            name: name.to_string(),
+            error: Box::new(self),
+        }
+    }
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamError::WrongType { expected, got } => write!(f, "must be {expected} (got {got})"),
+            ParamError::ListItem { expected, item } => {
+                write!(f, "must be {expected} (an item is not a string: `{item}`)")
+            }
+            ParamError::Duration { expected, text } => write!(
+                f,
+                "must be {expected} (or whole seconds); `{text}` is not a duration"
+            ),
+            ParamError::Regex { pattern, detail } => {
+                write!(
+                    f,
+                    "is not a valid regular expression: `{pattern}`: {detail}"
+                )
+            }
+            ParamError::OutOfRange { bound, limit, got } => {
+                write!(f, "must be {bound} {limit} (got {got})")
+            }
+            ParamError::Named { name, error } => write!(f, "`{name}` {error}"),
+            ParamError::Mismatch(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for ParamError {}
 
 /// A Prometheus duration (`0`, or units from `y` down to `ms` in descending order, as in
 /// `1h30m`); bare numbers other than `0` are not durations.
@@ -271,25 +341,27 @@ pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"
 
 impl ParamDecl {
     /// Read a YAML value for this parameter: its type, then its bounds.
-    pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, String> {
-        let v = self
-            .ty
-            .read(n)
-            .map_err(|e| format!("`{}` {e}", self.name))?;
-        self.check_range(&v)?;
+    pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, ParamError> {
+        let v = self.ty.read(n).map_err(|e| e.named(&self.name))?;
+        self.check_range(&v).map_err(|e| e.named(&self.name))?;
         Ok(v)
     }
 
-    fn check_range(&self, v: &ParamValue) -> Result<(), String> {
+    fn check_range(&self, v: &ParamValue) -> Result<(), ParamError> {
         let m = v.magnitude();
+        let out = |bound, limit: &ParamValue| ParamError::OutOfRange {
+            bound,
+            limit: limit.to_string(),
+            got: v.to_string(),
+        };
         if let (Some(min), Some(x)) = (&self.min, m) {
             if min.magnitude().is_some_and(|lo| x < lo) {
-                return Err(format!("`{}` must be at least {min} (got {v})", self.name));
+                return Err(out("at least", min));
             }
         }
         if let (Some(max), Some(x)) = (&self.max, m) {
             if max.magnitude().is_some_and(|hi| x > hi) {
-                return Err(format!("`{}` must be at most {max} (got {v})", self.name));
+                return Err(out("at most", max));
             }
         }
         Ok(())
@@ -435,13 +507,13 @@ impl Params {
     /// The parameters as a check's typed struct (`#[serde(rename_all = "kebab-case",
     /// deny_unknown_fields)]`, no defaults). The engine reads each rule's struct when the
     /// rules load, so a declaration that does not match its check never runs.
-    pub fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, ParamError> {
         let map: serde_json::Map<String, Value> = self
             .values
             .iter()
             .map(|(k, v)| (k.clone(), v.to_check_json()))
             .collect();
-        serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())
+        serde_json::from_value(Value::Object(map)).map_err(|e| ParamError::Mismatch(e.to_string()))
     }
 }
 
@@ -490,11 +562,12 @@ mod tests {
     use super::*;
     use crate::source::{yaml, Limits};
 
-    fn decl(text: &str) -> Result<ParamDecl, String> {
+    /// A declaration, or its error message.
+    fn decl(text: &str) -> Result<ParamDecl, (std::ops::Range<usize>, String)> {
         let doc = yaml::parse(text, Limits::default());
         let d = doc.documents.into_iter().next().unwrap();
         let root = NodeRef::root(&d).unwrap();
-        ParamDecl::parse("p", root).map_err(|(_, m)| m)
+        ParamDecl::parse("p", root)
     }
 
     #[test]
@@ -557,7 +630,7 @@ mod tests {
             ),
         ] {
             let err = decl(text).unwrap_err();
-            assert!(err.contains(needle), "{text}: {err}");
+            assert!(err.1.contains(needle), "{text}: {}", err.1);
         }
         let l = decl("{type: string-list, default: [a, b], description: x}").unwrap();
         assert_eq!(l.default.to_yaml(), "[\"a\", \"b\"]");
