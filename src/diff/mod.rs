@@ -83,11 +83,11 @@ fn resolve(
     Ok(match source {
         Source::Rev(rev) => {
             let commit = match fork_of {
-                Some(head) => git::merge_base(rev, Some(head)),
+                Some(head) => git::fork_point(rev, Some(head)),
                 None => git::resolve(rev),
             }
-            .map_err(ToolError::Git)?;
-            let tip = git::resolve(rev).map_err(ToolError::Git)?;
+            .map_err(|e| ToolError::Git(e.to_string()))?;
+            let tip = git::resolve(rev).map_err(|e| ToolError::Git(e.to_string()))?;
             let label = match &commit {
                 Some(c) if tip.as_ref() != Some(c) => format!("{rev} (merge base {})", short(c)),
                 Some(c) => format!("{rev} ({})", short(c)),

@@ -54,6 +54,85 @@ impl Progress {
     }
 }
 
+/// Why a profile file cannot be read: the file, where in it when known, and what is
+/// wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    pub file: String,
+    pub at: Option<Position>,
+    pub problem: ProfileProblem,
+}
+
+/// Where in a profile file a problem is: a line of a text format, or a line and column
+/// of a JSON one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Line(u64),
+    LineColumn(usize, usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileProblem {
+    /// The file cannot be opened.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// Reading stopped part way (the I/O error's text).
+    #[error("{0}")]
+    Io(String),
+    #[error("not a GPU profile skinflint reads (nvidia-smi CSV, DCGM exporter scrape, Prometheus query_range JSON, or ResourceProfile JSON)")]
+    UnknownFormat,
+    #[error("no `utilization.gpu` or `memory.used` column in the nvidia-smi header")]
+    NoUsableColumn,
+    #[error("empty nvidia-smi CSV")]
+    EmptyCsv,
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("no `data.result` in the Prometheus response")]
+    NoResult,
+}
+
+impl ProfileError {
+    fn new(file: &str, problem: ProfileProblem) -> Self {
+        ProfileError {
+            file: file.to_string(),
+            at: None,
+            problem,
+        }
+    }
+
+    fn at_line(file: &str, (line, problem): (u64, ProfileProblem)) -> Self {
+        ProfileError {
+            at: Some(Position::Line(line)),
+            ..ProfileError::new(file, problem)
+        }
+    }
+
+    fn io(file: &str, e: std::io::Error) -> Self {
+        ProfileError::new(file, ProfileProblem::Io(e.to_string()))
+    }
+
+    fn json(file: &str, e: serde_json::Error) -> Self {
+        ProfileError {
+            at: Some(Position::LineColumn(e.line(), e.column())),
+            ..ProfileError::new(file, ProfileProblem::NotJson(e.to_string()))
+        }
+    }
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            None => write!(f, "{}: {}", self.file, self.problem),
+            Some(Position::Line(l)) => write!(f, "{}: line {l}: {}", self.file, self.problem),
+            Some(Position::LineColumn(l, c)) => {
+                write!(f, "{}:{l}:{c}: {}", self.file, self.problem)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
 /// What a profile file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -65,15 +144,15 @@ pub enum Format {
 
 /// Read one profile file. A file may hold several pods (DCGM labels), so several
 /// profiles may come back; a file without pod labels gives one.
-pub fn read_path(path: &Path) -> Result<Vec<Profile>, String> {
+pub fn read_path(path: &Path) -> Result<Vec<Profile>, ProfileError> {
     let name = path.to_string_lossy().into_owned();
-    let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| ProfileError::new(&name, ProfileProblem::Unreadable(e.to_string())))?;
     let mut reader = BufReader::new(file);
-    let head = reader.fill_buf().map_err(|e| format!("{name}: {e}"))?;
+    let head = reader.fill_buf().map_err(|e| ProfileError::io(&name, e))?;
     let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
-    let format = detect(&name, &head).ok_or_else(|| {
-        format!("{name}: not a GPU profile skinflint reads (nvidia-smi CSV, DCGM exporter scrape, Prometheus query_range JSON, or ResourceProfile JSON)")
-    })?;
+    let format = detect(&name, &head)
+        .ok_or_else(|| ProfileError::new(&name, ProfileProblem::UnknownFormat))?;
     read(&name, format, reader)
 }
 
@@ -135,7 +214,7 @@ pub fn read_inputs(
 ) -> (Vec<(Profile, Option<String>)>, Vec<String>) {
     use rayon::prelude::*;
     let (files, mut notes) = discover(inputs);
-    let read: Vec<Result<Vec<Profile>, String>> =
+    let read: Vec<Result<Vec<Profile>, ProfileError>> =
         files.par_iter().map(|p| read_path(&p.path)).collect();
     let mut out = Vec::new();
     for (input, r) in files.iter().zip(read) {
@@ -160,7 +239,7 @@ pub fn read_inputs(
                     out.push((p, input.workload.clone()));
                 }
             }
-            Err(e) => notes.push(e),
+            Err(e) => notes.push(e.to_string()),
         }
     }
     (out, notes)
@@ -209,7 +288,11 @@ pub fn detect(name: &str, head: &str) -> Option<Format> {
     None
 }
 
-pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Profile>, String> {
+pub fn read(
+    name: &str,
+    format: Format,
+    reader: impl BufRead,
+) -> Result<Vec<Profile>, ProfileError> {
     match format {
         Format::NvidiaSmiCsv => nvidia_smi(name, reader).map(|p| vec![p]),
         Format::DcgmText => dcgm_text(name, reader),
@@ -222,11 +305,12 @@ pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Prof
 const MAX_LINE: usize = 64 * 1024;
 
 /// Calls `f` with each line (1-based number, text with invalid UTF-8 replaced) until it
-/// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`].
+/// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`];
+/// an error comes with the number of the line it is about.
 fn each_line(
     mut reader: impl BufRead,
-    mut f: impl FnMut(u64, &str) -> Result<bool, String>,
-) -> Result<u64, String> {
+    mut f: impl FnMut(&str) -> Result<bool, ProfileProblem>,
+) -> Result<u64, (u64, ProfileProblem)> {
     let mut buf: Vec<u8> = Vec::new();
     let mut overlong = false;
     let mut skipped = 0;
@@ -234,11 +318,11 @@ fn each_line(
     loop {
         let chunk = reader
             .fill_buf()
-            .map_err(|e| format!("line {}: {e}", number + 1))?;
+            .map_err(|e| (number + 1, ProfileProblem::Io(e.to_string())))?;
         if chunk.is_empty() {
             if !buf.is_empty() && !overlong {
                 number += 1;
-                f(number, &String::from_utf8_lossy(&buf))?;
+                f(&String::from_utf8_lossy(&buf)).map_err(|e| (number, e))?;
             }
             return Ok(skipped + u64::from(overlong));
         }
@@ -264,7 +348,7 @@ fn each_line(
             } else {
                 let line = String::from_utf8_lossy(&buf);
                 let line = line.strip_suffix('\r').unwrap_or(&line);
-                if !f(number, line)? {
+                if !f(line).map_err(|e| (number, e))? {
                     return Ok(skipped);
                 }
             }
@@ -303,7 +387,7 @@ fn number(field: &str) -> Option<f64> {
 
 /// nvidia-smi `--query-gpu … --format=csv[,nounits]`: any column order, units in the
 /// header or the values, extra columns ignored.
-pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
+pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileError> {
     let mut p = Profile {
         source: name.to_string(),
         ..Profile::default()
@@ -312,7 +396,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
     let mut header = String::new();
     let mut progress = Progress::new(name);
     let mut too_many_gpus = false;
-    let skipped = each_line(reader, |_, line| {
+    let skipped = each_line(reader, |line| {
         if line.trim().is_empty() || line.trim() == header {
             return Ok(true); // blank, or a repeated header
         }
@@ -327,10 +411,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
                 })
                 .collect();
             if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
-                return Err(
-                    "line 1: no `utilization.gpu` or `memory.used` column in the nvidia-smi header"
-                        .to_string(),
-                );
+                return Err(ProfileProblem::NoUsableColumn);
             }
             cols = Some(map);
             header = line.trim().to_string();
@@ -386,11 +467,11 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
         progress.tick(p.samples);
         Ok(true)
     })
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|e| ProfileError::at_line(name, e))?;
     progress.done(p.samples);
     p.samples = p.samples_per_gpu();
     if cols.is_none() {
-        return Err(format!("{name}: empty nvidia-smi CSV"));
+        return Err(ProfileError::new(name, ProfileProblem::EmptyCsv));
     }
     p.notes.extend(overlong_note(name, skipped));
     if too_many_gpus {
@@ -455,14 +536,14 @@ fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
 }
 
 /// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
-pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, String> {
+pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, ProfileError> {
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
     let mut free: BTreeMap<String, f64> = BTreeMap::new();
     let mut nodes: NodeGpus = BTreeMap::new();
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
     let mut too_many = false;
-    let skipped = each_line(reader, |_, line| {
+    let skipped = each_line(reader, |line| {
         lines += 1;
         progress.tick(lines);
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
@@ -563,7 +644,7 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
         }
         Ok(true)
     })
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|e| ProfileError::at_line(name, e))?;
     progress.done(lines);
     // Totals from a FB_FREE that came after FB_USED.
     for p in by_pod.values_mut() {
@@ -592,17 +673,12 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
 }
 
 /// A saved `/api/v1/query_range` (or `/api/v1/query`) response of DCGM series.
-pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, String> {
-    let mut text = String::new();
-    reader
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+pub fn query_range(name: &str, reader: impl Read) -> Result<Vec<Profile>, ProfileError> {
+    let v = read_json(name, reader)?;
     let result = v
         .pointer("/data/result")
         .and_then(|r| r.as_array())
-        .ok_or_else(|| format!("{name}: no `data.result` in the Prometheus response"))?;
+        .ok_or_else(|| ProfileError::new(name, ProfileProblem::NoResult))?;
     let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
     let mut nodes: NodeGpus = BTreeMap::new();
     for series in result {
@@ -693,14 +769,18 @@ pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, St
         .collect())
 }
 
-/// The design's `ResourceProfile` as JSON: averages only, so one sample.
-pub fn resource_profile(name: &str, mut reader: impl Read) -> Result<Profile, String> {
+/// A whole JSON file.
+fn read_json(name: &str, mut reader: impl Read) -> Result<serde_json::Value, ProfileError> {
     let mut text = String::new();
     reader
         .read_to_string(&mut text)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+        .map_err(|e| ProfileError::io(name, e))?;
+    serde_json::from_str(&text).map_err(|e| ProfileError::json(name, e))
+}
+
+/// The design's `ResourceProfile` as JSON: averages only, so one sample.
+pub fn resource_profile(name: &str, reader: impl Read) -> Result<Profile, ProfileError> {
+    let v = read_json(name, reader)?;
     let f = |k: &str| v.get(k).and_then(|x| x.as_f64());
     let mut p = Profile {
         source: name.to_string(),

@@ -245,10 +245,10 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
                     .map(Path::to_path_buf)
                     .unwrap_or_default()
                     .join(file);
-                let table = std::fs::read_to_string(&full)
-                    .map_err(|e| format!("cannot read `{file}`: {e}"))
-                    .and_then(|t| crate::catalog::prices::PriceTable::parse(&t, label, file))
-                    .map_err(|e| sf.error_at(node.span(), e))?;
+                let text = std::fs::read_to_string(&full)
+                    .map_err(|e| sf.error_at(node.span(), format!("cannot read `{file}`: {e}")))?;
+                let table = crate::catalog::prices::PriceTable::parse(&text, label, file)
+                    .map_err(|e| sf.error_at(node.span(), e.to_string()))?;
                 config.prices = Some(table);
             }
             other => {
@@ -284,7 +284,7 @@ fn read_clusters(
         let Some(text) = item.as_str() else {
             return Err(sf.error_at(item.span(), "a `clusters` entry must be a path glob"));
         };
-        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e))?;
+        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e.to_string()))?;
         globs.push(text.to_string());
     }
     Ok(globs)
