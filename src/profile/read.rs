@@ -535,28 +535,93 @@ fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
     .map(str::to_string)
 }
 
+/// Profiles by (namespace, pod).
+type ByPod = BTreeMap<(Option<String>, Option<String>), Profile>;
+
+/// The profile of a (namespace, pod), made on first sight.
+fn pod_profile<'p>(
+    by_pod: &'p mut ByPod,
+    name: &str,
+    key: &(Option<String>, Option<String>),
+) -> &'p mut Profile {
+    by_pod.entry(key.clone()).or_insert_with(|| Profile {
+        source: name.to_string(),
+        namespace: key.0.clone(),
+        pod: key.1.clone(),
+        ..Profile::default()
+    })
+}
+
+/// A GPU's id: its UUID (unique), else its index, which is only unique on its host.
+fn gpu_id(uuid: Option<String>, index: Option<String>, node: Option<&str>) -> String {
+    uuid.unwrap_or_else(|| {
+        let index = index.unwrap_or_else(|| "0".to_string());
+        match node {
+            Some(n) => format!("{n}/{index}"),
+            None => index,
+        }
+    })
+}
+
+/// The profiles, with samples counted per GPU and the GPUs pods held on their nodes.
+fn finish(by_pod: ByPod, nodes: &NodeGpus) -> Vec<Profile> {
+    by_pod
+        .into_values()
+        .map(|mut p| {
+            p.samples = p.samples_per_gpu();
+            p.see_nodes(nodes);
+            p
+        })
+        .collect()
+}
+
 /// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
 pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, ProfileError> {
-    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
-    let mut free: BTreeMap<String, f64> = BTreeMap::new();
-    let mut nodes: NodeGpus = BTreeMap::new();
+    let mut scrape = Dcgm {
+        name,
+        by_pod: BTreeMap::new(),
+        free: BTreeMap::new(),
+        nodes: BTreeMap::new(),
+        too_many: false,
+    };
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
-    let mut too_many = false;
     let skipped = each_line(reader, |line| {
         lines += 1;
         progress.tick(lines);
+        scrape.line(line);
+        Ok(true)
+    })
+    .map_err(|e| ProfileError::at_line(name, e))?;
+    progress.done(lines);
+    Ok(scrape.finish(skipped))
+}
+
+/// What a DCGM scrape has shown so far.
+struct Dcgm<'n> {
+    name: &'n str,
+    by_pod: ByPod,
+    /// The last `DCGM_FI_DEV_FB_FREE` per GPU, for its memory total.
+    free: BTreeMap<String, f64>,
+    nodes: NodeGpus,
+    /// Whether series were skipped for the per-file limits.
+    too_many: bool,
+}
+
+impl Dcgm<'_> {
+    /// Read one exposition line: utilisation and frame-buffer series, others skipped.
+    fn line(&mut self, line: &str) {
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
-            return Ok(true);
+            return;
         }
         let Some((metric, l, rest)) = labels(line) else {
-            return Ok(true);
+            return;
         };
         if !matches!(
             metric,
             "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
         ) {
-            return Ok(true);
+            return;
         }
         let mut parts = rest.split_whitespace();
         let Some(value) = parts
@@ -564,7 +629,7 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
             .and_then(|v| v.parse::<f64>().ok())
             .and_then(sample)
         else {
-            return Ok(true);
+            return;
         };
         let ts = parts.next().and_then(time::parse);
         // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
@@ -579,40 +644,12 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
             pick("exported_pod", "pod"),
         );
         let node = node_label(|k| l.get(k).copied());
-        // UUIDs are unique; a bare index is only unique on its host.
-        let gpu = pick("UUID", "uuid").unwrap_or_else(|| {
-            let index = pick("gpu", "gpu").unwrap_or_else(|| "0".to_string());
-            match &node {
-                Some(n) => format!("{n}/{index}"),
-                None => index,
-            }
-        });
-        let free_key = gpu.clone();
-        // Only GPUs a pod holds: an unallocated GPU shares nothing.
-        if let (Some(n), Some(_)) = (&node, &key.1) {
-            if !nodes.contains_key(n) && nodes.len() >= MAX_GPUS_PER_FILE {
-                too_many = true;
-                return Ok(true);
-            }
-            let on = nodes.entry(n.clone()).or_default();
-            if on.len() < MAX_GPUS_PER_FILE {
-                on.insert(gpu.clone());
-            }
+        let gpu = gpu_id(pick("UUID", "uuid"), pick("gpu", "gpu"), node.as_deref());
+        if !self.admit(&key, node.as_deref(), &gpu) {
+            self.too_many = true;
+            return;
         }
-        if !by_pod.contains_key(&key) && by_pod.len() >= MAX_GPUS_PER_FILE {
-            too_many = true;
-            return Ok(true);
-        }
-        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
-            source: name.to_string(),
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            ..Profile::default()
-        });
-        if !p.gpus.contains_key(&gpu) && p.gpus.len() >= MAX_GPUS_PER_FILE {
-            too_many = true;
-            return Ok(true);
-        }
+        let p = pod_profile(&mut self.by_pod, self.name, &key);
         p.see_time(ts);
         let g = p.gpu(&gpu);
         if g.name.is_none() {
@@ -630,11 +667,11 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
                 p.samples += 1;
             }
             "DCGM_FI_DEV_FB_FREE" => {
-                free.insert(free_key, value);
+                self.free.insert(gpu, value);
             }
             _ => {
                 g.add_mem_at(value, ts);
-                if let Some(f) = free.get(&free_key) {
+                if let Some(f) = self.free.get(&gpu) {
                     g.memory_total_mib = Some(value + f);
                 }
                 if let Some(t) = ts {
@@ -642,34 +679,56 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
                 }
             }
         }
-        Ok(true)
-    })
-    .map_err(|e| ProfileError::at_line(name, e))?;
-    progress.done(lines);
-    // Totals from a FB_FREE that came after FB_USED.
-    for p in by_pod.values_mut() {
-        for (id, g) in p.gpus.iter_mut() {
-            if g.memory_total_mib.is_none() {
-                if let Some(f) = free.get(id) {
-                    g.memory_total_mib = Some(g.peak_mem_mib + f);
+    }
+
+    /// Whether a series fits the per-file limits on nodes, pods and GPUs per pod; only
+    /// GPUs a pod holds are recorded on their node (an unallocated GPU shares nothing).
+    fn admit(
+        &mut self,
+        key: &(Option<String>, Option<String>),
+        node: Option<&str>,
+        gpu: &str,
+    ) -> bool {
+        if let (Some(n), Some(_)) = (node, &key.1) {
+            if !self.nodes.contains_key(n) && self.nodes.len() >= MAX_GPUS_PER_FILE {
+                return false;
+            }
+            let on = self.nodes.entry(n.to_string()).or_default();
+            if on.len() < MAX_GPUS_PER_FILE {
+                on.insert(gpu.to_string());
+            }
+        }
+        if !self.by_pod.contains_key(key) && self.by_pod.len() >= MAX_GPUS_PER_FILE {
+            return false;
+        }
+        let p = pod_profile(&mut self.by_pod, self.name, key);
+        p.gpus.contains_key(gpu) || p.gpus.len() < MAX_GPUS_PER_FILE
+    }
+
+    /// The profiles, with totals from a `FB_FREE` that came after `FB_USED`, and notes
+    /// about skipped lines and series on the first.
+    fn finish(mut self, skipped: u64) -> Vec<Profile> {
+        for p in self.by_pod.values_mut() {
+            for (id, g) in p.gpus.iter_mut() {
+                if g.memory_total_mib.is_none() {
+                    if let Some(f) = self.free.get(id) {
+                        g.memory_total_mib = Some(g.peak_mem_mib + f);
+                    }
                 }
             }
         }
-    }
-    let mut out: Vec<Profile> = by_pod.into_values().collect();
-    for p in &mut out {
-        p.samples = p.samples_per_gpu();
-        p.see_nodes(&nodes);
-    }
-    if let Some(first) = out.first_mut() {
-        first.notes.extend(overlong_note(name, skipped));
-        if too_many {
-            first.notes.push(format!(
-                "{name}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped"
-            ));
+        let mut out = finish(self.by_pod, &self.nodes);
+        if let Some(first) = out.first_mut() {
+            first.notes.extend(overlong_note(self.name, skipped));
+            if self.too_many {
+                first.notes.push(format!(
+                    "{}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped",
+                    self.name
+                ));
+            }
         }
+        out
     }
-    Ok(out)
 }
 
 /// A saved `/api/v1/query_range` (or `/api/v1/query`) response of DCGM series.
@@ -679,94 +738,82 @@ pub fn query_range(name: &str, reader: impl Read) -> Result<Vec<Profile>, Profil
         .pointer("/data/result")
         .and_then(|r| r.as_array())
         .ok_or_else(|| ProfileError::new(name, ProfileProblem::NoResult))?;
-    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
+    let mut by_pod = ByPod::new();
     let mut nodes: NodeGpus = BTreeMap::new();
     for series in result {
-        let m = &series["metric"];
-        let s = |k: &str| {
-            m.get(k)
-                .and_then(|v| v.as_str())
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
+        query_series(name, series, &mut by_pod, &mut nodes);
+    }
+    Ok(finish(by_pod, &nodes))
+}
+
+/// One series of a Prometheus response: its labels say whose GPU it is, its values
+/// (a range, or one instant sample) are utilisation or memory.
+fn query_series(name: &str, series: &serde_json::Value, by_pod: &mut ByPod, nodes: &mut NodeGpus) {
+    let m = &series["metric"];
+    let s = |k: &str| {
+        m.get(k)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let metric = s("__name__").unwrap_or_default();
+    // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
+    let key = (
+        s("exported_namespace").or_else(|| s("namespace")),
+        s("exported_pod").or_else(|| s("pod")),
+    );
+    let node = node_label(|k| m.get(k).and_then(|v| v.as_str()));
+    let gpu = gpu_id(s("UUID"), s("gpu"), node.as_deref());
+    if let (Some(n), Some(_)) = (&node, &key.1) {
+        nodes.entry(n.clone()).or_default().insert(gpu.clone());
+    }
+    let p = pod_profile(by_pod, name, &key);
+    let values: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
+        (Some(vs), _) => vs
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        (None, Some(v)) => vec![v],
+        _ => Vec::new(),
+    };
+    let model = s("modelName");
+    for pair in values {
+        let ts = pair
+            .get(0)
+            .and_then(|t| t.as_f64())
+            .and_then(|t| time::parse(&t.to_string()));
+        let val = pair
+            .get(1)
+            .and_then(|x| x.as_str())
+            .and_then(|x| x.parse::<f64>().ok())
+            .and_then(sample);
+        let Some(val) = val else { continue };
+        let (util, mem) = match metric.as_str() {
+            "DCGM_FI_DEV_GPU_UTIL" => (Some(val), None),
+            "DCGM_FI_DEV_FB_USED" => (None, Some(val)),
+            _ => continue,
         };
-        let metric = s("__name__").unwrap_or_default();
-        // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
-        let key = (
-            s("exported_namespace").or_else(|| s("namespace")),
-            s("exported_pod").or_else(|| s("pod")),
-        );
-        let node = node_label(|k| m.get(k).and_then(|v| v.as_str()));
-        let gpu = s("UUID").unwrap_or_else(|| {
-            let index = s("gpu").unwrap_or_else(|| "0".to_string());
-            match &node {
-                Some(n) => format!("{n}/{index}"),
-                None => index,
-            }
-        });
-        if let (Some(n), Some(_)) = (&node, &key.1) {
-            nodes.entry(n.clone()).or_default().insert(gpu.clone());
+        p.see_time(ts);
+        let g = p.gpu(&gpu);
+        if g.name.is_none() {
+            g.name = model.clone();
         }
-        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
-            source: name.to_string(),
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            ..Profile::default()
-        });
-        let values: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
-            (Some(vs), _) => vs
-                .as_array()
-                .map(|a| a.iter().collect())
-                .unwrap_or_default(),
-            (None, Some(v)) => vec![v],
-            _ => Vec::new(),
-        };
-        let model = s("modelName");
-        for pair in values {
-            let ts = pair
-                .get(0)
-                .and_then(|t| t.as_f64())
-                .and_then(|t| time::parse(&t.to_string()));
-            let val = pair
-                .get(1)
-                .and_then(|x| x.as_str())
-                .and_then(|x| x.parse::<f64>().ok())
-                .and_then(sample);
-            let Some(val) = val else { continue };
-            let (util, mem) = match metric.as_str() {
-                "DCGM_FI_DEV_GPU_UTIL" => (Some(val), None),
-                "DCGM_FI_DEV_FB_USED" => (None, Some(val)),
-                _ => continue,
-            };
-            p.see_time(ts);
-            let g = p.gpu(&gpu);
-            if g.name.is_none() {
-                g.name = model.clone();
-            }
-            if g.node.is_none() {
-                g.node = node.clone();
-            }
-            if let Some(u) = util {
-                g.add_util_at(u, ts);
-            }
-            if let Some(m) = mem {
-                g.add_mem_at(m, ts);
-            }
-            if util.is_some() {
-                p.samples += 1;
-            }
-            if let Some(t) = ts {
-                p.series.add(t, util, mem);
-            }
+        if g.node.is_none() {
+            g.node = node.clone();
+        }
+        if let Some(u) = util {
+            g.add_util_at(u, ts);
+        }
+        if let Some(m) = mem {
+            g.add_mem_at(m, ts);
+        }
+        if util.is_some() {
+            p.samples += 1;
+        }
+        if let Some(t) = ts {
+            p.series.add(t, util, mem);
         }
     }
-    Ok(by_pod
-        .into_values()
-        .map(|mut p| {
-            p.samples = p.samples_per_gpu();
-            p.see_nodes(&nodes);
-            p
-        })
-        .collect())
 }
 
 /// A whole JSON file.
