@@ -333,6 +333,61 @@ fn node_reqs(items: Option<NodeRef<'_>>) -> Vec<NodeReq<'_>> {
         .unwrap_or_default()
 }
 
+/// `nodeSelector` as `In` requirements.
+fn node_selector(pod: Option<NodeRef<'_>>) -> Vec<NodeReq<'_>> {
+    string_map(pod.and_then(|p| p.get("nodeSelector")))
+        .into_iter()
+        .map(|(k, v, n)| NodeReq {
+            key: k,
+            operator: "In".to_string(),
+            values: vec![v],
+            node: n,
+        })
+        .collect()
+}
+
+/// The required node affinity terms (alternatives); a term with only `matchFields` is
+/// `None`, as skinflint cannot judge it.
+fn affinity_terms(pod: Option<NodeRef<'_>>) -> Vec<Option<Vec<NodeReq<'_>>>> {
+    pod.and_then(|p| {
+        p.path(&[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ])
+    })
+    .and_then(|t| t.items())
+    .map(|terms| {
+        terms
+            .map(|t| {
+                let exprs = node_reqs(t.get("matchExpressions"));
+                (!exprs.is_empty() || t.get("matchFields").is_some()).then_some(exprs)
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The pod's tolerations (`operator` defaults to `Equal`).
+fn tolerations(tolerations_node: Option<NodeRef<'_>>) -> Vec<Toleration> {
+    tolerations_node
+        .and_then(|t| t.items())
+        .map(|it| {
+            it.map(|t| {
+                let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                Toleration {
+                    key: s("key"),
+                    operator: s("operator").unwrap_or_else(|| "Equal".to_string()),
+                    value: s("value"),
+                    effect: s("effect"),
+                }
+            })
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The workload kind of an apiVersion and kind; None when it holds no pod template
 /// skinflint reads.
 fn workload_kind(api_version: &str, kind: &str) -> Option<WorkloadKind> {
@@ -551,50 +606,7 @@ impl<'a> Workload<'a> {
         containers: Vec<Container<'a>>,
         annotations: &[(String, String, NodeRef<'a>)],
     ) -> Self {
-        let node_selector = string_map(pod.and_then(|p| p.get("nodeSelector")))
-            .into_iter()
-            .map(|(k, v, n)| NodeReq {
-                key: k,
-                operator: "In".to_string(),
-                values: vec![v],
-                node: n,
-            })
-            .collect();
-        let affinity_terms = pod
-            .and_then(|p| {
-                p.path(&[
-                    "affinity",
-                    "nodeAffinity",
-                    "requiredDuringSchedulingIgnoredDuringExecution",
-                    "nodeSelectorTerms",
-                ])
-            })
-            .and_then(|t| t.items())
-            .map(|terms| {
-                terms
-                    .map(|t| {
-                        let exprs = node_reqs(t.get("matchExpressions"));
-                        (!exprs.is_empty() || t.get("matchFields").is_some()).then_some(exprs)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
         let tolerations_node = pod.and_then(|p| p.get("tolerations"));
-        let tolerations = tolerations_node
-            .and_then(|t| t.items())
-            .map(|it| {
-                it.map(|t| {
-                    let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(str::to_string);
-                    Toleration {
-                        key: s("key"),
-                        operator: s("operator").unwrap_or_else(|| "Equal".to_string()),
-                        value: s("value"),
-                        effect: s("effect"),
-                    }
-                })
-                .collect()
-            })
-            .unwrap_or_default();
         Workload {
             resource: index,
             file: r.file,
@@ -612,9 +624,9 @@ impl<'a> Workload<'a> {
             max_replicas: None,
             bounds_enforced: false,
             pods_per_replica: 1,
-            node_selector,
-            affinity_terms,
-            tolerations,
+            node_selector: node_selector(pod),
+            affinity_terms: affinity_terms(pod),
+            tolerations: tolerations(tolerations_node),
             tolerations_node,
             grace_period: int_field(pod.and_then(|p| p.get("terminationGracePeriodSeconds"))),
             priority_class: pod.and_then(|p| p.get("priorityClassName")).and_then(|n| {

@@ -402,67 +402,14 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         let Some(c) = &cols else {
-            let map: BTreeMap<String, usize> = fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let key = f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase();
-                    (key, i)
-                })
-                .collect();
-            if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
-                return Err(ProfileProblem::NoUsableColumn);
-            }
-            cols = Some(map);
+            cols = Some(smi_columns(&fields)?);
             header = line.trim().to_string();
             return Ok(true);
         };
         let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
-        let gpu_id = get("uuid")
-            .filter(|u| !u.starts_with('['))
-            .or_else(|| get("gpu"))
-            .or_else(|| get("index"))
-            .unwrap_or("0")
-            .to_string();
-        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(&gpu_id) {
+        if !smi_row(&mut p, name, get) {
             too_many_gpus = true;
             return Ok(true);
-        }
-        let ts = get("timestamp").and_then(time::parse);
-        p.see_time(ts);
-        p.samples += 1;
-        let model = get("name")
-            .filter(|n| !n.starts_with('['))
-            .map(str::to_string);
-        // One nvidia-smi run sees one host: its `hostname` column, else the file.
-        let node = get("hostname")
-            .filter(|h| !h.is_empty() && !h.starts_with('['))
-            .unwrap_or(name)
-            .to_string();
-        p.node_gpus
-            .entry(node.clone())
-            .or_default()
-            .insert(gpu_id.clone());
-        let g = p.gpu(&gpu_id);
-        if g.name.is_none() {
-            g.name = model;
-        }
-        if g.node.is_none() {
-            g.node = Some(node);
-        }
-        if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
-            g.memory_total_mib = Some(total);
-        }
-        let util = get("utilization.gpu").and_then(number).and_then(sample);
-        let mem = get("memory.used").and_then(number).and_then(sample);
-        if let Some(u) = util {
-            g.add_util_at(u, ts);
-        }
-        if let Some(m) = mem {
-            g.add_mem_at(m, ts);
-        }
-        if let Some(t) = ts {
-            p.series.add(t, util, mem);
         }
         progress.tick(p.samples);
         Ok(true)
@@ -480,6 +427,73 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
         ));
     }
     Ok(p)
+}
+
+/// The columns of an nvidia-smi header by name (lowercase, without the unit).
+fn smi_columns(fields: &[&str]) -> Result<BTreeMap<String, usize>, ProfileProblem> {
+    let map: BTreeMap<String, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let key = f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase();
+            (key, i)
+        })
+        .collect();
+    if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
+        return Err(ProfileProblem::NoUsableColumn);
+    }
+    Ok(map)
+}
+
+/// One nvidia-smi row, its fields by column name; false when it is for a GPU past the
+/// per-file limit (and skipped).
+fn smi_row<'f>(p: &mut Profile, name: &str, get: impl Fn(&str) -> Option<&'f str>) -> bool {
+    let gpu_id = get("uuid")
+        .filter(|u| !u.starts_with('['))
+        .or_else(|| get("gpu"))
+        .or_else(|| get("index"))
+        .unwrap_or("0")
+        .to_string();
+    if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(&gpu_id) {
+        return false;
+    }
+    let ts = get("timestamp").and_then(time::parse);
+    p.see_time(ts);
+    p.samples += 1;
+    let model = get("name")
+        .filter(|n| !n.starts_with('['))
+        .map(str::to_string);
+    // One nvidia-smi run sees one host: its `hostname` column, else the file.
+    let node = get("hostname")
+        .filter(|h| !h.is_empty() && !h.starts_with('['))
+        .unwrap_or(name)
+        .to_string();
+    p.node_gpus
+        .entry(node.clone())
+        .or_default()
+        .insert(gpu_id.clone());
+    let g = p.gpu(&gpu_id);
+    if g.name.is_none() {
+        g.name = model;
+    }
+    if g.node.is_none() {
+        g.node = Some(node);
+    }
+    if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
+        g.memory_total_mib = Some(total);
+    }
+    let util = get("utilization.gpu").and_then(number).and_then(sample);
+    let mem = get("memory.used").and_then(number).and_then(sample);
+    if let Some(u) = util {
+        g.add_util_at(u, ts);
+    }
+    if let Some(m) = mem {
+        g.add_mem_at(m, ts);
+    }
+    if let Some(t) = ts {
+        p.series.add(t, util, mem);
+    }
+    true
 }
 
 /// Labels of one exposition line, and the rest of it.
