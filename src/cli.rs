@@ -1,4 +1,5 @@
-//! Command-line definitions (clap only; no logic).
+//! Command-line definitions (clap only; no logic): `main` parses them and hands them to
+//! [`crate::run`].
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -96,18 +97,8 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1). Default: the config's `fail-on`, else warning.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Config file (default: `.skinflint.yaml` in the current directory or a parent).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any `.skinflint.yaml`.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub select: Option<Vec<String>>,
-    /// Skip these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Ignore suppression comments and annotations (config `ignore:` entries still apply).
     #[arg(long)]
     pub no_inline_suppressions: bool,
@@ -150,16 +141,29 @@ pub struct CheckArgs {
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Largest input read, in bytes; larger files are reported, not parsed.
-    #[arg(long, value_name = "BYTES", default_value_t = crate_default_max())]
-    pub max_file_size: u64,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
 
-fn crate_default_max() -> u64 {
-    skinflint::source::DEFAULT_MAX_FILE_SIZE
+/// The config and rule selection shared by `check` and `diff`.
+#[derive(clap::Args, Debug)]
+pub struct RuleArgs {
+    /// Config file (default: `.skinflint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.skinflint.yaml`.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+    /// Largest input read, in bytes; larger files are reported, not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,21 +210,8 @@ pub struct DiffArgs {
     /// Spot price as a fraction of on-demand (an assumption, stated in the report).
     #[arg(long, default_value_t = 0.7)]
     pub spot_discount: f64,
-    /// Config file (default: `.skinflint.yaml` in the current directory or a parent).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any `.skinflint.yaml`.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub select: Option<Vec<String>>,
-    /// Skip these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub ignore: Vec<String>,
-    /// Largest input read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate_default_max())]
-    pub max_file_size: u64,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,7 +262,7 @@ pub struct CostArgs {
     pub paths: Vec<String>,
     /// Spot price as a fraction of on-demand, above 0 and at most 1 (an assumption,
     /// stated in the output).
-    #[arg(long, default_value_t = skinflint::catalog::SPOT_ESTIMATE, value_parser = fraction)]
+    #[arg(long, default_value_t = crate::catalog::SPOT_ESTIMATE, value_parser = fraction)]
     pub spot_discount: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human)]

@@ -433,7 +433,7 @@ spec:
     assert_eq!(format!("{:.2}", w.usd_month_min.unwrap()), "734.38");
     // The autoscaler sets no maximum: the upper figure is unbounded, not $0.000.
     assert_eq!((w.replicas_max, w.usd_month_max), (None, None));
-    let text = e.to_text();
+    let text = skinflint::report::cost::estimate(&e);
     assert!(text.contains("$734 to unbounded"), "{text}");
     assert!(!text.contains("$0.000"), "{text}");
     let without = yaml.replace(

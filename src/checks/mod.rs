@@ -11,10 +11,11 @@ use crate::model::ModelSet;
 use crate::rule::params::Params;
 use crate::rule::{Hit, RuleDef};
 
-/// What a check sees: the whole model (cross-resource checks need it) and its rule's
-/// effective parameters.
+/// What a check sees: the whole model (cross-resource checks need it), the GPU profiles
+/// attached to its workloads (`--profiles`), and its rule's effective parameters.
 pub struct CheckCtx<'a> {
     pub model: &'a ModelSet<'a>,
+    pub profiles: &'a [crate::profile::attach::Attached],
     pub params: &'a Params,
     pub rule: &'a RuleDef,
 }

@@ -125,7 +125,7 @@ fn pool_ceiling(p: &NodePool, spot_discount: f64) -> (Option<f64>, String) {
         Some(cap * per_unit * HOURS_PER_MONTH * factor),
         format!(
             "{} `{res}` × {} per unit ({}){}",
-            crate::checks::karpenter::fmt_amount(cap),
+            crate::model::units::amount(cap),
             usd(per_unit),
             t.name,
             if factor < 1.0 {
@@ -168,15 +168,6 @@ fn wants_arm(w: &Workload) -> bool {
     w.node_selector
         .iter()
         .any(|r| r.key == "kubernetes.io/arch" && r.values.iter().any(|v| v == "arm64"))
-}
-
-/// A monthly amount for the table: `$0` rather than `$0.000` for a workload at zero.
-fn money(v: f64) -> String {
-    if v == 0.0 {
-        "$0".to_string()
-    } else {
-        usd(v)
-    }
 }
 
 pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
@@ -256,58 +247,5 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
             "{}, 730 hours a month, spot at {spot_discount} of on-demand; a workload pays its share (cpu, memory or accelerators, whichever is largest, of what the node offers pods after Karpenter's overhead) of the cheapest instance type that fits it among the pools that can host it",
             price_source()
         ),
-    }
-}
-
-impl Estimate {
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        if !self.pools.is_empty() {
-            s.push_str("Node pools (monthly ceiling at their limits):\n");
-            for p in &self.pools {
-                s.push_str(&format!(
-                    "  {:<28} {:>12}  {}\n",
-                    p.name,
-                    p.ceiling_usd_month.map_or("unbounded".to_string(), usd),
-                    p.basis
-                ));
-            }
-        }
-        if !self.workloads.is_empty() {
-            s.push_str("Workloads (monthly):\n");
-            for w in &self.workloads {
-                let amount = match (w.usd_month_min, w.usd_month_max) {
-                    (Some(a), Some(b)) if (a - b).abs() < 0.005 => money(a),
-                    (Some(a), Some(b)) => format!("{} to {}", money(a), money(b)),
-                    (Some(a), None) => format!("{} to unbounded", money(a)),
-                    _ => "no fitting instance".to_string(),
-                };
-                let reps = match w.replicas_max {
-                    Some(hi) if hi == w.replicas_min => {
-                        format!("{} replica{}", hi, if hi == 1 { "" } else { "s" })
-                    }
-                    Some(hi) => format!("{}..{hi} replicas", w.replicas_min),
-                    None => format!("{}+ replicas (no maximum)", w.replicas_min),
-                };
-                s.push_str(&format!(
-                    "  {:<28} {:>22}  {} on {}{}\n",
-                    format!("{}/{}", w.kind, w.name),
-                    amount,
-                    reps,
-                    w.instance.as_deref().unwrap_or("-"),
-                    if w.spot { " (spot)" } else { "" }
-                ));
-            }
-            s.push_str(&format!(
-                "Total: {} to {} a month\n",
-                money(self.total_usd_month_min),
-                self.total_usd_month_max.map_or(
-                    "unbounded (a workload has no replica maximum)".to_string(),
-                    money
-                )
-            ));
-        }
-        s.push_str(&format!("Assumes {}.\n", self.assumptions));
-        s
     }
 }

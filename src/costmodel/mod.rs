@@ -127,28 +127,6 @@ pub fn compare(baseline: Efficiency, optimized: Efficiency) -> Comparison {
     }
 }
 
-impl Comparison {
-    /// The seed's three lines, then the other metrics side by side.
-    pub fn to_text(&self) -> String {
-        let (b, o) = (&self.baseline, &self.optimized);
-        format!(
-            "Baseline: ${:.2}/M\nOptimized: ${:.2}/M\nImprovement: {:.1}x\n\
-             predictions per dollar: {:.0} -> {:.0}\n\
-             cost per accurate million: ${:.2} -> ${:.2}\n\
-             cost × p99 latency (s): {:.2} -> {:.2}\n",
-            b.cost_per_million_predictions,
-            o.cost_per_million_predictions,
-            self.improvement,
-            b.predictions_per_dollar,
-            o.predictions_per_dollar,
-            b.cost_per_accurate_million,
-            o.cost_per_accurate_million,
-            b.cost_latency_product,
-            o.cost_latency_product
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,8 +165,7 @@ mod tests {
             "25.0"
         );
         let c = compare(b, o);
-        assert!(c
-            .to_text()
+        assert!(crate::report::cost::comparison(&c)
             .starts_with("Baseline: $10.00/M\nOptimized: $0.40/M\nImprovement: 25.0x\n"));
     }
 }

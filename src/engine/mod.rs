@@ -509,11 +509,12 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
     };
     let is_reported = |file: usize| reported.get(file).copied().unwrap_or(config_reported);
     let (findings, suppressed, summary) = {
-        let mut model = ModelSet::build(&files);
+        let model = ModelSet::build(&files);
+        let mut profiles = Vec::new();
         if setup.use_profiles {
             let (attached, unmatched) =
                 crate::profile::attach::attach(&model, setup.profiles.clone());
-            model.profiles = attached;
+            profiles = attached;
             notes.extend(unmatched);
         }
         let mut findings = Vec::new();
@@ -523,6 +524,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
             };
             let ctx = checks::CheckCtx {
                 model: &model,
+                profiles: &profiles,
                 params: &rule.params,
                 rule,
             };

@@ -60,8 +60,6 @@ pub struct ModelSet<'a> {
     pub rule_sources: Vec<alerts::RuleSource<'a>>,
     pub rule_groups: Vec<alerts::RuleGroup<'a>>,
     pub alert_rules: Vec<alerts::AlertRule<'a>>,
-    /// GPU profiles attached to workloads (`--profiles`).
-    pub profiles: Vec<crate::profile::attach::Attached>,
     /// Resources whose kind no rule reads.
     pub skipped: usize,
 }
@@ -121,7 +119,6 @@ impl<'a> ModelSet<'a> {
             rule_sources,
             rule_groups,
             alert_rules,
-            profiles: Vec::new(),
             skipped,
         }
     }

@@ -1,5 +1,14 @@
 //! Kubernetes quantities and Karpenter durations.
 
+/// Render a quantity compactly: whole numbers without a fraction (`100`, not `100.0`).
+pub fn amount(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Parse a Kubernetes quantity (`1000`, `"500m"`, `4000Gi`, `1e3`) into base units.
 pub fn quantity(text: &str) -> Option<f64> {
     let t = text.trim();

@@ -163,8 +163,22 @@ impl Diagnostic for Diag<'_> {
     }
 }
 
-/// Render every finding, then a summary line.
-pub fn render(outcome: &Outcome, color: bool) -> String {
+/// The width reports are wrapped to when they do not go to a terminal (files, pipes, CI
+/// logs), so that they read the same everywhere.
+pub const DEFAULT_WIDTH: usize = 110;
+
+/// The width to wrap to: the terminal's when standard output is one (within 60 to 200
+/// columns, so that a tiny or huge window stays readable), else [`DEFAULT_WIDTH`].
+pub fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return DEFAULT_WIDTH;
+    }
+    terminal_size::terminal_size().map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w.0).clamp(60, 200))
+}
+
+/// Render every finding, wrapped to `width` columns, then a summary line.
+pub fn render(outcome: &Outcome, color: bool, width: usize) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -172,7 +186,7 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
-        .with_width(110);
+        .with_width(width);
     let mut out = String::new();
     for f in &outcome.findings {
         let file = &outcome.files[f.file].file;

@@ -9,7 +9,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let busy = ctx.params.float("busy-util", 5.0);
     let model = ctx.model;
     let mut hits = Vec::new();
-    for a in &model.profiles {
+    for a in ctx.profiles {
         let w = &model.workloads[a.workload];
         let requested = w
             .accelerator_demand()

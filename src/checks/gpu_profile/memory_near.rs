@@ -9,7 +9,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let max = ctx.params.float("max-memory-fraction", 0.95);
     let model = ctx.model;
     let mut hits = Vec::new();
-    for a in &model.profiles {
+    for a in ctx.profiles {
         let w = &model.workloads[a.workload];
         let cur = crate::profile::recommend::current(model, a.workload);
         for (id, g) in &a.profile.gpus {

@@ -7,12 +7,12 @@ use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
-    if model.profiles.is_empty() {
+    if ctx.profiles.is_empty() {
         return Vec::new();
     }
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
-        if !w.uses_accelerators() || model.profiles.iter().any(|a| a.workload == wi) {
+        if !w.uses_accelerators() || ctx.profiles.iter().any(|a| a.workload == wi) {
             continue;
         }
         hits.push(

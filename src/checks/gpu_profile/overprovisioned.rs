@@ -11,7 +11,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let params = params(ctx);
     let model = ctx.model;
     let mut hits = Vec::new();
-    for a in &model.profiles {
+    for a in ctx.profiles {
         let w = &model.workloads[a.workload];
         let r = recommend(model, a.workload, &a.profile, &params);
         let (Some(cur), Some(rec)) = (&r.current, r.recommended) else {

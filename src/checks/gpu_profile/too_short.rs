@@ -18,7 +18,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     };
     let model = ctx.model;
     let mut hits = Vec::new();
-    for a in &model.profiles {
+    for a in ctx.profiles {
         let p = &a.profile;
         let c = confidence(p, &t);
         if c.is_high() {

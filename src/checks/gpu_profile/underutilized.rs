@@ -10,7 +10,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
     let model = ctx.model;
     let mut hits = Vec::new();
-    for a in &model.profiles {
+    for a in ctx.profiles {
         let w = &model.workloads[a.workload];
         let idle: Vec<(String, f64)> = a
             .profile

@@ -3,8 +3,9 @@
 //! pool, so a spot shortage cannot turn into an unbounded on-demand bill. A `nodes`
 //! limit counts as a cap when the catalog knows every type the pool allows.
 
-use super::{fmt_amount, pool_hit, pool_ref, spot_fallback_pairs};
+use super::{pool_hit, pool_ref, spot_fallback_pairs};
 use crate::checks::CheckCtx;
+use crate::model::units::amount as fmt_amount;
 use crate::rule::Hit;
 use std::collections::HashSet;
 

@@ -214,12 +214,3 @@ pub fn pool_ref(model: &ModelSet, pool: &NodePool) -> String {
     let line = file.line_col(pool.root.span().start).line;
     format!("`{}` ({}:{line})", pool.name, file.path)
 }
-
-/// Render a limit value compactly (`100`, `4000Gi`-style values are shown as numbers).
-pub fn fmt_amount(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}

@@ -2,8 +2,9 @@
 //! pool needs a cap on its accelerators (an accelerator limit, or `nodes`), since a cpu
 //! limit alone still allows dozens of GPUs.
 
-use super::{fmt_amount, idle_cost_sentence, pool_hit};
+use super::{idle_cost_sentence, pool_hit};
 use crate::checks::CheckCtx;
+use crate::model::units::amount as fmt_amount;
 use crate::rule::Hit;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {

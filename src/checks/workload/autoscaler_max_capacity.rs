@@ -3,8 +3,8 @@
 //! max, so capacity planning and alerts built on that max are wrong.
 
 use super::{extended_resource_toleration, pool_names, workload_hit, ScaleUnit};
-use crate::checks::karpenter::fmt_amount;
 use crate::checks::CheckCtx;
+use crate::model::units::amount as fmt_amount;
 use crate::model::{Workload, WorkloadKind};
 use crate::rule::Hit;
 use crate::source::NodeRef;

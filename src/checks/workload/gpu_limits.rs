@@ -25,14 +25,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                         format!(
                             "add `{}: {}` under `limits`",
                             req.resource,
-                            crate::checks::karpenter::fmt_amount(req.value)
+                            crate::model::units::amount(req.value)
                         ),
                     ),
                     Some(l) => (
-                        format!(
-                            "a limit of {}",
-                            crate::checks::karpenter::fmt_amount(l.value)
-                        ),
+                        format!("a limit of {}", crate::model::units::amount(l.value)),
                         "set the request and the limit to the same count (or keep only the limit)"
                             .to_string(),
                     ),
@@ -45,7 +42,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                             "container `{}` of {} requests {} `{}` with {what}; the API server rejects accelerator requests that differ from their limit, so the workload never starts while its GPU nodes may already be paid for",
                             c.name,
                             describe(w),
-                            crate::checks::karpenter::fmt_amount(req.value),
+                            crate::model::units::amount(req.value),
                             req.resource
                         ),
                     )

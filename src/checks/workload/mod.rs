@@ -81,7 +81,7 @@ pub fn pool_names(model: &ModelSet, pools: &[usize]) -> String {
 pub fn demand_text(w: &Workload) -> String {
     w.accelerator_demand()
         .iter()
-        .map(|(r, n)| format!("{} {r}", crate::checks::karpenter::fmt_amount(*n)))
+        .map(|(r, n)| format!("{} {r}", crate::model::units::amount(*n)))
         .collect::<Vec<_>>()
         .join(" and ")
 }
@@ -166,7 +166,7 @@ impl ScaleUnit {
         let units = self
             .per_replica
             .iter()
-            .map(|(r, n)| format!("{} {r}", crate::checks::karpenter::fmt_amount(*n)))
+            .map(|(r, n)| format!("{} {r}", crate::model::units::amount(*n)))
             .collect::<Vec<_>>()
             .join(" and ");
         if self.pods > 1 {

@@ -1,0 +1,136 @@
+//! `skinflint replay`: recorded GPU profiles against the workloads they belong to, as a
+//! table of right-sizing recommendations (and SVG plots when asked).
+
+use super::{json_line, note, write_out, RunError};
+use crate::cli::ReplayFormat;
+use crate::engine::{self, CheckRequest, ConfigChoice};
+use crate::profile::attach::{Attached, ProfileInput};
+use crate::profile::{self, recommend, table::ReplayRow};
+use crate::report::replay as report;
+use std::path::{Path, PathBuf};
+
+pub fn run(
+    profiles: &[PathBuf],
+    manifests: Vec<String>,
+    named: &[String],
+    headroom: f64,
+    format: ReplayFormat,
+    plot: Option<&Path>,
+) -> Result<u8, RunError> {
+    if manifests.is_empty() {
+        return Err(RunError::Usage(
+            "give the manifests of the workloads with --manifests PATH".to_string(),
+        ));
+    }
+    let mut req = CheckRequest::new(manifests);
+    req.config = ConfigChoice::None;
+    req.select = Some(vec!["invalid-yaml".to_string()]);
+    let inputs = profile_inputs(profiles, named)?;
+    let outcome = engine::check(&req)?;
+    for n in &outcome.notes {
+        note(n);
+    }
+    // Manifests that do not parse hold no workloads: say where, as `check` would.
+    for f in &outcome.findings {
+        let file = &outcome.files[f.file].file;
+        let at = file.line_col(f.span.start);
+        eprintln!(
+            "skinflint: error: {}:{}:{}: {}",
+            crate::source::display_path(&file.path),
+            at.line,
+            at.column,
+            f.message
+        );
+    }
+    let model = crate::model::ModelSet::build(&outcome.files);
+    let (read, notes) = profile::read::read_inputs(&inputs);
+    for n in notes {
+        note(&n);
+    }
+    let (attached, unmatched) = profile::attach::attach(&model, read);
+    for u in unmatched {
+        note(&u);
+    }
+    let params = recommend::Params {
+        memory_headroom: headroom,
+        ..Default::default()
+    };
+    let rows = profile::table::rows(&model, &attached, &params);
+    if let Some(dir) = plot {
+        plots(dir, &rows, &attached)?;
+    }
+    write_out(&match format {
+        ReplayFormat::Human => report::human(&rows, &params),
+        ReplayFormat::Json => json_line(&rows),
+        ReplayFormat::Markdown => report::markdown(&rows, &params),
+        ReplayFormat::Csv => report::csv(&rows),
+    })?;
+    Ok(0)
+}
+
+/// One SVG per replayed workload; a plot that cannot be drawn is a note, not a failure.
+fn plots(dir: &Path, rows: &[ReplayRow], attached: &[Attached]) -> Result<(), RunError> {
+    std::fs::create_dir_all(dir).map_err(|error| RunError::Write {
+        path: dir.to_path_buf(),
+        error,
+    })?;
+    for (row, a) in rows.iter().zip(attached) {
+        let name = row.full_name();
+        let path = dir.join(format!("{}.svg", file_stem(&name)));
+        let title = format!("{name} on {}", row.gpu_model.as_deref().unwrap_or("a GPU"));
+        match profile::plot::write_svg(
+            &path,
+            &title,
+            &a.profile,
+            row.current_gpu_memory_mib,
+            row.recommended_gpu_memory_mib,
+        ) {
+            Ok(()) => eprintln!("skinflint: wrote {}", path.display()),
+            Err(e) => note(&e.to_string()),
+        }
+    }
+    Ok(())
+}
+
+/// Profile files from `--profiles` (files or directories) and `--profile NS/NAME=PATH`.
+pub fn profile_inputs(paths: &[PathBuf], named: &[String]) -> Result<Vec<ProfileInput>, RunError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(RunError::ProfileNotFound(p.clone()));
+        }
+        out.push(ProfileInput {
+            path: p.clone(),
+            workload: None,
+        });
+    }
+    for spec in named {
+        let (workload, path) = spec.split_once('=').ok_or_else(|| {
+            RunError::Usage(format!(
+                "--profile {spec}: expected NAMESPACE/WORKLOAD=PATH"
+            ))
+        })?;
+        let path = PathBuf::from(path);
+        if !path.exists() {
+            return Err(RunError::ProfileNotFound(path));
+        }
+        out.push(ProfileInput {
+            path,
+            workload: Some(workload.to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// A file name from a workload name: path separators and other awkward characters become `_`.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
