@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 120;
 
 /// Functions over the limit that are being rewritten; new ones are not added here.
-const KNOWN_LONG: &[(&str, &str)] = &[
-    ("src/main.rs", "run_cost"),
-    ("src/rule/config.rs", "apply_text"),
-];
+const KNOWN_LONG: &[(&str, &str)] = &[("src/rule/config.rs", "apply_text")];
 
 #[test]
 fn no_function_is_longer_than_the_limit() {

@@ -86,8 +86,8 @@ fn resolve(
                 Some(head) => git::fork_point(rev, Some(head)),
                 None => git::resolve(rev),
             }
-            .map_err(|e| ToolError::Git(e.to_string()))?;
-            let tip = git::resolve(rev).map_err(|e| ToolError::Git(e.to_string()))?;
+            .map_err(ToolError::Git)?;
+            let tip = git::resolve(rev).map_err(ToolError::Git)?;
             let label = match &commit {
                 Some(c) if tip.as_ref() != Some(c) => format!("{rev} (merge base {})", short(c)),
                 Some(c) => format!("{rev} ({})", short(c)),
@@ -127,7 +127,7 @@ pub fn run(req: &DiffRequest) -> Result<DiffOutcome, ToolError> {
         match (side, &scope) {
             (Side::Dir(dir), _) => tree::read_dir(dir, req.check.load),
             (_, Some(scope)) => tree::read(side, scope, req.check.load),
-            (_, None) => Err(ToolError::Git("no repository scope".to_string())),
+            (_, None) => Err(ToolError::Git(git::GitError::NoScope)),
         }
     };
     let before = read(&base_side)?;

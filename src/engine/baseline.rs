@@ -102,12 +102,6 @@ impl Baseline {
         Ok(b)
     }
 
-    /// [`Baseline::read`] with the error as its message, for callers that hold errors
-    /// as text.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        Baseline::read(path).map_err(|e| e.to_string())
-    }
-
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');

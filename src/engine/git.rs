@@ -26,6 +26,13 @@ pub enum GitError {
     /// Reading blobs from `git cat-file --batch` went wrong.
     #[error("git cat-file: {0}")]
     CatFile(String),
+    #[error("standard input has no earlier version to compare with; name files or directories")]
+    StdinHasNoHistory,
+    #[error("{0} is outside the git repository")]
+    OutsideRepository(String),
+    /// A revision was to be read without the repository's paths resolved.
+    #[error("no repository scope")]
+    NoScope,
 }
 
 fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
@@ -79,11 +86,6 @@ pub fn fork_point(rev: &str, head: Option<&str>) -> Result<Option<String>, GitEr
     git(&["merge-base", &commit, &head])
         .map(|b| Some(trimmed(b)))
         .map_err(|_| GitError::NoCommonHistory(rev.to_string()))
-}
-
-/// [`fork_point`] with the error as its message, for callers that hold errors as text.
-pub fn merge_base(rev: &str, head: Option<&str>) -> Result<Option<String>, String> {
-    fork_point(rev, head).map_err(|e| e.to_string())
 }
 
 /// Paths the caller wants read, repository-relative with `/` separators.

@@ -75,19 +75,17 @@ impl Scope {
     /// The scope of the user's paths, which must lie inside the repository of the
     /// working directory.
     pub fn new(paths: &[String], context: &[String]) -> Result<Scope, ToolError> {
-        let top = git::top_level().map_err(|e| ToolError::Git(e.to_string()))?;
+        let top = git::top_level().map_err(ToolError::Git)?;
         let cwd = git::relative_to(&top, Path::new(".")).unwrap_or_default();
         let convert = |list: &[String]| -> Result<Vec<Named>, ToolError> {
             list.iter()
                 .map(|p| {
                     if p == "-" {
-                        return Err(ToolError::Git(
-                            "standard input has no earlier version to compare with; name files or directories".to_string(),
-                        ));
+                        return Err(ToolError::Git(git::GitError::StdinHasNoHistory));
                     }
                     let path = Path::new(p);
                     let rel = git::relative_to(&top, path).ok_or_else(|| {
-                        ToolError::Git(format!("{p} is outside the git repository"))
+                        ToolError::Git(git::GitError::OutsideRepository(p.clone()))
                     })?;
                     Ok(Named {
                         rel,
@@ -192,7 +190,7 @@ pub fn read(side: &Side, scope: &Scope, opts: LoadOptions) -> Result<Tree, ToolE
         }),
         Side::Dir(dir) => return read_dir(dir, opts),
     }
-    .map_err(|e| ToolError::Git(e.to_string()))?;
+    .map_err(ToolError::Git)?;
     if !matches!(side, Side::Commit(_)) {
         for n in scope.named.iter().filter(|n| n.file) {
             if !files.iter().any(|(rel, _)| rel == &n.rel) {

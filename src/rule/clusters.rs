@@ -51,12 +51,6 @@ pub struct ClusterGlobs {
 }
 
 impl ClusterGlobs {
-    /// [`ClusterGlobs::build`] with the error as its message, for callers that hold
-    /// errors as text.
-    pub fn new(globs: &[String], root: &Path) -> Result<Option<ClusterGlobs>, String> {
-        ClusterGlobs::build(globs, root).map_err(|e| e.to_string())
-    }
-
     /// None when no glob is given (every file is shared).
     pub fn build(globs: &[String], root: &Path) -> Result<Option<ClusterGlobs>, GlobError> {
         if globs.is_empty() {
