@@ -2,6 +2,7 @@
 //! `Display` is the one-line `path:line:column: message` that JSON and SARIF carry;
 //! [`LocatedError::render`] shows the line of the file with the position underlined.
 
+use crate::report::escape::visible;
 use crate::source::{yaml, Limits, NodeRef, SourceFile};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
@@ -64,26 +65,29 @@ impl LocatedError {
     /// The error pointing into `text`, the contents of its file.
     pub fn diagnostic(&self, text: String) -> LocatedDiagnostic {
         let file = SourceFile::new(self.path.clone(), text);
-        let line = self.line.clamp(1, file.line_count());
-        let start = file.line_start(line).unwrap_or(0);
-        let rest = &file.text[start..];
-        let line_text = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
-        // The column counts characters; the span is the word that starts there, without
-        // a mapping key's colon.
-        let offset = line_text
-            .char_indices()
-            .nth(self.column.saturating_sub(1))
-            .map_or(line_text.len(), |(i, _)| i);
-        let word = &line_text[offset..];
-        let word = &word[..word.find(char::is_whitespace).unwrap_or(word.len())];
-        let word = word
-            .strip_suffix(':')
-            .filter(|w| !w.is_empty())
-            .unwrap_or(word);
+        let count = file.line_count();
+        let target = self.line.clamp(1, count);
+        // The file as shown: its lines with hostile characters made visible, so a file
+        // cannot drive the reader's terminal; the span is measured in that text.
+        let mut shown = String::with_capacity(file.text.len());
+        let mut span = (0, 0);
+        for n in 1..=count {
+            let from = file.line_start(n).unwrap_or(file.text.len());
+            let to = file.line_start(n + 1).unwrap_or(file.text.len());
+            let line = file.text[from..to].trim_end_matches(['\n', '\r']);
+            if n == target {
+                let (before, word) = word_at(line, self.column);
+                span = (shown.len() + visible(before).len(), visible(word).len());
+            }
+            shown.push_str(&visible(line));
+            if n < count {
+                shown.push('\n');
+            }
+        }
         LocatedDiagnostic {
-            message: self.message.clone(),
-            span: (start + offset, word.len()).into(),
-            source: NamedSource::new(self.path.clone(), file.text),
+            message: visible(&self.message).into_owned(),
+            span: span.into(),
+            source: NamedSource::new(visible(&self.path), shown),
         }
     }
 
@@ -96,6 +100,22 @@ impl LocatedError {
                 .map(|(_, text)| text.to_string())
         })
     }
+}
+
+/// The text of `line` before the 1-based character `column`, and the word that starts
+/// there (up to white space, without a mapping key's colon).
+fn word_at(line: &str, column: usize) -> (&str, &str) {
+    let at = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let (before, rest) = line.split_at(at);
+    let word = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+    let word = word
+        .strip_suffix(':')
+        .filter(|w| !w.is_empty())
+        .unwrap_or(word);
+    (before, word)
 }
 
 /// A [`LocatedError`] with the text of its file and the byte span it points at, for
@@ -214,6 +234,19 @@ mod tests {
         assert_eq!(d.span, SourceSpan::from((4, 2)), "`ab`: column 4, byte 4");
         let d = error("x.yaml", 9, 40).diagnostic("a: b\n".to_string());
         assert_eq!(d.span.offset(), 5, "clamped to the end of the text");
+    }
+
+    #[test]
+    fn render_shows_hostile_characters_escaped() {
+        let d = error("x.yaml", 2, 3).diagnostic("a: 1\r\nb\u{1b}[2J: ab\r\n".to_string());
+        let mut out = String::new();
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .render_report(&mut out, &d)
+            .unwrap();
+        assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+        assert!(out.contains("b\\u{1b}[2J: ab"), "{out}");
+        // Column 3 is `[`, after the escape, which is 6 characters wide when shown.
+        assert_eq!(d.span, SourceSpan::from((5 + 7, 3)), "{out}");
     }
 
     #[test]
