@@ -379,14 +379,8 @@ pub fn recommend(
     // the peak.
     let need_mem =
         p99_mem.map(|p| (p * (1.0 + params.memory_headroom)).max(profile.peak_mem_mib()));
-    let total = profile
-        .gpus
-        .values()
-        .find_map(|g| g.memory_total_mib)
-        .or_else(|| cur_type.map(|c| c.gpu_memory_mib as f64))
-        .filter(|t| *t > 0.0);
-    let near_capacity =
-        total.is_some_and(|t| profile.peak_mem_mib() > params.max_memory_fraction * t);
+    let near_capacity = gpu_memory_total(profile, cur_type)
+        .is_some_and(|t| profile.peak_mem_mib() > params.max_memory_fraction * t);
     let resource = cur_type
         .map(|c| c.accelerator_resource.clone())
         .filter(|r| !r.is_empty())
@@ -439,6 +433,16 @@ pub fn recommend(
         coverage: confidence::coverage(profile),
         notes,
     }
+}
+
+/// A GPU's memory (MiB): as the profile shows it, else the current type's.
+fn gpu_memory_total(profile: &Profile, cur_type: Option<&InstanceType>) -> Option<f64> {
+    profile
+        .gpus
+        .values()
+        .find_map(|g| g.memory_total_mib)
+        .or_else(|| cur_type.map(|c| c.gpu_memory_mib as f64))
+        .filter(|t| *t > 0.0)
 }
 
 /// What a cheaper GPU instance must offer.

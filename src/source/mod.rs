@@ -362,43 +362,31 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOpt
                 ReadError::TooLarge { .. } => SIZE_HELP,
                 _ => "make the path readable (permissions, file type), or list it in .gitignore if it is not a manifest",
             };
-            return Loaded {
-                file: SourceFile::new(name, String::new()),
-                documents: Vec::new(),
-                problems: vec![LoadProblem::new(0..0, error.to_string(), help)],
-                cluster: None,
-                helm_template: false,
-            };
+            return Loaded::unread(
+                name,
+                String::new(),
+                LoadProblem::new(0..0, error.to_string(), help),
+            );
         }
     };
     if bytes.len() as u64 > opts.max_file_size {
-        return Loaded {
-            file: SourceFile::new(name, String::new()),
-            documents: Vec::new(),
-            problems: vec![LoadProblem::new(
-                0..0,
-                format!(
-                    "input is larger than the {} byte limit (raise it with --max-file-size)",
-                    opts.max_file_size
-                ),
-                SIZE_HELP,
-            )],
-            cluster: None,
-            helm_template: false,
-        };
+        let message = format!(
+            "input is larger than the {} byte limit (raise it with --max-file-size)",
+            opts.max_file_size
+        );
+        return Loaded::unread(
+            name,
+            String::new(),
+            LoadProblem::new(0..0, message, SIZE_HELP),
+        );
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Loaded {
-            file: SourceFile::new(name, String::new()),
-            documents: Vec::new(),
-            problems: vec![LoadProblem::new(
-                0..0,
-                "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
-                ENCODING_HELP,
-            )],
-            cluster: None,
-            helm_template: false,
-        };
+        let message = "file is UTF-16 encoded; Kubernetes manifests must be UTF-8";
+        return Loaded::unread(
+            name,
+            String::new(),
+            LoadProblem::new(0..0, message, ENCODING_HELP),
+        );
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -407,17 +395,9 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOpt
             let bytes = err.into_bytes();
             // Keep the valid prefix so the error can be shown at its line and column.
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            return Loaded {
-                file: SourceFile::new(name, prefix),
-                documents: Vec::new(),
-                problems: vec![LoadProblem::new(
-                    valid..valid,
-                    format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text"),
-                    ENCODING_HELP,
-                )],
-                cluster: None,
-                helm_template: false,
-            };
+            let message = format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text");
+            let problem = LoadProblem::new(valid..valid, message, ENCODING_HELP);
+            return Loaded::unread(name, prefix, problem);
         }
     };
     // Drop a UTF-8 byte order mark so columns on line 1 match what editors show.
@@ -437,6 +417,18 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOpt
 }
 
 impl Loaded {
+    /// An input that could not be read as text: `text` is what could be (for the
+    /// problem's line and column), and no documents.
+    fn unread(name: String, text: String, problem: LoadProblem) -> Loaded {
+        Loaded {
+            file: SourceFile::new(name, text),
+            documents: Vec::new(),
+            problems: vec![problem],
+            cluster: None,
+            helm_template: false,
+        }
+    }
+
     /// A chart template, kept (for its name) but not parsed.
     fn helm_template(name: String, text: String) -> Loaded {
         Loaded {
