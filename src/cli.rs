@@ -57,9 +57,10 @@ pub enum Command {
         /// A profile for one workload: NAMESPACE/WORKLOAD=PATH.
         #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
         profile: Vec<String>,
-        /// GPU memory headroom over p99 memory the recommended GPU must leave.
-        #[arg(long, default_value_t = 0.2)]
-        memory_headroom: f64,
+        /// GPU memory headroom over p99 memory the recommended GPU must leave (default:
+        /// the `memory-headroom` parameter of `gpu-overprovisioned`).
+        #[arg(long)]
+        memory_headroom: Option<f64>,
         #[arg(long, value_enum, default_value_t = ReplayFormat::Human)]
         format: ReplayFormat,
         /// Write one SVG per workload (utilisation and memory over time against the

@@ -19,3 +19,4 @@ pub mod report;
 pub mod rule;
 pub mod run;
 pub mod source;
+pub mod suggest;

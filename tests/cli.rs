@@ -334,7 +334,14 @@ fn config_errors_have_locations() {
         ("rules:\n  nodepool-without-limit: off\n", ".skinflint.yaml:2:3: unknown rule id `nodepool-without-limit` (did you mean `nodepool-without-limits`?)"),
         ("rule:\n  x: 1\n", ".skinflint.yaml:1:1: unknown key `rule`"),
         ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-types: 3\n", ".skinflint.yaml:4:7: unknown parameter `min-types`"),
-        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-instance-types: many\n", ".skinflint.yaml:4:27: `min-instance-types` must be a integer"),
+        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-instance-types: many\n", ".skinflint.yaml:4:27: `min-instance-types` must be a whole number (got string `many`)"),
+        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-instance-types: 0\n", ".skinflint.yaml:4:27: `min-instance-types` must be at least 1 (got 0)"),
+        ("rules:\n  spot-instance-types-too-few:\n    params:\n      min-instance-type: 3\n", ".skinflint.yaml:4:7: unknown parameter `min-instance-type` for rule `spot-instance-types-too-few` (did you mean `min-instance-types`? known: min-instance-types)"),
+        ("rules:\n  empty-node-ttl-too-long:\n    params:\n      max-seconds-gpu: 5 minutes\n", ".skinflint.yaml:4:24: `max-seconds-gpu` must be a duration such as 30s, 5m or 1h30m (or whole seconds); `5 minutes` is not a duration"),
+        ("rules:\n  empty-node-ttl-too-long:\n    params:\n      max-seconds: [1h]\n", ".skinflint.yaml:4:20: `max-seconds` must be a duration such as 30s, 5m or 1h30m (got a list)"),
+        ("rules:\n  gpu-workload-unschedulable:\n    params:\n      extended-resource-toleration: maybe\n", ".skinflint.yaml:4:37: `extended-resource-toleration` must be true or false (got string `maybe`)"),
+        ("rules:\n  critical-workload-on-spot-only:\n    params:\n      critical-priority-pattern: \"(critical\"\n", ".skinflint.yaml:4:34: `critical-priority-pattern` is not a valid regular expression: `(critical`"),
+        ("rules:\n  gpu-profile-too-short:\n    params:\n      min-coverage: 1.5\n", ".skinflint.yaml:4:21: `min-coverage` must be at most 1 (got 1.5)"),
         ("rules:\n  invalid-yaml:\n    severity: fatal\n", ".skinflint.yaml:3:15: `severity` must be error, warning or info"),
         ("rules: [\n", ".skinflint.yaml:1:8: YAML syntax error"),
     ] {
@@ -384,7 +391,18 @@ fn rules_and_explain() {
     let rules = skinflint::rule::registry::builtin_rules().unwrap().len();
     assert_eq!(text.lines().count(), rules);
     let out = bin().args(["rules", "--format", "json"]).output().unwrap();
-    assert_eq!(json(&out).as_array().unwrap().len(), rules);
+    let list = json(&out);
+    assert_eq!(list.as_array().unwrap().len(), rules);
+    // Parameters come with their declarations.
+    let ttl = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "empty-node-ttl-too-long")
+        .unwrap();
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["type"], "duration");
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["default"], "5m");
+    assert_eq!(ttl["params"]["max-seconds-gpu"]["min"], "0s");
     let out = bin()
         .args(["explain", "empty-node-ttl-too-long"])
         .output()
@@ -394,12 +412,19 @@ fn rules_and_explain() {
         "What it flags",
         "Why it costs money",
         "How to fix",
-        "max-seconds-gpu = 300",
+        "max-seconds-gpu (duration, default 5m, at least 0s): Longest empty-node delay",
         "fixtures/empty-node-ttl-too-long/bad.yaml",
         "consolidateAfter: 1h",
     ] {
         assert!(text.contains(needle), "explain lacks {needle}: {text}");
     }
+    let out = bin()
+        .args(["explain", "empty-node-ttl-to-long"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "unknown rule id `empty-node-ttl-to-long` (did you mean `empty-node-ttl-too-long`?)"
+    ));
 }
 
 #[test]

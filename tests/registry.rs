@@ -75,8 +75,12 @@ fn every_check_is_used_by_a_rule() {
         .into_iter()
         .map(|r| r.check)
         .collect();
-    for (name, _) in CHECKS {
-        assert!(used.contains(*name), "check {name} is not used by any rule");
+    for c in CHECKS {
+        assert!(
+            used.contains(c.name),
+            "check {} is not used by any rule",
+            c.name
+        );
     }
 }
 
@@ -131,4 +135,44 @@ fn rule_schema_matches_the_rule_parser() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert_eq!(cats, skinflint::rule::declaration::CATEGORIES);
+}
+
+#[test]
+fn every_check_is_named_after_its_rule_and_no_rule_file_repeats_it() {
+    let rules = builtin_rules().unwrap();
+    for c in CHECKS {
+        assert!(
+            rules.iter().any(|r| r.id == c.name),
+            "check {} is not named after a rule id",
+            c.name
+        );
+    }
+    for (path, text) in RULE_FILES {
+        let id = path.rsplit('/').next().unwrap().trim_end_matches(".yaml");
+        assert!(
+            !text.lines().any(|l| l.trim() == format!("check: {id}")),
+            "{path}: `check:` repeats the rule id; leave it out"
+        );
+    }
+}
+
+#[test]
+fn rule_schema_lists_every_parameter_type() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/rule.schema.json"
+    ))
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let types: Vec<&str> = schema["$defs"]["param"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let known: Vec<&str> = skinflint::rule::params::ParamType::ALL
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    assert_eq!(types, known);
 }

@@ -181,7 +181,7 @@ pub enum NameKind {
 }
 
 /// The closest candidates by edit distance (all ties, at most three), if they are close
-/// enough to be a likely typo. Ties matter: `a10` is as close to `a10g` as to the far
+/// enough to be a likely typo ([`crate::suggest::max_distance`]). Ties matter: `a10` is as close to `a10g` as to the far
 /// pricier `a100`, and the user should see both.
 pub fn closest(name: &str, kind: NameKind) -> Vec<String> {
     let lowered = name.to_ascii_lowercase();
@@ -200,13 +200,12 @@ pub fn closest(name: &str, kind: NameKind) -> Vec<String> {
     }
     let scored: Vec<(usize, String)> = cands
         .into_iter()
-        .map(|c| (edit_distance(&lowered, &c), c))
+        .map(|c| (crate::suggest::distance(&lowered, &c), c))
         .collect();
     let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
         return Vec::new();
     };
-    let max = (name.chars().count() / 3).max(2);
-    if best > max || (best == 0 && lowered == name) {
+    if best > crate::suggest::max_distance(name) || (best == 0 && lowered == name) {
         return Vec::new();
     }
     let mut out: Vec<String> = scored
@@ -218,23 +217,6 @@ pub fn closest(name: &str, kind: NameKind) -> Vec<String> {
     out.dedup();
     out.truncate(3);
     out
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -158,9 +158,7 @@ impl std::fmt::Display for ToolError {
             ToolError::PathNotFound(p) => write!(f, "path not found: {p}"),
             ToolError::Config(e) => write!(f, "invalid config: {e}"),
             ToolError::Rules(e) => write!(f, "invalid rule declaration: {e}"),
-            ToolError::UnknownRule(id) => {
-                write!(f, "unknown rule id `{id}` (`skinflint rules` lists them)")
-            }
+            ToolError::UnknownRule(id) => write!(f, "{}", config::unknown_rule_message(id)),
             ToolError::NoInput => write!(
                 f,
                 "no paths given (use `.` for the current directory or `-` for standard input)"
@@ -180,19 +178,6 @@ pub fn configured_rules(
     choice: &ConfigChoice,
 ) -> Result<(Vec<RuleDef>, config::Config), ToolError> {
     let mut rules = registry::builtin_rules().map_err(ToolError::Rules)?;
-    for rule in &rules {
-        if checks::lookup(&rule.check).is_none() {
-            return Err(ToolError::Rules(LocatedError {
-                path: rule.source.clone(),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "rule `{}` names check `{}`, which does not exist",
-                    rule.id, rule.check
-                ),
-            }));
-        }
-    }
     let path = match choice {
         ConfigChoice::Discover(dir) => config::find_config(dir),
         ConfigChoice::File(p) => {
@@ -212,6 +197,17 @@ pub fn configured_rules(
         Some(p) => config::load_and_apply(&p, &mut rules).map_err(ToolError::Config)?,
         None => config::Config::default(),
     };
+    // After the config, so the parameters every check will read are the ones checked.
+    for rule in &rules {
+        checks::validate(rule).map_err(|message| {
+            ToolError::Rules(LocatedError {
+                path: rule.source.clone(),
+                line: 1,
+                column: 1,
+                message,
+            })
+        })?;
+    }
     Ok((rules, cfg))
 }
 
@@ -519,7 +515,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
         }
         let mut findings = Vec::new();
         for rule in rules.iter().filter(|r| r.enabled) {
-            let Some(Check::Model(check)) = checks::lookup(&rule.check) else {
+            let Some(Check::Model(check)) = checks::lookup(&rule.check).map(|c| c.check) else {
                 continue;
             };
             let ctx = checks::CheckCtx {
@@ -527,6 +523,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
                 profiles: &profiles,
                 params: &rule.params,
                 rule,
+                rules,
             };
             for hit in check(&ctx) {
                 findings.push(to_finding(rule, &model, &keys, hit));
@@ -545,7 +542,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
             rules,
         };
         for rule in rules.iter().filter(|r| r.enabled) {
-            if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check) {
+            if let Some(Check::Suppressions(check)) = checks::lookup(&rule.check).map(|c| c.check) {
                 for hit in check(&sctx) {
                     kept.push(to_finding(rule, &model, &keys, hit));
                 }

@@ -214,45 +214,19 @@ pub fn collect<'a>(
 /// A Prometheus duration (`1h30m`, `5m`, `0`), in milliseconds.
 pub fn prom_duration(text: &str) -> Option<u64> {
     let t = text.trim();
-    if t == "0" {
-        return Some(0);
-    }
-    const UNITS: &[(&str, u64)] = &[
-        ("y", 365 * 86_400_000),
-        ("w", 7 * 86_400_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ];
-    let mut rest = t;
-    let mut total: u64 = 0;
-    let mut last_unit = 0usize;
-    if rest.is_empty() {
+    // Prometheus reads `0` and zero amounts of any unit (`0s`) as zero; the parser used
+    // below refuses zero, and reads bare numbers as seconds, which rule files do not.
+    if t.is_empty() || (t != "0" && t.parse::<f64>().is_ok()) {
         return None;
     }
-    while !rest.is_empty() {
-        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        // Longest unit first so `ms` is not read as `m`.
-        let (idx, (unit, mult)) = UNITS
-            .iter()
-            .enumerate()
-            .filter(|(_, (u, _))| rest.starts_with(u) && !(*u == "m" && rest.starts_with("ms")))
-            .max_by_key(|(_, (u, _))| u.len())?;
-        if idx < last_unit {
-            return None; // units must descend
-        }
-        last_unit = idx + 1;
-        rest = &rest[unit.len()..];
-        total = total.checked_add(n.checked_mul(*mult)?)?;
+    let all_zero = t.chars().filter(char::is_ascii_digit).all(|c| c == '0');
+    if all_zero {
+        let ones: String = t.chars().map(|c| if c == '0' { '1' } else { c }).collect();
+        return (t == "0" || promql_parser::util::parse_duration(&ones).is_ok()).then_some(0);
     }
-    Some(total)
+    promql_parser::util::parse_duration(t)
+        .ok()
+        .and_then(|d| u64::try_from(d.as_millis()).ok())
 }
 
 #[cfg(test)]
@@ -267,5 +241,9 @@ mod tests {
         assert_eq!(prom_duration("5 m"), None);
         assert_eq!(prom_duration("30m1h"), None);
         assert_eq!(prom_duration("10"), None);
+        assert_eq!(prom_duration("0s"), Some(0));
+        assert_eq!(prom_duration("0h0m"), Some(0));
+        assert_eq!(prom_duration("0x"), None);
+        assert_eq!(prom_duration("7d"), Some(604_800_000));
     }
 }

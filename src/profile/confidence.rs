@@ -55,16 +55,6 @@ pub struct Thresholds {
     pub min_coverage: f64,
 }
 
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            min_hours: 24.0,
-            min_samples: 100,
-            min_coverage: 0.8,
-        }
-    }
-}
-
 /// `high`, or `low` with the reasons why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confidence {

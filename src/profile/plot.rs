@@ -21,11 +21,12 @@ pub fn write_svg(
     path: &Path,
     title: &str,
     p: &Profile,
+    thresholds: &super::confidence::Thresholds,
     current_mib: Option<f64>,
     recommended_mib: Option<f64>,
 ) -> Result<(), PlotError> {
     let pts = &p.series.buckets;
-    let confidence = super::confidence::confidence(p, &Default::default());
+    let confidence = super::confidence::confidence(p, thresholds);
     let gpus = gpu_names(p);
     let drawn = if pts.len() < 2 {
         // Nothing to draw a line through: say so, in the file the user asked for.

@@ -338,20 +338,6 @@ pub struct Params {
     pub confidence: Thresholds,
 }
 
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            memory_headroom: 0.2,
-            cpu_fallback_util: 20.0,
-            busy_util: 5.0,
-            max_memory_fraction: 0.95,
-            max_sustained_util: 80.0,
-            sustained_window_s: 300.0,
-            confidence: Thresholds::default(),
-        }
-    }
-}
-
 /// The quantile of window means that makes the sustained peak.
 pub const SUSTAINED_QUANTILE: f64 = 0.99;
 

@@ -4,8 +4,6 @@
 use super::declaration::RuleDef;
 use super::finding::Severity;
 use super::located::{LocatedError, SettingsFile};
-use super::params::ParamValue;
-use crate::catalog::names;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = ".skinflint.yaml";
@@ -384,23 +382,39 @@ fn read_ignore(
     Ok(ig)
 }
 
-fn unknown_rule_message(id: &str) -> String {
+/// "unknown rule id `x`", with the closest rule id when one is close.
+pub fn unknown_rule_message(id: &str) -> String {
     let known: Vec<String> = crate::rule::registry::builtin_rules()
         .map(|r| r.into_iter().map(|r| r.id).collect())
         .unwrap_or_default();
-    let mut best: Option<(usize, &String)> = None;
-    for k in &known {
-        let d = names::edit_distance(id, k);
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, k));
-        }
+    match crate::suggest::did_you_mean(id, known.iter().map(String::as_str)) {
+        Some(k) => format!("unknown rule id `{id}` (did you mean `{k}`?)"),
+        None => format!("unknown rule id `{id}` (`skinflint rules` lists them)"),
     }
-    match best {
-        Some((d, k)) if d <= id.len() / 3 + 1 => {
-            format!("unknown rule id `{id}` (did you mean `{k}`?)")
-        }
-        _ => format!("unknown rule id `{id}` (`skinflint rules` lists them)"),
+}
+
+fn unknown_param_message(rule: &RuleDef, name: &str) -> String {
+    let known: Vec<&str> = rule
+        .params
+        .decls()
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    if known.is_empty() {
+        return format!(
+            "unknown parameter `{name}`: rule `{}` has no parameters",
+            rule.id
+        );
     }
+    let hint = match crate::suggest::did_you_mean(name, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`? "),
+        None => String::new(),
+    };
+    format!(
+        "unknown parameter `{name}` for rule `{}` ({hint}known: {})",
+        rule.id,
+        known.join(", ")
+    )
 }
 
 fn apply_rule(
@@ -458,33 +472,11 @@ fn apply_rule(
                     return Err(sf.error_at(value.span(), "`params` must be a mapping"));
                 };
                 for (name, v) in params {
-                    let Some(default) = rule.params.0.get(name) else {
-                        let known: Vec<&str> = rule.params.0.keys().map(|s| s.as_str()).collect();
-                        return Err(sf.error_at(
-                            v.key_span(),
-                            if known.is_empty() {
-                                format!(
-                                    "unknown parameter `{name}`: rule `{}` has no parameters",
-                                    rule.id
-                                )
-                            } else {
-                                format!(
-                                    "unknown parameter `{name}` for rule `{}` (known: {})",
-                                    rule.id,
-                                    known.join(", ")
-                                )
-                            },
-                        ));
+                    let Some(decl) = rule.params.decl(name) else {
+                        return Err(sf.error_at(v.key_span(), unknown_param_message(rule, name)));
                     };
-                    let given = ParamValue::from_node(v)
-                        .filter(|g| default.same_type(g))
-                        .ok_or_else(|| {
-                            sf.error_at(
-                                v.span(),
-                                format!("`{name}` must be a {}", default.type_name()),
-                            )
-                        })?;
-                    rule.params.0.insert(name.to_string(), given);
+                    let given = decl.read(v).map_err(|e| sf.error_at(v.span(), e))?;
+                    rule.params.set(name, given);
                 }
             }
             other => {

@@ -3,7 +3,7 @@
 
 use super::finding::Severity;
 use super::located::{LocatedError, SettingsFile};
-use super::params::{ParamValue, Params};
+use super::params::{ParamDecl, Params};
 
 /// A rule's documentation, with fixed headings.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +24,8 @@ pub struct RuleDef {
     /// Severity for findings about GPU or accelerator capacity, when it differs.
     pub gpu_severity: Option<Severity>,
     pub category: String,
+    /// The check that evaluates the rule: the rule's own id unless the file names another
+    /// (several rules may share one check with different parameters).
     pub check: String,
     pub params: Params,
     pub docs: Docs,
@@ -98,9 +100,8 @@ impl RuleDef {
                 .entries()
                 .ok_or_else(|| sf.error_at(p.span(), "`params` must be a mapping"))?;
             for (k, v) in entries {
-                let value = ParamValue::from_node(v)
-                    .ok_or_else(|| sf.error_at(v.span(), "a parameter must be a scalar"))?;
-                params.0.insert(k.to_string(), value);
+                let decl = ParamDecl::parse(k, v).map_err(|(span, m)| sf.error_at(span, m))?;
+                params.declare(decl);
             }
         }
         let docs_node = root
@@ -125,12 +126,15 @@ impl RuleDef {
             }
         }
         Ok(RuleDef {
-            id,
+            id: id.clone(),
             title: text_of("title")?,
             severity,
             gpu_severity: severity_of("gpu-severity")?,
             category,
-            check: text_of("check")?,
+            check: match root.get("check") {
+                Some(_) => text_of("check")?,
+                None => id.clone(),
+            },
             params,
             docs: Docs {
                 what: doc("what")?,
@@ -148,5 +152,78 @@ impl RuleDef {
             .strip_prefix("rules/")
             .and_then(|s| s.split('/').next())
             .unwrap_or("core")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "id: some-rule\ntitle: T\nseverity: warning\ncategory: cost\n";
+    const DOCS: &str = "docs: {what: w, why: y, fix: f}\n";
+
+    fn parse_params(params: &str) -> Result<RuleDef, LocatedError> {
+        RuleDef::parse(
+            "rules/karpenter/some-rule.yaml",
+            &format!("{HEAD}params:\n{params}{DOCS}"),
+        )
+    }
+
+    #[test]
+    fn the_check_defaults_to_the_rule_id() {
+        let r = RuleDef::parse("rules/karpenter/some-rule.yaml", &format!("{HEAD}{DOCS}")).unwrap();
+        assert_eq!(r.check, "some-rule");
+        let shared = RuleDef::parse(
+            "rules/karpenter/some-rule.yaml",
+            &format!("{HEAD}check: other-rule\n{DOCS}"),
+        )
+        .unwrap();
+        assert_eq!(shared.check, "other-rule");
+    }
+
+    #[test]
+    fn bad_parameter_declarations_are_located_errors() {
+        for (params, line, column, needle) in [
+            (
+                "  max:\n    type: integer\n    default: lots\n    description: d\n",
+                8,
+                14,
+                "default: `max` must be a whole number (got string `lots`)",
+            ),
+            (
+                "  max:\n    type: duration\n    default: 2h\n    max: 1h\n    description: d\n",
+                8,
+                14,
+                "default: `max` must be at most 1h (got 2h)",
+            ),
+            (
+                "  pattern:\n    type: regex\n    default: \"(a\"\n    description: d\n",
+                8,
+                14,
+                "default: `pattern` is not a valid regular expression: `(a`",
+            ),
+            (
+                "  max:\n    type: duration\n    default: 5m\n    min: soon\n    description: d\n",
+                9,
+                10,
+                "`min` must be a duration",
+            ),
+            (
+                "  max:\n    type: int\n    default: 1\n    description: d\n",
+                7,
+                11,
+                "`type` must be one of integer, number",
+            ),
+            ("  max: 300\n", 6, 8, "parameter `max` must be a mapping"),
+        ] {
+            let e = parse_params(params).unwrap_err();
+            assert_eq!(
+                (e.line, e.column),
+                (line, column),
+                "{params}: {}",
+                e.message
+            );
+            assert!(e.message.contains(needle), "{params}: {}", e.message);
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! `rules/README.md`, the JSON Schema of `.skinflint.yaml`, and the commented config
 //! `skinflint init` writes.
 
-use super::params::ParamValue;
+use super::params::{ParamDecl, ParamType};
 use super::RuleDef;
 use serde_json::{json, Map, Value};
 
@@ -38,20 +38,27 @@ pub fn rules_readme(rules: &[RuleDef]) -> String {
     for r in rules {
         s.push_str(&format!("\n## {}\n\n{}\n\n", r.id, r.title));
         s.push_str(&format!(
-            "- Severity: {}\n- Category: {}\n- Declared in: `{}` (check `{}`)\n",
+            "- Severity: {}\n- Category: {}\n- Declared in: `{}`{}\n",
             severity_text(r),
             r.category,
             r.source,
-            r.check
+            shared_check(r)
         ));
-        if !r.params.0.is_empty() {
-            let p: Vec<String> = r
-                .params
-                .0
-                .iter()
-                .map(|(k, v)| format!("`{k}` = `{v}`"))
-                .collect();
-            s.push_str(&format!("- Parameters: {}\n", p.join(", ")));
+        if !r.params.is_empty() {
+            s.push_str(&format!(
+                "\nParameters (set them under `rules: {}: params:` in `.skinflint.yaml`):\n\n| parameter | type | default | range | description |\n|---|---|---|---|---|\n",
+                r.id
+            ));
+            for d in r.params.decls() {
+                s.push_str(&format!(
+                    "| `{}` | {} | `{}` | {} | {} |\n",
+                    d.name,
+                    d.ty.name(),
+                    d.default.to_yaml(),
+                    d.range_text().unwrap_or_default(),
+                    d.description.replace('|', "\\|")
+                ));
+            }
         }
         s.push_str(&format!(
             "\n**What it flags.** {}\n\n**Why it costs money.** {}\n\n**How to fix.** {}\n\nExamples: `fixtures/{}/bad.yaml` and `good.yaml`, or `skinflint explain {}`.\n",
@@ -61,13 +68,100 @@ pub fn rules_readme(rules: &[RuleDef]) -> String {
     s
 }
 
-fn param_schema(v: &ParamValue) -> Value {
-    match v {
-        ParamValue::Int(i) => json!({"type": "integer", "default": i}),
-        ParamValue::Float(f) => json!({"type": "number", "default": f}),
-        ParamValue::Bool(b) => json!({"type": "boolean", "default": b}),
-        ParamValue::Str(s) => json!({"type": "string", "default": s}),
+/// " (check `other-rule`)" when a rule runs another rule's check, else nothing.
+fn shared_check(r: &RuleDef) -> String {
+    if r.check == r.id {
+        String::new()
+    } else {
+        format!(" (check `{}`)", r.check)
     }
+}
+
+/// A parameter's declaration as text: `duration, default 5m, 0s to 1h`.
+fn param_summary(d: &ParamDecl) -> String {
+    let mut s = format!("{}, default {}", d.ty.name(), d.default.to_yaml());
+    if let Some(range) = d.range_text() {
+        s.push_str(&format!(", {range}"));
+    }
+    s
+}
+
+/// The "Parameters" section of `skinflint explain`.
+pub fn explain_params(r: &RuleDef) -> String {
+    if r.params.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "\nParameters (set them under `rules: {}: params:` in .skinflint.yaml)\n",
+        r.id
+    );
+    for d in r.params.decls() {
+        s.push_str(&format!(
+            "  {} ({}): {}\n",
+            d.name,
+            param_summary(d),
+            d.description
+        ));
+    }
+    s
+}
+
+/// A rule's parameter declarations as JSON (`skinflint rules --format json`).
+pub fn params_json(r: &RuleDef) -> Value {
+    Value::Object(
+        r.params
+            .decls()
+            .iter()
+            .map(|d| {
+                let mut o = json!({
+                    "type": d.ty.name(),
+                    "default": d.default.to_json(),
+                    "description": d.description,
+                });
+                if let Some(min) = &d.min {
+                    o["min"] = min.to_json();
+                }
+                if let Some(max) = &d.max {
+                    o["max"] = max.to_json();
+                }
+                (d.name.clone(), o)
+            })
+            .collect(),
+    )
+}
+
+fn param_schema(d: &ParamDecl) -> Value {
+    let string_list = json!({"oneOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "string", "description": "comma-separated"}
+    ]});
+    let mut schema = match d.ty {
+        ParamType::Integer => json!({"type": "integer"}),
+        ParamType::Number => json!({"type": "number"}),
+        ParamType::Boolean => json!({"type": "boolean"}),
+        ParamType::String => json!({"type": "string"}),
+        ParamType::Regex => json!({"type": "string", "format": "regex"}),
+        ParamType::StringList | ParamType::RegexList => string_list,
+        ParamType::Duration => json!({"oneOf": [
+            {"type": "string", "pattern": "^(0|([0-9]+(ms|[ywdhms]))+)$"},
+            {"type": "integer", "minimum": 0, "description": "seconds"}
+        ]}),
+    };
+    let mut description = d.description.clone();
+    if let Some(range) = d.range_text() {
+        description.push_str(&format!(" Range: {range}."));
+    }
+    schema["description"] = json!(description);
+    schema["default"] = d.default.to_json();
+    if matches!(d.ty, ParamType::Integer | ParamType::Number) {
+        if let Some(min) = &d.min {
+            schema["minimum"] = min.to_json();
+        }
+        if let Some(max) = &d.max {
+            schema["maximum"] = max.to_json();
+        }
+    }
+    schema
 }
 
 /// The JSON Schema of `.skinflint.yaml` (draft 2020-12).
@@ -76,8 +170,8 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
     let mut rule_props = Map::new();
     for r in rules {
         let mut params = Map::new();
-        for (k, v) in &r.params.0 {
-            params.insert(k.clone(), param_schema(v));
+        for d in r.params.decls() {
+            params.insert(d.name.clone(), param_schema(d));
         }
         let settings = json!({
             "type": "object",
@@ -179,14 +273,15 @@ pub fn init_config(rules: &[RuleDef]) -> String {
         if let Some(g) = r.gpu_severity {
             s.push_str(&format!("  #   gpu-severity: {}\n", g.as_str()));
         }
-        if !r.params.0.is_empty() {
+        if !r.params.is_empty() {
             s.push_str("  #   params:\n");
-            for (k, v) in &r.params.0 {
-                let shown = match v {
-                    ParamValue::Str(t) => format!("{t:?}"),
-                    other => other.to_string(),
-                };
-                s.push_str(&format!("  #     {k}: {shown}\n"));
+            for d in r.params.decls() {
+                let mut kind = d.ty.name().to_string();
+                if let Some(range) = d.range_text() {
+                    kind.push_str(&format!(", {range}"));
+                }
+                s.push_str(&format!("  #     # {} ({kind})\n", d.description));
+                s.push_str(&format!("  #     {}: {}\n", d.name, d.default.to_yaml()));
             }
         }
         s.push('\n');
@@ -195,4 +290,41 @@ pub fn init_config(rules: &[RuleDef]) -> String {
         "# Clusters: directories (a glob ending in `/`) or files whose resources never relate to\n# another cluster's, for repositories holding several clusters or alternative examples.\n# Files under no cluster are shared by every cluster (a common base of node pools).\n# Globs are relative to this file.\n# clusters:\n#   - \"clusters/*/\"\n\n# Hide findings by path, resource or rule; every entry should say why.\n# ignore:\n#   - paths: [\"legacy/**\"]\n#     rules: [deprecated-karpenter-api]\n#     reason: migrated in Q3\n",
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `init`'s config with every rule block uncommented, as a user would edit it.
+    fn uncommented(text: &str) -> String {
+        text.lines()
+            .map(|l| match l.strip_prefix("  # ") {
+                Some(rest) if rest.ends_with(':') && !rest.contains(' ') => format!("  {rest}"),
+                Some(rest) if rest.starts_with("  ") && !rest.trim_start().starts_with('#') => {
+                    format!("  {rest}")
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn init_config_sets_every_default_it_shows() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let text = uncommented(&init_config(&rules));
+        assert!(text.contains("\n  empty-node-ttl-too-long:\n    severity: warning\n"));
+        assert!(text.contains("\n      max-seconds-gpu: 5m\n"), "{text}");
+        let mut configured = rules.clone();
+        crate::rule::config::apply_text(".skinflint.yaml", &text, &mut configured).unwrap();
+        for (r, c) in rules.iter().zip(&configured) {
+            assert_eq!(r.severity, c.severity);
+            for d in r.params.decls() {
+                let before = r.params.get(&d.name).map(|v| v.to_yaml());
+                let after = c.params.get(&d.name).map(|v| v.to_yaml());
+                assert_eq!(before, after, "{}: {}", r.id, d.name);
+            }
+        }
+    }
 }

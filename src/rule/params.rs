@@ -1,50 +1,239 @@
-//! Rule parameters: defaults from the rule file, overridden by `.skinflint.yaml`.
+//! Rule parameters: declared with a type, default, bounds and description in the rule
+//! file, overridden by `.skinflint.yaml`, validated both times, and read by checks as
+//! typed values (never with a default of their own).
 
 use crate::source::scalar::Scalar;
 use crate::source::NodeRef;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// What a parameter holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    Integer,
+    Number,
+    Boolean,
+    String,
+    /// A YAML list of strings (a comma-separated string is accepted too).
+    StringList,
+    /// A Prometheus-style duration (`30s`, `5m`, `1h30m`, `7d`) or whole seconds.
+    Duration,
+    /// A regular expression (Rust `regex` syntax), compiled when the value is read.
+    Regex,
+    /// A list of regular expressions (a comma-separated string is accepted too).
+    RegexList,
+}
+
+impl ParamType {
+    pub const ALL: &'static [ParamType] = &[
+        ParamType::Integer,
+        ParamType::Number,
+        ParamType::Boolean,
+        ParamType::String,
+        ParamType::StringList,
+        ParamType::Duration,
+        ParamType::Regex,
+        ParamType::RegexList,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamType::Integer => "integer",
+            ParamType::Number => "number",
+            ParamType::Boolean => "boolean",
+            ParamType::String => "string",
+            ParamType::StringList => "string-list",
+            ParamType::Duration => "duration",
+            ParamType::Regex => "regex",
+            ParamType::RegexList => "regex-list",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ParamType> {
+        Self::ALL.iter().copied().find(|t| t.name() == name)
+    }
+
+    /// What a value of this type looks like, for error messages.
+    fn expected(self) -> &'static str {
+        match self {
+            ParamType::Integer => "a whole number",
+            ParamType::Number => "a number",
+            ParamType::Boolean => "true or false",
+            ParamType::String => "a string",
+            ParamType::StringList => "a list of strings",
+            ParamType::Duration => "a duration such as 30s, 5m or 1h30m",
+            ParamType::Regex => "a regular expression",
+            ParamType::RegexList => "a list of regular expressions",
+        }
+    }
+
+    fn bounded(self) -> bool {
+        matches!(
+            self,
+            ParamType::Integer | ParamType::Number | ParamType::Duration
+        )
+    }
+
+    /// Read a YAML value as this type; the error says what was expected.
+    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, String> {
+        let wrong = || {
+            let got = match n.value() {
+                Some(s) => format!(
+                    " (got {} `{}`)",
+                    s.type_name(),
+                    n.scalar().map_or("", |s| s.0)
+                ),
+                None if n.is_seq() => " (got a list)".to_string(),
+                None => " (got a mapping)".to_string(),
+            };
+            format!("must be {}{got}", self.expected())
+        };
+        if matches!(self, ParamType::StringList | ParamType::RegexList) {
+            let items: Vec<String> = match n.items() {
+                Some(items) => items
+                    .map(|i| match i.value() {
+                        Some(Scalar::Str(s)) => Ok(s.trim().to_string()),
+                        _ => Err(format!(
+                            "must be {} (an item is not a string: `{}`)",
+                            self.expected(),
+                            i.scalar().map_or("…", |s| s.0)
+                        )),
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => match n.value() {
+                    Some(Scalar::Str(s)) => s
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    Some(Scalar::Null) => Vec::new(),
+                    _ => return Err(wrong()),
+                },
+            };
+            if self == ParamType::StringList {
+                return Ok(ParamValue::List(items));
+            }
+            return items
+                .iter()
+                .map(|p| compile(p))
+                .collect::<Result<_, _>>()
+                .map(ParamValue::RegexList);
+        }
+        let Some(scalar) = n.value() else {
+            return Err(wrong());
+        };
+        Ok(match (self, scalar) {
+            (ParamType::Integer, Scalar::Int(i)) => ParamValue::Int(i),
+            (ParamType::Number, Scalar::Int(i)) => ParamValue::Float(i as f64),
+            (ParamType::Number, Scalar::Float(f)) if f.is_finite() => ParamValue::Float(f),
+            (ParamType::Boolean, Scalar::Bool(b)) => ParamValue::Bool(b),
+            (ParamType::String, Scalar::Str(s)) => ParamValue::Str(s.to_string()),
+            (ParamType::Duration, Scalar::Int(i)) if i >= 0 => {
+                ParamValue::Duration(Duration::from_secs(i as u64))
+            }
+            (ParamType::Duration, Scalar::Str(s)) => match parse_duration(s) {
+                Some(d) => ParamValue::Duration(d),
+                None => {
+                    return Err(format!(
+                        "must be {} (or whole seconds); `{s}` is not a duration",
+                        self.expected()
+                    ))
+                }
+            },
+            (ParamType::Regex, Scalar::Str(s)) => ParamValue::Regex(compile(s)?),
+            _ => return Err(wrong()),
+        })
+    }
+}
+
+/// Compile a regex parameter; the error is the regex crate's last, most specific line.
+fn compile(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| {
+        let detail = e.to_string();
+        let last = detail.lines().last().unwrap_or_default().trim().to_string();
+        format!("is not a valid regular expression: `{pattern}`: {last}")
+    })
+}
+
+/// A Prometheus duration (`0`, or units from `y` down to `ms` in descending order, as in
+/// `1h30m`); bare numbers other than `0` are not durations.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    crate::model::alerts::prom_duration(text).map(Duration::from_millis)
+}
+
+/// A duration as Prometheus writes it (`5m`, `1h30m`).
+pub fn format_duration(d: Duration) -> String {
+    promql_parser::util::display_duration(&d)
+}
+
+/// A validated parameter value.
+#[derive(Debug, Clone)]
 pub enum ParamValue {
     Int(i64),
     Float(f64),
     Bool(bool),
     Str(String),
+    List(Vec<String>),
+    Duration(Duration),
+    Regex(regex::Regex),
+    RegexList(Vec<regex::Regex>),
 }
 
 impl ParamValue {
-    pub fn from_node(n: NodeRef<'_>) -> Option<ParamValue> {
-        Some(match n.value()? {
-            Scalar::Int(i) => ParamValue::Int(i),
-            Scalar::Float(f) => ParamValue::Float(f),
-            Scalar::Bool(b) => ParamValue::Bool(b),
-            Scalar::Str(s) => ParamValue::Str(s.to_string()),
-            Scalar::Null => return None,
-        })
-    }
-
-    pub fn type_name(&self) -> &'static str {
+    /// The value as shown in docs and config files (YAML flow syntax).
+    pub fn to_yaml(&self) -> String {
+        let quoted = |items: Vec<&str>| {
+            let items: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+            format!("[{}]", items.join(", "))
+        };
         match self {
-            ParamValue::Int(_) => "integer",
-            ParamValue::Float(_) => "number",
-            ParamValue::Bool(_) => "boolean",
-            ParamValue::Str(_) => "string",
+            ParamValue::Str(s) => format!("{s:?}"),
+            ParamValue::Regex(r) => format!("{:?}", r.as_str()),
+            ParamValue::List(l) => quoted(l.iter().map(String::as_str).collect()),
+            ParamValue::RegexList(l) => quoted(l.iter().map(regex::Regex::as_str).collect()),
+            other => other.to_string(),
         }
     }
 
-    /// Whether `other` may replace this default (integers are accepted for numbers).
-    pub fn same_type(&self, other: &ParamValue) -> bool {
-        matches!(
-            (self, other),
-            (ParamValue::Int(_), ParamValue::Int(_))
-                | (
-                    ParamValue::Float(_),
-                    ParamValue::Float(_) | ParamValue::Int(_)
-                )
-                | (ParamValue::Bool(_), ParamValue::Bool(_))
-                | (ParamValue::Str(_), ParamValue::Str(_))
-        )
+    /// The value as JSON, as a user would write it.
+    pub fn to_json(&self) -> Value {
+        match self {
+            ParamValue::Int(i) => json!(i),
+            ParamValue::Float(f) => json!(f),
+            ParamValue::Bool(b) => json!(b),
+            ParamValue::Str(s) => json!(s),
+            ParamValue::List(l) => json!(l),
+            ParamValue::Duration(d) => json!(format_duration(*d)),
+            ParamValue::Regex(r) => json!(r.as_str()),
+            ParamValue::RegexList(l) => {
+                json!(l.iter().map(regex::Regex::as_str).collect::<Vec<_>>())
+            }
+        }
+    }
+
+    /// The value as checks deserialize it: durations and regexes are tagged so that only
+    /// fields of [`ParamDuration`] and [`ParamRegex`] accept them.
+    fn to_check_json(&self) -> Value {
+        let regex = |r: &regex::Regex| json!({ "regex": r.as_str() });
+        match self {
+            ParamValue::Duration(d) => json!({ "duration-ms": d.as_millis() as u64 }),
+            ParamValue::Regex(r) => regex(r),
+            ParamValue::RegexList(l) => Value::Array(l.iter().map(regex).collect()),
+            other => other.to_json(),
+        }
+    }
+
+    /// An ordering key for bounds (numbers and durations).
+    fn magnitude(&self) -> Option<f64> {
+        match self {
+            ParamValue::Int(i) => Some(*i as f64),
+            ParamValue::Float(f) => Some(*f),
+            ParamValue::Duration(d) => Some(d.as_secs_f64()),
+            _ => None,
+        }
     }
 }
 
@@ -55,52 +244,368 @@ impl std::fmt::Display for ParamValue {
             ParamValue::Float(x) => write!(f, "{x}"),
             ParamValue::Bool(b) => write!(f, "{b}"),
             ParamValue::Str(s) => write!(f, "{s}"),
+            ParamValue::List(l) => write!(f, "{}", l.join(", ")),
+            ParamValue::Duration(d) => write!(f, "{}", format_duration(*d)),
+            ParamValue::Regex(r) => write!(f, "{}", r.as_str()),
+            ParamValue::RegexList(l) => {
+                let items: Vec<&str> = l.iter().map(regex::Regex::as_str).collect();
+                write!(f, "{}", items.join(", "))
+            }
         }
     }
 }
 
-/// A rule's effective parameters.
+/// A parameter as its rule file declares it.
+#[derive(Debug, Clone)]
+pub struct ParamDecl {
+    pub name: String,
+    pub ty: ParamType,
+    pub default: ParamValue,
+    pub min: Option<ParamValue>,
+    pub max: Option<ParamValue>,
+    /// One line for the docs.
+    pub description: String,
+}
+
+pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"];
+
+impl ParamDecl {
+    /// Read a YAML value for this parameter: its type, then its bounds.
+    pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, String> {
+        let v = self
+            .ty
+            .read(n)
+            .map_err(|e| format!("`{}` {e}", self.name))?;
+        self.check_range(&v)?;
+        Ok(v)
+    }
+
+    fn check_range(&self, v: &ParamValue) -> Result<(), String> {
+        let m = v.magnitude();
+        if let (Some(min), Some(x)) = (&self.min, m) {
+            if min.magnitude().is_some_and(|lo| x < lo) {
+                return Err(format!("`{}` must be at least {min} (got {v})", self.name));
+            }
+        }
+        if let (Some(max), Some(x)) = (&self.max, m) {
+            if max.magnitude().is_some_and(|hi| x > hi) {
+                return Err(format!("`{}` must be at most {max} (got {v})", self.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The bounds as text (`0s to 1h`, `at least 1`), if any.
+    pub fn range_text(&self) -> Option<String> {
+        match (&self.min, &self.max) {
+            (Some(lo), Some(hi)) => Some(format!("{lo} to {hi}")),
+            (Some(lo), None) => Some(format!("at least {lo}")),
+            (None, Some(hi)) => Some(format!("at most {hi}")),
+            (None, None) => None,
+        }
+    }
+
+    /// Parse a declaration (`type`, `default`, optional `min`/`max`, `description`);
+    /// errors come with the span they are about.
+    pub fn parse(
+        name: &str,
+        n: NodeRef<'_>,
+    ) -> Result<ParamDecl, (std::ops::Range<usize>, String)> {
+        let Some(entries) = n.entries() else {
+            return Err((
+                n.span(),
+                format!("parameter `{name}` must be a mapping of type, default and description"),
+            ));
+        };
+        for (k, v) in entries {
+            if !PARAM_KEYS.contains(&k) {
+                return Err((
+                    v.key_span(),
+                    format!(
+                        "unknown key `{k}` in parameter `{name}` (expected {})",
+                        PARAM_KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let missing = |key: &str| (n.key_span(), format!("parameter `{name}` needs `{key}`"));
+        let ty_node = n.get("type").ok_or_else(|| missing("type"))?;
+        let ty = ty_node.as_str().and_then(ParamType::parse).ok_or_else(|| {
+            let names: Vec<&str> = ParamType::ALL.iter().map(|t| t.name()).collect();
+            (
+                ty_node.span(),
+                format!("`type` must be one of {}", names.join(", ")),
+            )
+        })?;
+        let description = match n.get("description") {
+            Some(d) => d
+                .as_str()
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !s.contains('\n'))
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    (
+                        d.span(),
+                        "`description` must be one line of text".to_string(),
+                    )
+                })?,
+            None => return Err(missing("description")),
+        };
+        let mut decl = ParamDecl {
+            name: name.to_string(),
+            ty,
+            default: ParamValue::Bool(false),
+            min: None,
+            max: None,
+            description,
+        };
+        for bound in ["min", "max"] {
+            let Some(b) = n.get(bound) else { continue };
+            if !ty.bounded() {
+                return Err((
+                    b.key_span(),
+                    format!("`{bound}` applies to integer, number and duration parameters only"),
+                ));
+            }
+            let v = ty
+                .read(b)
+                .map_err(|e| (b.span(), format!("`{bound}` {e}")))?;
+            if bound == "min" {
+                decl.min = Some(v);
+            } else {
+                decl.max = Some(v);
+            }
+        }
+        let d = n.get("default").ok_or_else(|| missing("default"))?;
+        decl.default = decl
+            .read(d)
+            .map_err(|e| (d.span(), format!("default: {e}")))?;
+        Ok(decl)
+    }
+}
+
+/// A rule's parameters: declarations in file order and their effective values.
 #[derive(Debug, Clone, Default)]
-pub struct Params(pub BTreeMap<String, ParamValue>);
+pub struct Params {
+    decls: Vec<ParamDecl>,
+    values: BTreeMap<String, ParamValue>,
+}
 
 impl Params {
-    pub fn int(&self, name: &str, default: i64) -> i64 {
-        match self.0.get(name) {
-            Some(ParamValue::Int(i)) => *i,
-            Some(ParamValue::Float(f)) => *f as i64,
-            _ => default,
+    /// Declare a parameter, its default becoming its value.
+    pub fn declare(&mut self, decl: ParamDecl) {
+        self.values.insert(decl.name.clone(), decl.default.clone());
+        self.decls.push(decl);
+    }
+
+    pub fn decls(&self) -> &[ParamDecl] {
+        &self.decls
+    }
+
+    pub fn decl(&self, name: &str) -> Option<&ParamDecl> {
+        self.decls.iter().find(|d| d.name == name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.decls.is_empty()
+    }
+
+    /// The effective value of a declared parameter.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.values.get(name)
+    }
+
+    /// Override a declared parameter with a value already read by its declaration.
+    pub fn set(&mut self, name: &str, value: ParamValue) {
+        if self.decl(name).is_some() {
+            self.values.insert(name.to_string(), value);
         }
     }
 
-    pub fn float(&self, name: &str, default: f64) -> f64 {
-        match self.0.get(name) {
-            Some(ParamValue::Int(i)) => *i as f64,
-            Some(ParamValue::Float(f)) => *f,
-            _ => default,
-        }
+    /// Every parameter with its effective value, as JSON.
+    pub fn values_json(&self) -> Value {
+        Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        )
     }
 
-    pub fn bool(&self, name: &str, default: bool) -> bool {
-        match self.0.get(name) {
-            Some(ParamValue::Bool(b)) => *b,
-            _ => default,
-        }
+    /// The parameters as a check's typed struct (`#[serde(rename_all = "kebab-case",
+    /// deny_unknown_fields)]`, no defaults). The engine reads each rule's struct when the
+    /// rules load, so a declaration that does not match its check never runs.
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+        let map: serde_json::Map<String, Value> = self
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_check_json()))
+            .collect();
+        serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())
+    }
+}
+
+/// The parameters of a check that has none.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// A `duration` parameter in a check's parameter struct.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(from = "DurationRepr")]
+pub struct ParamDuration(pub Duration);
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct DurationRepr {
+    duration_ms: u64,
+}
+
+impl From<DurationRepr> for ParamDuration {
+    fn from(r: DurationRepr) -> Self {
+        ParamDuration(Duration::from_millis(r.duration_ms))
+    }
+}
+
+/// A `regex` parameter (or an item of a `regex-list` one) in a check's parameter struct.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(try_from = "RegexRepr")]
+pub struct ParamRegex(pub regex::Regex);
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegexRepr {
+    regex: String,
+}
+
+impl TryFrom<RegexRepr> for ParamRegex {
+    type Error = regex::Error;
+    fn try_from(r: RegexRepr) -> Result<Self, Self::Error> {
+        regex::Regex::new(&r.regex).map(ParamRegex)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{yaml, Limits};
+
+    fn decl(text: &str) -> Result<ParamDecl, String> {
+        let doc = yaml::parse(text, Limits::default());
+        let d = doc.documents.into_iter().next().unwrap();
+        let root = NodeRef::root(&d).unwrap();
+        ParamDecl::parse("p", root).map_err(|(_, m)| m)
     }
 
-    pub fn string(&self, name: &str, default: &str) -> String {
-        match self.0.get(name) {
-            Some(ParamValue::Str(s)) => s.clone(),
-            _ => default.to_string(),
-        }
+    #[test]
+    fn durations_follow_prometheus() {
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("0s"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5 m"), None);
+        assert_eq!(parse_duration("30m1h"), None);
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(format_duration(Duration::from_secs(5400)), "1h30m");
     }
 
-    /// A comma-separated list parameter, trimmed, without empty items.
-    pub fn list(&self, name: &str, default: &str) -> Vec<String> {
-        self.string(name, default)
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+    #[test]
+    fn declarations_validate_their_default() {
+        let d = decl("{type: duration, default: 5m, min: 0s, max: 1h, description: x}").unwrap();
+        assert_eq!(d.default.to_string(), "5m");
+        assert_eq!(d.range_text().as_deref(), Some("0s to 1h"));
+        let secs = decl("{type: duration, default: 300, description: x}").unwrap();
+        assert_eq!(secs.default.to_string(), "5m");
+        for (text, needle) in [
+            (
+                "{type: duration, default: 2h, max: 1h, description: x}",
+                "at most 1h",
+            ),
+            (
+                "{type: duration, default: 5 min, description: x}",
+                "`5 min` is not a duration",
+            ),
+            (
+                "{type: integer, default: abc, description: x}",
+                "must be a whole number (got string `abc`)",
+            ),
+            (
+                "{type: integer, default: 0, min: 1, description: x}",
+                "at least 1",
+            ),
+            (
+                "{type: regex, default: '(a', description: x}",
+                "not a valid regular expression",
+            ),
+            (
+                "{type: regex-list, default: [a, '[b'], description: x}",
+                "`[b`",
+            ),
+            (
+                "{type: string, default: a, min: 1, description: x}",
+                "applies to integer",
+            ),
+            (
+                "{type: float, default: 1, description: x}",
+                "must be one of",
+            ),
+            ("{type: integer, default: 1}", "needs `description`"),
+            (
+                "{type: integer, default: 1, descr: x, description: x}",
+                "unknown key `descr`",
+            ),
+        ] {
+            let err = decl(text).unwrap_err();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+        let l = decl("{type: string-list, default: [a, b], description: x}").unwrap();
+        assert_eq!(l.default.to_yaml(), "[\"a\", \"b\"]");
+        let l = decl("{type: string-list, default: 'a, b,', description: x}").unwrap();
+        assert_eq!(l.default.to_yaml(), "[\"a\", \"b\"]");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+    struct Typed {
+        window: ParamDuration,
+        pattern: ParamRegex,
+        names: Vec<String>,
+        patterns: Vec<ParamRegex>,
+    }
+
+    #[test]
+    fn checks_read_typed_structs_strictly() {
+        let mut p = Params::default();
+        for (name, text) in [
+            ("window", "{type: duration, default: 5m, description: x}"),
+            ("pattern", "{type: regex, default: '^a', description: x}"),
+            ("names", "{type: string-list, default: [a], description: x}"),
+            (
+                "patterns",
+                "{type: regex-list, default: [a, b], description: x}",
+            ),
+        ] {
+            let mut d = decl(text).unwrap();
+            d.name = name.to_string();
+            p.declare(d);
+        }
+        let t: Typed = p.read().unwrap();
+        assert_eq!(t.window.0, Duration::from_secs(300));
+        assert!(t.pattern.0.is_match("abc"));
+        assert_eq!(t.names, ["a"]);
+        assert_eq!(t.patterns.len(), 2);
+        // A missing, extra or differently typed parameter does not read.
+        assert!(p.read::<NoParams>().is_err());
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct WrongType {
+            window: u64,
+            pattern: ParamRegex,
+            names: Vec<String>,
+            patterns: Vec<ParamRegex>,
+        }
+        assert!(p.read::<WrongType>().is_err());
     }
 }

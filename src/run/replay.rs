@@ -5,7 +5,8 @@ use super::{json_line, note, write_out, RunError};
 use crate::cli::ReplayFormat;
 use crate::engine::{self, CheckRequest, ConfigChoice};
 use crate::profile::attach::{Attached, ProfileInput};
-use crate::profile::{self, recommend, table::ReplayRow};
+use crate::profile::confidence::Thresholds;
+use crate::profile::{self, table::ReplayRow};
 use crate::report::replay as report;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ pub fn run(
     profiles: &[PathBuf],
     manifests: Vec<String>,
     named: &[String],
-    headroom: f64,
+    headroom: Option<f64>,
     format: ReplayFormat,
     plot: Option<&Path>,
 ) -> Result<u8, RunError> {
@@ -51,13 +52,17 @@ pub fn run(
     for u in unmatched {
         note(&u);
     }
-    let params = recommend::Params {
-        memory_headroom: headroom,
-        ..Default::default()
-    };
+    // The sizing parameters are the profile rules' built-in ones (`replay` reads no config).
+    let rules = engine::configured_rules(&ConfigChoice::None)?.0;
+    let mut params = crate::checks::gpu_profile::sizing(&rules).ok_or_else(|| {
+        RunError::Usage("the built-in GPU profile rules declare no sizing parameters".into())
+    })?;
+    if let Some(h) = headroom {
+        params.memory_headroom = h;
+    }
     let rows = profile::table::rows(&model, &attached, &params);
     if let Some(dir) = plot {
-        plots(dir, &rows, &attached)?;
+        plots(dir, &rows, &attached, &params.confidence)?;
     }
     write_out(&match format {
         ReplayFormat::Human => report::human(&rows, &params),
@@ -69,7 +74,12 @@ pub fn run(
 }
 
 /// One SVG per replayed workload; a plot that cannot be drawn is a note, not a failure.
-fn plots(dir: &Path, rows: &[ReplayRow], attached: &[Attached]) -> Result<(), RunError> {
+fn plots(
+    dir: &Path,
+    rows: &[ReplayRow],
+    attached: &[Attached],
+    thresholds: &Thresholds,
+) -> Result<(), RunError> {
     std::fs::create_dir_all(dir).map_err(|error| RunError::Write {
         path: dir.to_path_buf(),
         error,
@@ -82,6 +92,7 @@ fn plots(dir: &Path, rows: &[ReplayRow], attached: &[Attached]) -> Result<(), Ru
             &path,
             &title,
             &a.profile,
+            thresholds,
             row.current_gpu_memory_mib,
             row.recommended_gpu_memory_mib,
         ) {

@@ -21,7 +21,7 @@ pub fn list(format: RulesFormat) -> Result<u8, RunError> {
                     serde_json::json!({
                         "id": r.id, "title": r.title, "severity": r.severity,
                         "gpu_severity": r.gpu_severity, "category": r.category,
-                        "check": r.check, "params": r.params.0,
+                        "check": r.check, "params": docs::params_json(r),
                     })
                 })
                 .collect();
@@ -64,15 +64,7 @@ pub fn explain(id: &str) -> Result<u8, RunError> {
         "   Category: {}   Declared in: {}\n",
         r.category, r.source
     ));
-    if !r.params.0.is_empty() {
-        let params: Vec<String> = r
-            .params
-            .0
-            .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect();
-        s.push_str(&format!("Parameters: {}\n", params.join(", ")));
-    }
+    s.push_str(&docs::explain_params(r));
     s.push_str(&format!(
         "\nWhat it flags\n  {}\n\nWhy it costs money\n  {}\n\nHow to fix\n  {}\n",
         r.docs.what, r.docs.why, r.docs.fix

@@ -1,16 +1,16 @@
 //! Checks over Prometheus alerting and recording rules.
 
-pub mod cost_coverage;
-pub mod delta_counter;
+pub mod alert_without_for;
+pub mod alert_without_severity;
+pub mod alert_without_summary;
+pub mod cost_alerts_missing;
+pub mod delta_over_counter;
 pub mod duplicate_alert;
-pub mod for_duration;
-pub mod rate_counter;
-pub mod rate_window;
-pub mod severity;
-pub mod stale_karpenter;
-pub mod structure;
-pub mod summary;
-pub mod syntax;
+pub mod invalid_rule_structure;
+pub mod promql_syntax_error;
+pub mod rate_over_non_counter;
+pub mod rate_window_too_short;
+pub mod stale_karpenter_metric;
 
 use crate::model::alerts::AlertRule;
 use crate::rule::Hit;

@@ -1,4 +1,4 @@
 //! Checks about the inputs themselves.
 
+pub mod invalid_yaml;
 pub mod suppressions;
-pub mod yaml_parse;

@@ -42,13 +42,9 @@ pub fn unknown_rules(ctx: &SuppressionCtx) -> Vec<Hit> {
                 continue;
             }
             let ids: Vec<&str> = ctx.rules.iter().map(|r| r.id.as_str()).collect();
-            let best = ids
-                .iter()
-                .map(|k| (crate::catalog::names::edit_distance(id, k), *k))
-                .min();
-            let suggestion = match best {
-                Some((d, k)) if d <= id.len() / 3 + 1 => format!("; did you mean `{k}`?"),
-                _ => String::new(),
+            let suggestion = match crate::suggest::did_you_mean(id, ids.iter().copied()) {
+                Some(k) => format!("; did you mean `{k}`?"),
+                None => String::new(),
             };
             hits.push(
                 Hit::new(

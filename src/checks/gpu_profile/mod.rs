@@ -1,16 +1,17 @@
 //! Checks that replay recorded GPU profiles against the workloads they belong to.
 
-pub mod count;
-pub mod memory_near;
-pub mod missing;
-pub mod overprovisioned;
-pub mod too_short;
-pub mod underutilized;
+pub mod gpu_count_overprovisioned;
+pub mod gpu_memory_near_capacity;
+pub mod gpu_overprovisioned;
+pub mod gpu_profile_missing;
+pub mod gpu_profile_too_short;
+pub mod gpu_underutilized;
 
 use crate::model::nodepool::is_accelerator_resource;
 use crate::model::Workload;
-use crate::profile::Profile;
-use crate::rule::Hit;
+use crate::profile::confidence::Thresholds;
+use crate::profile::{recommend, Profile};
+use crate::rule::{Hit, RuleDef};
 use std::ops::Range;
 
 /// Where profile findings point: the pinned instance type, else the accelerator request
@@ -50,9 +51,28 @@ pub fn evidence(p: &Profile) -> String {
     format!("{} sample{plural} over {dur}", p.samples)
 }
 
+/// A rule's typed parameters, found by id among the configured rules.
+fn rule_params<P: serde::de::DeserializeOwned>(rules: &[RuleDef], id: &str) -> Option<P> {
+    rules.iter().find(|r| r.id == id)?.params.read().ok()
+}
+
+/// The confidence thresholds every profile rule and `replay` judge by:
+/// `gpu-profile-too-short`'s parameters.
+pub fn thresholds(rules: &[RuleDef]) -> Option<Thresholds> {
+    rule_params::<gpu_profile_too_short::Params>(rules, "gpu-profile-too-short")
+        .map(|p| p.thresholds())
+}
+
+/// The right-sizing parameters `replay` and the profile rules share:
+/// `gpu-overprovisioned`'s, with the confidence thresholds.
+pub fn sizing(rules: &[RuleDef]) -> Option<recommend::Params> {
+    let p = rule_params::<gpu_overprovisioned::Params>(rules, "gpu-overprovisioned")?;
+    Some(p.recommend(thresholds(rules)?))
+}
+
 /// The low-confidence note for messages, with its reasons; empty at high confidence.
-pub fn confidence(p: &Profile) -> String {
-    let c = crate::profile::confidence::confidence(p, &Default::default());
+pub fn confidence(p: &Profile, t: &Thresholds) -> String {
+    let c = crate::profile::confidence::confidence(p, t);
     if c.is_high() {
         String::new()
     } else {
@@ -63,28 +83,8 @@ pub fn confidence(p: &Profile) -> String {
     }
 }
 
-/// Under a day, under 100 samples per GPU, coverage under 80%, or no memory samples: too
+/// Shorter, sparser or patchier than the thresholds, or without memory samples: too
 /// little to act on without a better recording.
-pub fn is_short(p: &Profile) -> bool {
-    !crate::profile::confidence::confidence(p, &Default::default()).is_high()
-}
-
-/// Recommendation parameters from a rule's parameters (defaults for those it lacks).
-pub fn params(ctx: &crate::checks::CheckCtx) -> crate::profile::recommend::Params {
-    let d = crate::profile::recommend::Params::default();
-    let window = crate::model::alerts::prom_duration(&ctx.params.string("sustained-window", "5m"))
-        .map_or(d.sustained_window_s, |ms| (ms as f64 / 1000.0).max(60.0));
-    crate::profile::recommend::Params {
-        memory_headroom: ctx.params.float("memory-headroom", d.memory_headroom),
-        cpu_fallback_util: ctx.params.float("cpu-fallback-util", d.cpu_fallback_util),
-        busy_util: ctx.params.float("busy-util", d.busy_util),
-        max_memory_fraction: ctx
-            .params
-            .float("max-memory-fraction", d.max_memory_fraction),
-        max_sustained_util: ctx
-            .params
-            .float("max-sustained-utilization", d.max_sustained_util),
-        sustained_window_s: window,
-        confidence: d.confidence,
-    }
+pub fn is_short(p: &Profile, t: &Thresholds) -> bool {
+    !crate::profile::confidence::confidence(p, t).is_high()
 }

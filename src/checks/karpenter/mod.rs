@@ -1,18 +1,18 @@
 //! Checks over Karpenter node pools (all three API generations, one model).
 
-pub mod api_deprecation;
-pub mod disruption_conflicts;
-pub mod empty_node_delay;
-pub mod empty_node_reclaim;
-pub mod fallback_cap;
-pub mod fallback_weight;
-pub mod gpu_pool_taint;
-pub mod instance_flexibility;
-pub mod instance_names;
-pub mod invalid_fields;
-pub mod node_expiry;
-pub mod nodepool_limits;
-pub mod spot_fallback;
+pub mod conflicting_disruption_settings;
+pub mod deprecated_karpenter_api;
+pub mod empty_node_ttl_too_long;
+pub mod empty_nodes_never_reclaimed;
+pub mod fallback_weight_not_below_spot;
+pub mod gpu_nodepool_without_taint;
+pub mod invalid_nodepool_field;
+pub mod node_expiry_missing;
+pub mod nodepool_without_limits;
+pub mod on_demand_fallback_uncapped;
+pub mod spot_instance_types_too_few;
+pub mod spot_without_on_demand_fallback;
+pub mod unknown_instance_type;
 
 use crate::catalog::requirements::{IdleBasis, TYPICAL_POD};
 use crate::catalog::{price_basis, usd, SPOT_ESTIMATE};

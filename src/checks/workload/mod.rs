@@ -1,30 +1,22 @@
 //! Checks over workloads, their autoscalers and disruption budgets, and the node pools
 //! that can host them.
 
-pub mod autoscaler_max_capacity;
-pub mod autoscaler_min_replicas;
-pub mod container_requests;
-pub mod critical_on_spot;
-pub mod deprecated_annotations;
-pub mod gpu_autoscaler;
-pub mod gpu_limits;
-pub mod gpu_toleration;
-pub mod gpu_unschedulable;
-pub mod instance_pinned;
-pub mod spot_budget;
-pub mod spot_shutdown;
+pub mod autoscaler_max_exceeds_pool_capacity;
+pub mod autoscaler_min_replicas_below_redundancy;
+pub mod container_without_requests;
+pub mod cpu_workload_tolerates_gpu_taint;
+pub mod critical_workload_on_spot_only;
+pub mod deprecated_karpenter_annotation;
+pub mod gpu_request_without_limit;
+pub mod gpu_workload_unschedulable;
+pub mod gpu_workload_without_autoscaler;
+pub mod instance_type_pinned;
+pub mod spot_workload_without_disruption_budget;
+pub mod spot_workload_without_graceful_shutdown;
 
-use crate::checks::CheckCtx;
 use crate::model::{ModelSet, Workload};
 use crate::rule::Hit;
 use std::ops::Range;
-
-/// Whether a hosting rule counts the tolerations the ExtendedResourceToleration admission
-/// plugin adds to pods requesting extended resources (parameter
-/// `extended-resource-toleration`, default true: EKS enables the plugin).
-pub fn extended_resource_toleration(ctx: &CheckCtx) -> bool {
-    ctx.params.bool("extended-resource-toleration", true)
-}
 
 /// A hit about a workload at a span.
 pub fn workload_hit(w: &Workload, span: Range<usize>, message: String) -> Hit {

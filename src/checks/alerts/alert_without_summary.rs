@@ -4,9 +4,18 @@ use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    require_description: bool,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let require_description = ctx.params.0.get("require-description")
-        == Some(&crate::rule::params::ParamValue::Bool(true));
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let require_description = p.require_description;
     let mut hits = Vec::new();
     for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
         let mut missing = Vec::new();

@@ -5,14 +5,25 @@ use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
 use crate::model::alerts::prom_duration;
 use crate::promql::function_windows;
+use crate::rule::params::ParamDuration;
 use crate::rule::Hit;
 
 fn human(ms: u64) -> String {
     crate::model::units::human_seconds(ms / 1000)
 }
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    scrape_interval: ParamDuration,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let scrape = prom_duration(&ctx.params.string("scrape-interval", "30s")).unwrap_or(30_000);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let scrape = p.scrape_interval.0.as_millis() as u64;
     let mut hits = Vec::new();
     for (r, expr, node) in super::parsed_rules(ctx) {
         // A group evaluated more often than the assumed scrape interval is scraped at

@@ -3,18 +3,23 @@
 
 use super::{describe, describe_resource, on_resource, push_once, workload_hit};
 use crate::checks::CheckCtx;
+use crate::rule::params::ParamRegex;
 use crate::rule::Hit;
 
 pub const CRITICALITY_ANNOTATION: &str = "skinflint.dev/criticality";
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    critical_priority_pattern: ParamRegex,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let pattern = ctx.params.string(
-        "critical-priority-pattern",
-        "(?i)critical|high-priority|system-",
-    );
-    let Ok(re) = regex::Regex::new(&pattern) else {
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
         return Vec::new();
     };
+    let re = p.critical_priority_pattern.0;
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {

@@ -5,8 +5,18 @@
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_replicas: i64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let want = ctx.params.int("min-replicas", 2);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let want = p.min_replicas;
     let model = ctx.model;
     let mut hits = Vec::new();
     for (ai, a) in model.autoscalers.iter().enumerate() {

@@ -5,8 +5,18 @@ use super::{evidence, hit};
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    max_memory_fraction: f64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let max = ctx.params.float("max-memory-fraction", 0.95);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let max = p.max_memory_fraction;
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in ctx.profiles {

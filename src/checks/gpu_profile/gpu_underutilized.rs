@@ -2,12 +2,26 @@
 
 use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
-use crate::profile::recommend::{recommend, Params};
+use crate::profile::recommend::recommend;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_p95_util: f64,
+    cpu_fallback_util: f64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let min = ctx.params.float("min-p95-util", 20.0);
-    let cpu_fallback = ctx.params.float("cpu-fallback-util", 20.0);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let min = p.min_p95_util;
+    let cpu_fallback = p.cpu_fallback_util;
+    let Some(sizing) = super::sizing(ctx.rules) else {
+        return Vec::new();
+    };
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in ctx.profiles {
@@ -23,9 +37,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         }
         let worst = idle.iter().map(|(_, u)| *u).fold(f64::MAX, f64::min);
-        let params = Params {
+        let params = crate::profile::recommend::Params {
             cpu_fallback_util: cpu_fallback,
-            ..Params::default()
+            ..sizing.clone()
         };
         let r = recommend(model, a.workload, &a.profile, &params);
         let fallback = r
@@ -41,11 +55,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     idle.len(),
                     a.profile.gpus.len(),
                     if a.profile.gpus.len() == 1 { "" } else { "s" },
-                    confidence(&a.profile),
+                    confidence(&a.profile, &sizing.confidence),
                     evidence(&a.profile)
                 ),
             )
-            .low_confidence(is_short(&a.profile))
+            .low_confidence(is_short(&a.profile, &sizing.confidence))
             .help("batch requests (dynamic batching), share the GPU (MIG or time-slicing), or move to a smaller or CPU instance"),
         );
     }

@@ -6,8 +6,18 @@ use crate::catalog::requirements::is_instance_key;
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_instance_types: usize,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let min = ctx.params.int("min-instance-types", 5).max(1) as usize;
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let min = p.min_instance_types;
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
         if !pool.capacity_types().spot || !pool.instances.exact {

@@ -91,8 +91,18 @@ fn savings(
     ))
 }
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    max_static_replicas: i64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let max_static = ctx.params.int("max-static-replicas", SEED_MIN_REPLICAS);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let max_static = p.max_static_replicas;
     let model = ctx.model;
     let rel = &model.relations;
     let mut hits = Vec::new();

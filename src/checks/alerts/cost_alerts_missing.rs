@@ -6,17 +6,26 @@ use crate::checks::CheckCtx;
 use crate::model::alerts::AlertRule;
 use crate::model::{same_scope, ModelSet};
 use crate::promql::metric_uses;
+use crate::rule::params::ParamRegex;
 use crate::rule::Hit;
 
-const DEFAULT_PATTERNS: &str = "ml_serving_cost_per_prediction_usd,ml_serving_infrastructure_cost_usd_total,ml_serving_estimated_hourly_cost_usd,karpenter_nodepools_cost_total,karpenter_cloudprovider_instance_type_offering_price_estimate,karpenter_nodepools_usage";
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    cost_metric_patterns: Vec<ParamRegex>,
+}
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
     let model = ctx.model;
-    let res: Vec<regex::Regex> = ctx
-        .params
-        .list("cost-metric-patterns", DEFAULT_PATTERNS)
+    // Each pattern matches whole metric names; a valid pattern stays valid anchored.
+    let res: Vec<regex::Regex> = p
+        .cost_metric_patterns
         .iter()
-        .filter_map(|p| regex::Regex::new(&format!("^(?:{p})$")).ok())
+        .filter_map(|p| regex::Regex::new(&format!("^(?:{})$", p.0.as_str())).ok())
         .collect();
     let alerts: Vec<&AlertRule> = model
         .alert_rules

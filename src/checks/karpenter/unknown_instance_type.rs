@@ -8,8 +8,18 @@ use crate::catalog::requirements::canonical_key;
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    extra_names: Vec<String>,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let extra = ctx.params.list("extra-names", "");
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let extra = p.extra_names;
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
         for r in &pool.requirements {

@@ -6,10 +6,18 @@ use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    allowed_severities: Vec<String>,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let allowed = ctx
-        .params
-        .list("allowed-severities", "critical,warning,info");
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let allowed = p.allowed_severities;
     let mut hits = Vec::new();
     for r in ctx.model.alert_rules.iter().filter(|r| r.alert.is_some()) {
         match r.label("severity") {

@@ -12,8 +12,18 @@ const SPOT_NOTICE: i64 = 120;
 /// Kubernetes' default grace period.
 const DEFAULT_GRACE: i64 = 30;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_grace_seconds: i64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let min_grace = ctx.params.int("min-grace-seconds", 60);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let min_grace = p.min_grace_seconds;
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {

@@ -5,8 +5,21 @@ use super::{confidence, evidence, hit, is_short};
 use crate::checks::CheckCtx;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    busy_util: f64,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let busy = ctx.params.float("busy-util", 5.0);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let Some(t) = super::thresholds(ctx.rules) else {
+        return Vec::new();
+    };
+    let busy = p.busy_util;
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in ctx.profiles {
@@ -28,11 +41,11 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     crate::checks::workload::describe(w),
                     requested,
                     used,
-                    confidence(&a.profile),
+                    confidence(&a.profile, &t),
                     evidence(&a.profile)
                 ),
             )
-            .low_confidence(is_short(&a.profile))
+            .low_confidence(is_short(&a.profile, &t))
             .help(format!("request {} GPU{} (and check the model is not sharded across GPUs it does not need)", used.max(1.0), if used <= 1.0 { "" } else { "s" })),
         );
     }

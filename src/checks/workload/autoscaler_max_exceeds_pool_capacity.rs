@@ -2,7 +2,7 @@
 //! accelerators than any pool that can host the workload may buy; it can never reach its
 //! max, so capacity planning and alerts built on that max are wrong.
 
-use super::{extended_resource_toleration, pool_names, workload_hit, ScaleUnit};
+use super::{pool_names, workload_hit, ScaleUnit};
 use crate::checks::CheckCtx;
 use crate::model::units::amount as fmt_amount;
 use crate::model::{Workload, WorkloadKind};
@@ -10,7 +10,7 @@ use crate::rule::Hit;
 use crate::source::NodeRef;
 
 fn check(
-    ctx: &CheckCtx,
+    (ctx, p): (&CheckCtx, &Params),
     unit: &ScaleUnit,
     w: &Workload,
     max: i64,
@@ -19,7 +19,7 @@ fn check(
     hits: &mut Vec<Hit>,
 ) {
     let model = ctx.model;
-    let hosts = unit.hosts(model, extended_resource_toleration(ctx));
+    let hosts = unit.hosts(model, p.extended_resource_toleration);
     if hosts.is_empty() {
         return;
     }
@@ -72,7 +72,19 @@ fn check(
     }
 }
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    /// Count the tolerations the ExtendedResourceToleration admission plugin adds to
+    /// pods requesting extended resources (EKS enables it).
+    extended_resource_toleration: bool,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
     let model = ctx.model;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
@@ -86,7 +98,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             };
             let mut found = Vec::new();
             check(
-                ctx,
+                (ctx, &p),
                 &unit,
                 w,
                 max,
@@ -108,7 +120,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 _ => "Ray's autoscaler",
             };
             check(
-                ctx,
+                (ctx, &p),
                 &unit,
                 w,
                 max.value,

@@ -6,11 +6,23 @@ use crate::catalog::{price_source, usd, HOURS_PER_MONTH};
 use crate::checks::CheckCtx;
 use crate::model::units::human_seconds;
 use crate::model::PoolApi;
+use crate::rule::params::ParamDuration;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    max_seconds_gpu: ParamDuration,
+    max_seconds: ParamDuration,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let max_gpu = ctx.params.int("max-seconds-gpu", 300).max(0) as u64;
-    let max_other = ctx.params.int("max-seconds", 1800).max(0) as u64;
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let max_gpu = p.max_seconds_gpu.0.as_secs();
+    let max_other = p.max_seconds.0.as_secs();
     let mut hits = Vec::new();
     for pool in &ctx.model.node_pools {
         let Some((secs, node)) = pool.empty_delay() else {

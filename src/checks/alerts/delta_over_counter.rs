@@ -21,8 +21,18 @@ fn counter_equivalent(func: &str, metric: &str) -> Option<String> {
     })
 }
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    gauges: Vec<String>,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let gauges = ctx.params.list("gauges", "");
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let gauges = p.gauges;
     let mut hits = Vec::new();
     for (r, expr, node) in super::parsed_rules(ctx) {
         let mut seen = Vec::new();

@@ -4,14 +4,26 @@
 //! capacity (managed node groups, pools created by scripts), and a pod aimed elsewhere is
 //! not unschedulable for missing a pool here.
 
-use super::{demand_text, describe, extended_resource_toleration, workload_hit};
+use super::{demand_text, describe, workload_hit};
 use crate::checks::CheckCtx;
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    /// Count the tolerations the ExtendedResourceToleration admission plugin adds to
+    /// pods requesting extended resources (EKS enables it).
+    extended_resource_toleration: bool,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
     let model = ctx.model;
-    let ert = extended_resource_toleration(ctx);
+    let ert = p.extended_resource_toleration;
     let mut hits = Vec::new();
     for (wi, w) in model.workloads.iter().enumerate() {
         if !w.uses_accelerators() || !model.relations.hosts_for(wi, ert).is_empty() {

@@ -8,8 +8,18 @@ use crate::promql::metric_uses;
 use crate::promql::names::{evident_gauge, may_be_counter};
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    counters: Vec<String>,
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let extra = ctx.params.list("counters", "");
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let extra = p.counters;
     let mut hits = Vec::new();
     for (r, expr, node) in super::parsed_rules(ctx) {
         let mut seen = Vec::new();

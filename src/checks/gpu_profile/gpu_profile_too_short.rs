@@ -5,17 +5,33 @@
 use super::{evidence, hit};
 use crate::checks::CheckCtx;
 use crate::profile::confidence::{confidence, Thresholds};
+use crate::rule::params::ParamDuration;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    min_duration: ParamDuration,
+    min_samples: u64,
+    min_coverage: f64,
+}
+
+impl Params {
+    pub(super) fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            min_hours: self.min_duration.0.as_secs_f64() / 3600.0,
+            min_samples: self.min_samples,
+            min_coverage: self.min_coverage,
+        }
+    }
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let d = Thresholds::default();
-    let min_s = crate::model::alerts::prom_duration(&ctx.params.string("min-duration", "24h"))
-        .map_or(d.min_hours * 3600.0, |ms| ms as f64 / 1000.0);
-    let t = Thresholds {
-        min_hours: min_s / 3600.0,
-        min_samples: ctx.params.int("min-samples", d.min_samples as i64).max(0) as u64,
-        min_coverage: ctx.params.float("min-coverage", d.min_coverage),
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
     };
+    let t = p.thresholds();
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in ctx.profiles {
@@ -39,4 +55,18 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         );
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    /// The other profile rules and `replay` judge confidence by this rule's thresholds.
+    #[test]
+    fn the_declared_thresholds_are_what_the_other_profile_rules_use() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let t = super::super::thresholds(&rules).expect("declared");
+        assert_eq!(
+            (t.min_hours, t.min_samples, t.min_coverage),
+            (24.0, 100, 0.8)
+        );
+    }
 }

@@ -1,14 +1,48 @@
 //! `gpu-overprovisioned`: the recorded profile fits a cheaper instance than the one the
 //! workload runs on.
 
-use super::{confidence, evidence, hit, is_short, params};
+use super::{confidence, evidence, hit, is_short};
 use crate::catalog::{price_basis, usd};
 use crate::checks::CheckCtx;
+use crate::profile::confidence::Thresholds;
 use crate::profile::recommend::recommend;
+use crate::rule::params::ParamDuration;
 use crate::rule::Hit;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    memory_headroom: f64,
+    cpu_fallback_util: f64,
+    busy_util: f64,
+    max_memory_fraction: f64,
+    max_sustained_utilization: f64,
+    sustained_window: ParamDuration,
+}
+
+impl Params {
+    pub(super) fn recommend(&self, confidence: Thresholds) -> crate::profile::recommend::Params {
+        crate::profile::recommend::Params {
+            memory_headroom: self.memory_headroom,
+            cpu_fallback_util: self.cpu_fallback_util,
+            busy_util: self.busy_util,
+            max_memory_fraction: self.max_memory_fraction,
+            max_sustained_util: self.max_sustained_utilization,
+            sustained_window_s: self.sustained_window.0.as_secs_f64(),
+            confidence,
+        }
+    }
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let params = params(ctx);
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let Some(t) = super::thresholds(ctx.rules) else {
+        return Vec::new();
+    };
+    let params = p.recommend(t);
     let model = ctx.model;
     let mut hits = Vec::new();
     for a in ctx.profiles {
@@ -24,7 +58,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             continue;
         };
         let replicas = r.replicas;
-        let low = is_short(&a.profile);
+        let low = is_short(&a.profile, &params.confidence);
         let cost_basis = if cur.shared {
             format!(
                 "{}/h per replica: {} of the node's {} GPUs at {}/h, as the profile shows other pods on its nodes",
@@ -72,7 +106,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                 cur.basis,
                 rec.name,
                 usd(rp),
-                confidence(&a.profile),
+                confidence(&a.profile, &params.confidence),
                 r.p99_mem_mib.unwrap_or(0.0) / 1024.0,
                 a.profile.peak_mem_mib() / 1024.0,
                 rec.gpu_memory_mib as f64 / 1024.0,
@@ -97,4 +131,40 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         hits.push(h);
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `skinflint replay` and `gpu-underutilized` size with `recommend::Params::default()`:
+    /// it must be what this rule declares.
+    #[test]
+    fn rules_sharing_a_sizing_parameter_declare_the_same_default() {
+        let rules = crate::rule::registry::builtin_rules().unwrap();
+        let param = |rule: &str, name: &str| {
+            let r = rules.iter().find(|r| r.id == rule).unwrap();
+            r.params.get(name).unwrap().to_string()
+        };
+        let r = rules
+            .iter()
+            .find(|r| r.id == "gpu-overprovisioned")
+            .unwrap();
+        let declared = r.params.read::<Params>().unwrap();
+        let d = super::super::sizing(&rules).expect("the profile rules declare their sizing");
+        assert_eq!(d.memory_headroom, declared.memory_headroom);
+        let same = |x: f64| x.to_string();
+        assert_eq!(
+            param("gpu-underutilized", "cpu-fallback-util"),
+            same(d.cpu_fallback_util)
+        );
+        assert_eq!(
+            param("gpu-count-overprovisioned", "busy-util"),
+            same(d.busy_util)
+        );
+        assert_eq!(
+            param("gpu-memory-near-capacity", "max-memory-fraction"),
+            same(d.max_memory_fraction)
+        );
+    }
 }

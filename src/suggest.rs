@@ -1,0 +1,48 @@
+//! "Did you mean" suggestions for misspelt names (rule ids, parameters, instance types),
+//! with one notion of "close enough" everywhere.
+
+/// Edits between two names; swapping two neighbouring letters counts as one edit.
+pub fn distance(a: &str, b: &str) -> usize {
+    strsim::damerau_levenshtein(a, b)
+}
+
+/// The most edits a suggestion may be away from `name`: a third of its length, at least
+/// two, so short names still get suggestions and long ones do not match anything.
+pub fn max_distance(name: &str) -> usize {
+    (name.chars().count() / 3).max(2)
+}
+
+/// The closest candidate within [`max_distance`] (the first one on ties), if any.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, _)| *d <= max_distance(name))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name_within_reach() {
+        let ids = ["empty-node-ttl-too-long", "node-expiry-missing"];
+        assert_eq!(
+            did_you_mean("empty-node-ttl-to-long", ids),
+            Some("empty-node-ttl-too-long")
+        );
+        assert_eq!(
+            did_you_mean("nodee-expiry-mising", ids),
+            Some("node-expiry-missing")
+        );
+        assert_eq!(did_you_mean("something-else", ids), None);
+        // A swap of two letters is one edit.
+        assert_eq!(distance("max-secnods", "max-seconds"), 1);
+        assert_eq!(did_you_mean("mxa", ["max", "min"]), Some("max"));
+    }
+}
