@@ -199,12 +199,12 @@ pub fn configured_rules(
     };
     // After the config, so the parameters every check will read are the ones checked.
     for rule in &rules {
-        checks::validate(rule).map_err(|message| {
+        checks::validate(rule).map_err(|e| {
             ToolError::Rules(LocatedError {
                 path: rule.source.clone(),
                 line: 1,
                 column: 1,
-                message,
+                message: e.to_string(),
             })
         })?;
     }

@@ -475,7 +475,9 @@ fn apply_rule(
                     let Some(decl) = rule.params.decl(name) else {
                         return Err(sf.error_at(v.key_span(), unknown_param_message(rule, name)));
                     };
-                    let given = decl.read(v).map_err(|e| sf.error_at(v.span(), e))?;
+                    let given = decl
+                        .read(v)
+                        .map_err(|e| sf.error_at(v.span(), e.to_string()))?;
                     rule.params.set(name, given);
                 }
             }
