@@ -3,9 +3,9 @@
 //! skinflint reports `promql-syntax-error` or `invalid-rule-structure` exactly where
 //! `promtool check rules` rejects the document. Skipped, with a message, without promtool.
 
-mod common;
+use crate::common;
 
-use common::{corpus, repo};
+use crate::common::{corpus, repo};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
 use skinflint::source::scalar::Scalar;
 use skinflint::source::{Input, NodeRef};

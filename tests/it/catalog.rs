@@ -4,8 +4,6 @@
 //! expected answer is worked out by hand in a comment from `data/allocatable.csv` and
 //! `data/prices-aws-us-east-1.csv`.
 
-mod common;
-
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use std::path::Path;
 use std::process::{Command, Output};

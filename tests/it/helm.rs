@@ -2,9 +2,7 @@
 //! reported as invalid YAML; chart metadata and values raise nothing; Prometheus rules
 //! with `{{ $labels }}` annotations are still checked.
 
-mod common;
-
-use common::{positions, repo, run};
+use crate::common::{positions, repo, run};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
 
 #[test]

@@ -2,9 +2,9 @@
 //! when the corpus is absent): no panic, no hang, and the known-bad files are reported
 //! as `invalid-yaml` at their real line.
 
-mod common;
+use crate::common;
 
-use common::{corpus, run};
+use crate::common::{corpus, run};
 use skinflint::source::{self, LoadOptions};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -142,16 +142,6 @@ fn hostile_inputs_are_bounded() {
             }
             s.into_bytes()
         }),
-        ("deep flow nesting", "[".repeat(200_000).into_bytes()),
-        ("deep flow maps", "{a: ".repeat(100_000).into_bytes()),
-        ("deep block sequences", "- ".repeat(100_000).into_bytes()),
-        (
-            "deep block maps",
-            (0..20_000)
-                .map(|i| format!("{}a:\n", " ".repeat(i)))
-                .collect::<String>()
-                .into_bytes(),
-        ),
         ("invalid UTF-8", b"a: b\nc: \xff\xfe\n".to_vec()),
         (
             "binary",
@@ -184,6 +174,63 @@ fn hostile_inputs_are_bounded() {
         },
     );
     assert!(too_big.problems[0].message.contains("limit"));
+}
+
+/// Inputs nested far deeper than the nesting limit, yet well under the size limit so that
+/// it is the nesting limit that stops them: one problem, saying so, at the collection that
+/// crosses it.
+#[test]
+fn deep_nesting_is_reported_where_it_crosses_the_limit() {
+    let opts = LoadOptions::default();
+    let depth = opts.limits.max_depth;
+    // (name, input, where the problem is reported: the collection that opens level 256)
+    let cases: Vec<(&str, String, (usize, usize))> = vec![
+        ("deep flow nesting", "[".repeat(200_000), (1, 256)),
+        ("deep flow maps", "{a: ".repeat(100_000), (1, 4 * 255 + 1)),
+        (
+            "deep block sequences",
+            "- ".repeat(100_000),
+            (1, 2 * 255 + 1),
+        ),
+        (
+            "deep block maps",
+            (0..2_000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect(),
+            (256, 256),
+        ),
+    ];
+    for (name, text, (line, column)) in cases {
+        assert!(
+            (text.len() as u64) < opts.max_file_size,
+            "{name}: {} bytes would hit the size limit first",
+            text.len()
+        );
+        let start = std::time::Instant::now();
+        let loaded = source::load_bytes(name.to_string(), Ok(text.into_bytes()), opts);
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{name} took {:?}",
+            start.elapsed()
+        );
+        let messages: Vec<&str> = loaded.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{name}: {messages:?}");
+        let p = &loaded.problems[0];
+        assert!(
+            p.message
+                .starts_with(&format!("nesting deeper than {} levels", depth.min(255))),
+            "{name}: {}",
+            p.message
+        );
+        assert_eq!(loaded.file.path, name);
+        let at = loaded.file.line_col(p.span.start);
+        assert_eq!(
+            (at.line, at.column),
+            (line, column),
+            "{name}: {}",
+            p.message
+        );
+    }
 }
 
 /// The profile rules over real captures: each nvidia-smi capture is attached to a GPU

@@ -293,6 +293,19 @@ pub fn baseline_counts(v: &serde_json::Value) -> (Option<u64>, Option<u64>) {
     )
 }
 
+/// Compare `actual` with the reviewed snapshot `tests/snapshots/NAME.snap` (insta: on a
+/// difference it writes `NAME.snap.new` beside it to review with `cargo insta review`, or
+/// rewrites the snapshot under `INSTA_UPDATE=always`).
+pub fn snapshot(name: &str, actual: &str) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, actual);
+    });
+}
+
 /// Run git in `dir` with a fixed identity, failing the test when it fails.
 pub fn git(dir: &Path, args: &[&str]) {
     let out = std::process::Command::new("git")

@@ -1,8 +1,7 @@
 //! How teams adopt skinflint: suppressions in each form, baselines, changed files,
 //! pre-commit context, generated docs, init and completions.
 
-mod common;
-use common::{baseline_counts, file_rule_line, git, json};
+use crate::common::{baseline_counts, file_rule_line, git, json};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,9 +1,7 @@
 //! Pairing of spot pools with their on-demand fallbacks, and hosting with the
 //! ExtendedResourceToleration admission plugin on and off.
 
-mod common;
-
-use common::{repo, run};
+use crate::common::{repo, run};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
 
 /// A GPU pod without a written toleration is hosted by a pool tainted `nvidia.com/gpu`

@@ -3,9 +3,7 @@
 //! assert, with `# expect:` comments, every finding of the rules that relate resources;
 //! without the scopes, the same files relate across clusters and those findings change.
 
-mod common;
-
-use common::{expectations, file_rule_line, json, mismatches, repo};
+use crate::common::{expectations, file_rule_line, json, mismatches, repo};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! GPU profile replay: recommendations and savings on generated profiles, the real
 //! captures in the corpus, attribution by DCGM labels, and the design's calculators.
 
-mod common;
+use crate::common;
 
-use common::{corpus, generate_nvidia_smi, repo};
+use crate::common::{corpus, generate_nvidia_smi, repo};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use skinflint::profile::attach::ProfileInput;
 use skinflint::rule::Finding;

@@ -1,8 +1,8 @@
 //! Change-aware checking: `check --changed-since`, the pre-commit hooks and stable
 //! fingerprints, in temporary git repositories.
 
-mod common;
-use common::{git, json};
+use crate::common;
+use crate::common::{git, json};
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,6 +1,7 @@
 //! Pull-request and CI surfaces: one snapshot per output format over the same small tree,
 //! SARIF read back through serde-sarif's types, encoded URIs and character columns.
 
+use crate::common;
 use serde_sarif::sarif::Sarif;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,31 +21,12 @@ fn skinflint(dir: &Path, args: &[&str]) -> Output {
     c.output().unwrap()
 }
 
-/// Compare with `tests/snapshots/NAME`; `SKINFLINT_UPDATE_SNAPSHOTS=1` rewrites it.
+/// Compare with the reviewed snapshot `tests/snapshots/NAME.snap`, the version masked.
 fn snapshot(name: &str, actual: &str) {
-    let actual = actual.replace(env!("CARGO_PKG_VERSION"), "<version>");
-    let path = repo().join("tests/snapshots").join(name);
-    if std::env::var_os("SKINFLINT_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(5)
-            .map(|(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1))
-            .collect();
-        panic!(
-            "snapshot {name} differs ({} vs {} lines); rerun with SKINFLINT_UPDATE_SNAPSHOTS=1 if intended\n{}",
-            expected.lines().count(),
-            actual.lines().count(),
-            diff.join("\n")
-        );
-    }
+    common::snapshot(
+        name,
+        &actual.replace(env!("CARGO_PKG_VERSION"), "<version>"),
+    );
 }
 
 fn report(format: &str) -> String {
@@ -60,27 +42,27 @@ fn report(format: &str) -> String {
 
 #[test]
 fn snapshot_human() {
-    snapshot("human.txt", &report("human"));
+    snapshot("human", &report("human"));
 }
 
 #[test]
 fn snapshot_json() {
-    snapshot("json.json", &report("json"));
+    snapshot("json", &report("json"));
 }
 
 #[test]
 fn snapshot_sarif() {
-    snapshot("sarif.json", &report("sarif"));
+    snapshot("sarif", &report("sarif"));
 }
 
 #[test]
 fn snapshot_github() {
-    snapshot("github.txt", &report("github"));
+    snapshot("github", &report("github"));
 }
 
 #[test]
 fn snapshot_markdown() {
-    snapshot("markdown.md", &report("markdown"));
+    snapshot("markdown", &report("markdown"));
 }
 
 #[test]

@@ -1,9 +1,7 @@
 //! Alert rules end to end: messages that say what they mean, and PromQL errors located
 //! in expressions of any size.
 
-mod common;
-
-use common::positions;
+use crate::common::positions;
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 
 fn check_text(text: &str, select: &[&str]) -> Outcome {

@@ -1,9 +1,9 @@
 //! The seed design document's two Provisioners and its cost alerts, exactly as written
 //! there, produce exactly this set of findings and nothing else.
 
-mod common;
+use crate::common;
 
-use common::{positions, repo, run};
+use crate::common::{positions, repo, run};
 
 #[test]
 fn seed_provisioners_yield_exactly_the_expected_findings() {

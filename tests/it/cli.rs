@@ -1,7 +1,6 @@
 //! The `skinflint` binary as users run it: exit codes, formats, config, stdin, walking.
 
-mod common;
-use common::{file_rule_line, json};
+use crate::common::{file_rule_line, json};
 
 use std::io::Write;
 use std::path::Path;

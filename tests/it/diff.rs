@@ -1,8 +1,7 @@
 //! `skinflint diff`: new, fixed and unchanged findings and the monthly cost delta between
 //! two git revisions, and between two directories of rendered manifests.
 
-mod common;
-use common::{git, json};
+use crate::common::{git, json};
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -9,9 +9,7 @@
 //! positive is at error severity, or when precision falls under 97%. It prints precision
 //! per rule and overall.
 
-mod common;
-
-use common::repo;
+use crate::common::repo;
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
