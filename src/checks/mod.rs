@@ -8,7 +8,7 @@ pub mod karpenter;
 pub mod workload;
 
 use crate::model::ModelSet;
-use crate::rule::params::{NoParams, ParamError, Params};
+use crate::rule::params::{NoParams, Params};
 use crate::rule::{Hit, RuleDef};
 use serde::de::DeserializeOwned;
 
@@ -53,7 +53,7 @@ pub struct CheckDef {
     /// The rule id the check implements (a rule file may name another rule's check).
     pub name: &'static str,
     pub check: Check,
-    pub params: fn(&Params) -> Result<(), ParamError>,
+    pub params: fn(&Params) -> Result<(), serde_json::Error>,
 }
 
 const fn model<P: DeserializeOwned>(name: &'static str, run: CheckFn) -> CheckDef {
@@ -72,7 +72,7 @@ const fn suppressions(name: &'static str, run: SuppressionCheckFn) -> CheckDef {
     }
 }
 
-fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), ParamError> {
+fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), serde_json::Error> {
     params.read::<P>().map(|_| ())
 }
 
@@ -240,52 +240,32 @@ pub fn lookup(name: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().find(|c| c.name == name)
 }
 
-/// Why a rule cannot run: its check does not exist, or does not read the parameters the
-/// rule declares.
-#[derive(Debug)]
+/// Why a rule cannot run: its check, or the parameters it declares for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleCheckError {
-    UnknownCheck {
+    #[error("rule `{rule}` names check `{check}`, which does not exist")]
+    NoSuchCheck { rule: String, check: String },
+    /// `error` says which field the check's parameter struct did not accept.
+    #[error("rule `{rule}` declares parameters that check `{check}` does not read: {error}")]
+    ParamsNotRead {
         rule: String,
         check: String,
-    },
-    Params {
-        rule: String,
-        check: String,
-        error: ParamError,
+        error: String,
     },
 }
-
-impl std::fmt::Display for RuleCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RuleCheckError::UnknownCheck { rule, check } => {
-                write!(
-                    f,
-                    "rule `{rule}` names check `{check}`, which does not exist"
-                )
-            }
-            RuleCheckError::Params { rule, check, error } => write!(
-                f,
-                "rule `{rule}` declares parameters that check `{check}` does not read: {error}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for RuleCheckError {}
 
 /// Whether a rule names an existing check that reads its declared parameters.
 pub fn validate(rule: &RuleDef) -> Result<(), RuleCheckError> {
     let Some(def) = lookup(&rule.check) else {
-        return Err(RuleCheckError::UnknownCheck {
+        return Err(RuleCheckError::NoSuchCheck {
             rule: rule.id.clone(),
             check: rule.check.clone(),
         });
     };
-    (def.params)(&rule.params).map_err(|error| RuleCheckError::Params {
+    (def.params)(&rule.params).map_err(|e| RuleCheckError::ParamsNotRead {
         rule: rule.id.clone(),
         check: rule.check.clone(),
-        error,
+        error: e.to_string(),
     })
 }
 
@@ -322,14 +302,14 @@ mod tests {
         let reparsed = RuleDef::parse("rules/karpenter/x.yaml", &retyped).unwrap();
         assert!(validate(&reparsed).is_err());
         r.check = "invalid-yaml".into();
-        assert!(validate(&r)
-            .unwrap_err()
-            .to_string()
-            .contains("unknown field"));
+        assert!(matches!(
+            validate(&r),
+            Err(RuleCheckError::ParamsNotRead { error, .. }) if error.contains("unknown field")
+        ));
         r.check = "no-such-check".into();
         assert!(matches!(
-            validate(&r).unwrap_err(),
-            RuleCheckError::UnknownCheck { .. }
+            validate(&r),
+            Err(RuleCheckError::NoSuchCheck { .. })
         ));
     }
 }

@@ -309,7 +309,7 @@ fn read_clusters(
         let Some(text) = item.as_str() else {
             return Err(sf.error_at(item.span(), "a `clusters` entry must be a path glob"));
         };
-        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e))?;
+        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e.to_string()))?;
         globs.push(text.to_string());
     }
     Ok(globs)

@@ -77,14 +77,18 @@ impl ParamType {
     }
 
     /// Read a YAML value as this type; the error says what was expected.
-    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, ParamError> {
+    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, ValueError> {
         let wrong = || {
             let got = match n.value() {
-                Some(s) => format!("{} `{}`", s.type_name(), n.scalar().map_or("", |s| s.0)),
-                None if n.is_seq() => "a list".to_string(),
-                None => "a mapping".to_string(),
+                Some(s) => format!(
+                    " (got {} `{}`)",
+                    s.type_name(),
+                    n.scalar().map_or("", |s| s.0)
+                ),
+                None if n.is_seq() => " (got a list)".to_string(),
+                None => " (got a mapping)".to_string(),
             };
-            ParamError::WrongType {
+            ValueError::WrongType {
                 expected: self.expected(),
                 got,
             }
@@ -94,7 +98,7 @@ impl ParamType {
                 Some(items) => items
                     .map(|i| match i.value() {
                         Some(Scalar::Str(s)) => Ok(s.trim().to_string()),
-                        _ => Err(ParamError::ListItem {
+                        _ => Err(ValueError::ItemNotString {
                             expected: self.expected(),
                             item: i.scalar().map_or("…", |s| s.0).to_string(),
                         }),
@@ -135,7 +139,7 @@ impl ParamType {
             (ParamType::Duration, Scalar::Str(s)) => match parse_duration(s) {
                 Some(d) => ParamValue::Duration(d),
                 None => {
-                    return Err(ParamError::Duration {
+                    return Err(ValueError::NotDuration {
                         expected: self.expected(),
                         text: s.to_string(),
                     })
@@ -147,86 +151,56 @@ impl ParamType {
     }
 }
 
-/// Compile a regex parameter; the error keeps the regex crate's last, most specific line.
-fn compile(pattern: &str) -> Result<regex::Regex, ParamError> {
+/// Why a YAML value is not a value of a parameter type; the message completes "`name` …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// `got` describes what was found: " (got a list)", " (got integer `3`)".
+    #[error("must be {expected}{got}")]
+    WrongType { expected: &'static str, got: String },
+    #[error("must be {expected} (an item is not a string: `{item}`)")]
+    ItemNotString {
+        expected: &'static str,
+        item: String,
+    },
+    #[error("must be {expected} (or whole seconds); `{text}` is not a duration")]
+    NotDuration {
+        expected: &'static str,
+        text: String,
+    },
+    /// `detail` is the regex crate's last, most specific line.
+    #[error("is not a valid regular expression: `{pattern}`: {detail}")]
+    BadRegex { pattern: String, detail: String },
+}
+
+/// Why a value cannot be a declared parameter's: its type, or its bounds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    #[error("`{name}` {error}")]
+    Value { name: String, error: ValueError },
+    #[error("`{name}` must be at least {min} (got {value})")]
+    BelowMin {
+        name: String,
+        min: String,
+        value: String,
+    },
+    #[error("`{name}` must be at most {max} (got {value})")]
+    AboveMax {
+        name: String,
+        max: String,
+        value: String,
+    },
+}
+
+/// Compile a regex parameter.
+fn compile(pattern: &str) -> Result<regex::Regex, ValueError> {
     regex::Regex::new(pattern).map_err(|e| {
         let detail = e.to_string();
-        ParamError::Regex {
+        ValueError::BadRegex {
             pattern: pattern.to_string(),
             detail: detail.lines().last().unwrap_or_default().trim().to_string(),
         }
     })
 }
-
-/// Why a parameter value was refused. Without a name, the message completes a sentence
-/// that starts with the parameter's name ("`max-seconds` must be …").
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamError {
-    /// Not of the declared type: what it must be, and what was given.
-    WrongType { expected: &'static str, got: String },
-    /// A list item that is not a string.
-    ListItem {
-        expected: &'static str,
-        item: String,
-    },
-    /// Text that does not parse as a duration.
-    Duration {
-        expected: &'static str,
-        text: String,
-    },
-    /// A pattern that does not compile, with the regex crate's most specific line.
-    Regex { pattern: String, detail: String },
-    /// Outside the declared bounds (`bound` is "at least" or "at most").
-    OutOfRange {
-        bound: &'static str,
-        limit: String,
-        got: String,
-    },
-    /// An error about the named parameter.
-    Named {
-        name: String,
-        error: Box<ParamError>,
-    },
-    /// The declared parameters do not fit the typed parameters a check reads.
-    Mismatch(String),
-}
-
-impl ParamError {
-    fn named(self, name: &str) -> ParamError {
-        ParamError::Named {
-            name: name.to_string(),
-            error: Box::new(self),
-        }
-    }
-}
-
-impl std::fmt::Display for ParamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ParamError::WrongType { expected, got } => write!(f, "must be {expected} (got {got})"),
-            ParamError::ListItem { expected, item } => {
-                write!(f, "must be {expected} (an item is not a string: `{item}`)")
-            }
-            ParamError::Duration { expected, text } => write!(
-                f,
-                "must be {expected} (or whole seconds); `{text}` is not a duration"
-            ),
-            ParamError::Regex { pattern, detail } => {
-                write!(
-                    f,
-                    "is not a valid regular expression: `{pattern}`: {detail}"
-                )
-            }
-            ParamError::OutOfRange { bound, limit, got } => {
-                write!(f, "must be {bound} {limit} (got {got})")
-            }
-            ParamError::Named { name, error } => write!(f, "`{name}` {error}"),
-            ParamError::Mismatch(m) => write!(f, "{m}"),
-        }
-    }
-}
-
-impl std::error::Error for ParamError {}
 
 /// A Prometheus duration (`0`, or units from `y` down to `ms` in descending order, as in
 /// `1h30m`); bare numbers other than `0` are not durations.
@@ -342,26 +316,32 @@ pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"
 impl ParamDecl {
     /// Read a YAML value for this parameter: its type, then its bounds.
     pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, ParamError> {
-        let v = self.ty.read(n).map_err(|e| e.named(&self.name))?;
-        self.check_range(&v).map_err(|e| e.named(&self.name))?;
+        let v = self.ty.read(n).map_err(|error| ParamError::Value {
+            name: self.name.clone(),
+            error,
+        })?;
+        self.check_range(&v)?;
         Ok(v)
     }
 
     fn check_range(&self, v: &ParamValue) -> Result<(), ParamError> {
         let m = v.magnitude();
-        let out = |bound, limit: &ParamValue| ParamError::OutOfRange {
-            bound,
-            limit: limit.to_string(),
-            got: v.to_string(),
-        };
         if let (Some(min), Some(x)) = (&self.min, m) {
             if min.magnitude().is_some_and(|lo| x < lo) {
-                return Err(out("at least", min));
+                return Err(ParamError::BelowMin {
+                    name: self.name.clone(),
+                    min: min.to_string(),
+                    value: v.to_string(),
+                });
             }
         }
         if let (Some(max), Some(x)) = (&self.max, m) {
             if max.magnitude().is_some_and(|hi| x > hi) {
-                return Err(out("at most", max));
+                return Err(ParamError::AboveMax {
+                    name: self.name.clone(),
+                    max: max.to_string(),
+                    value: v.to_string(),
+                });
             }
         }
         Ok(())
@@ -507,13 +487,13 @@ impl Params {
     /// The parameters as a check's typed struct (`#[serde(rename_all = "kebab-case",
     /// deny_unknown_fields)]`, no defaults). The engine reads each rule's struct when the
     /// rules load, so a declaration that does not match its check never runs.
-    pub fn read<T: DeserializeOwned>(&self) -> Result<T, ParamError> {
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let map: serde_json::Map<String, Value> = self
             .values
             .iter()
             .map(|(k, v)| (k.clone(), v.to_check_json()))
             .collect();
-        serde_json::from_value(Value::Object(map)).map_err(|e| ParamError::Mismatch(e.to_string()))
+        serde_json::from_value(Value::Object(map))
     }
 }
 
@@ -562,7 +542,6 @@ mod tests {
     use super::*;
     use crate::source::{yaml, Limits};
 
-    /// A declaration, or its error message.
     fn decl(text: &str) -> Result<ParamDecl, (std::ops::Range<usize>, String)> {
         let doc = yaml::parse(text, Limits::default());
         let d = doc.documents.into_iter().next().unwrap();
@@ -629,8 +608,8 @@ mod tests {
                 "unknown key `descr`",
             ),
         ] {
-            let err = decl(text).unwrap_err();
-            assert!(err.1.contains(needle), "{text}: {}", err.1);
+            let (_, err) = decl(text).unwrap_err();
+            assert!(err.contains(needle), "{text}: {err}");
         }
         let l = decl("{type: string-list, default: [a, b], description: x}").unwrap();
         assert_eq!(l.default.to_yaml(), "[\"a\", \"b\"]");
