@@ -56,8 +56,10 @@ impl Profile {
         if !self.gpus.contains_key(id) {
             let pod = self.pod.clone().unwrap_or_else(|| self.source.clone());
             self.pods.entry(pod).or_default().insert(id.to_string());
+            self.gpus.insert(id.to_string(), GpuStats::default());
         }
-        self.gpus.entry(id.to_string()).or_default()
+        // Looked up by `&str`: a known GPU (every row but its first) costs no allocation.
+        self.gpus.get_mut(id).expect("inserted above")
     }
 
     /// The most utilisation or memory samples any one GPU had.

@@ -474,23 +474,36 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
         source: name.to_string(),
         ..Profile::default()
     };
-    let mut cols: Option<BTreeMap<String, usize>> = None;
+    let mut cols: Option<SmiColumns> = None;
     let mut header = String::new();
     let mut progress = Progress::new(name);
     let mut too_many_gpus = false;
     let mut tally = Tally::default();
+    let mut seen = SeenGpus::default();
+    // Each field's byte range in the line, reused from row to row.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     let skipped = each_line(reader, |line| {
-        if line.trim().is_empty() || line.trim() == header {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed == header {
             return Ok(true); // blank, or a repeated header
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         let Some(c) = &cols else {
-            cols = Some(smi_columns(&fields)?);
-            header = line.trim().to_string();
+            cols = Some(SmiColumns::from_header(line)?);
+            header = trimmed.to_string();
             return Ok(true);
         };
-        let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
-        if !smi_row(&mut p, name, &mut tally, get) {
+        ranges.clear();
+        let mut start = 0;
+        for field in line.splitn(c.width + 1, ',').take(c.width) {
+            ranges.push((start, start + field.len()));
+            start += field.len() + 1;
+        }
+        let row = SmiRow {
+            cols: c,
+            line,
+            ranges: &ranges,
+        };
+        if !smi_row(&mut p, name, &mut tally, &mut seen, &row) {
             too_many_gpus = true;
             return Ok(true);
         }
@@ -513,66 +526,131 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
     Ok(p)
 }
 
-/// The columns of an nvidia-smi header by name (lowercase, without the unit).
-fn smi_columns(fields: &[&str]) -> Result<BTreeMap<String, usize>, ProfileProblem> {
-    let map: BTreeMap<String, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let key = f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase();
-            (key, i)
-        })
-        .collect();
-    if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
-        return Err(ProfileProblem::NoUsableColumn);
-    }
-    Ok(map)
+/// Where each column skinflint reads sits in an nvidia-smi row, found once from the header
+/// (by name, lowercase, without the unit), so a row costs no lookups by name.
+struct SmiColumns {
+    /// Fields a row is split into: up to the last column read (exporters query hundreds).
+    width: usize,
+    uuid: Option<usize>,
+    gpu: Option<usize>,
+    index: Option<usize>,
+    timestamp: Option<usize>,
+    name: Option<usize>,
+    hostname: Option<usize>,
+    memory_total: Option<usize>,
+    utilization: Option<usize>,
+    memory_used: Option<usize>,
 }
 
-/// One nvidia-smi row, its fields by column name; false when it is for a GPU past the
-/// per-file limit (and skipped).
-fn smi_row<'f>(
+impl SmiColumns {
+    fn from_header(line: &str) -> Result<SmiColumns, ProfileProblem> {
+        let names: Vec<String> = line
+            .split(',')
+            .map(|f| f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase())
+            .collect();
+        let at = |key: &str| names.iter().position(|n| n == key);
+        let mut cols = SmiColumns {
+            width: 0,
+            uuid: at("uuid"),
+            gpu: at("gpu"),
+            index: at("index"),
+            timestamp: at("timestamp"),
+            name: at("name"),
+            hostname: at("hostname"),
+            memory_total: at("memory.total"),
+            utilization: at("utilization.gpu"),
+            memory_used: at("memory.used"),
+        };
+        if cols.utilization.is_none() && cols.memory_used.is_none() {
+            return Err(ProfileProblem::NoUsableColumn);
+        }
+        cols.width = [
+            cols.uuid,
+            cols.gpu,
+            cols.index,
+            cols.timestamp,
+            cols.name,
+            cols.hostname,
+            cols.memory_total,
+            cols.utilization,
+            cols.memory_used,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |i| i + 1);
+        Ok(cols)
+    }
+}
+
+/// One data row: the line, its fields' byte ranges, and where the header put each column.
+struct SmiRow<'r> {
+    cols: &'r SmiColumns,
+    line: &'r str,
+    ranges: &'r [(usize, usize)],
+}
+
+impl<'r> SmiRow<'r> {
+    /// The trimmed field of a column, when the row has it and it is not empty.
+    fn get(&self, col: Option<usize>) -> Option<&'r str> {
+        let (a, b) = *self.ranges.get(col?)?;
+        Some(self.line.get(a..b)?.trim()).filter(|f| !f.is_empty())
+    }
+}
+
+/// The GPUs a file has shown, so that recording one on its node is done once, not on
+/// every row.
+#[derive(Default)]
+struct SeenGpus(std::collections::HashSet<String>);
+
+/// One nvidia-smi row; false when it is for a GPU past the per-file limit (and skipped).
+fn smi_row(
     p: &mut Profile,
     name: &str,
     tally: &mut Tally,
-    get: impl Fn(&str) -> Option<&'f str>,
+    seen: &mut SeenGpus,
+    row: &SmiRow<'_>,
 ) -> bool {
-    let gpu_id = get("uuid")
+    let c = row.cols;
+    let gpu_id = row
+        .get(c.uuid)
         .filter(|u| !u.starts_with('['))
-        .or_else(|| get("gpu"))
-        .or_else(|| get("index"))
-        .unwrap_or("0")
-        .to_string();
-    if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(&gpu_id) {
-        return false;
+        .or_else(|| row.get(c.gpu))
+        .or_else(|| row.get(c.index))
+        .unwrap_or("0");
+    if !seen.0.contains(gpu_id) {
+        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(gpu_id) {
+            return false;
+        }
+        // One nvidia-smi run sees one host: its `hostname` column, else the file.
+        let node = row
+            .get(c.hostname)
+            .filter(|h| !h.starts_with('['))
+            .unwrap_or(name)
+            .to_string();
+        p.node_gpus
+            .entry(node.clone())
+            .or_default()
+            .insert(gpu_id.to_string());
+        p.gpu(gpu_id).node = Some(node);
+        seen.0.insert(gpu_id.to_string());
     }
-    let ts = get("timestamp").and_then(time::parse);
+    let ts = row.get(c.timestamp).and_then(time::parse);
     p.see_time(ts);
     p.samples += 1;
-    let model = get("name")
-        .filter(|n| !n.starts_with('['))
-        .map(str::to_string);
-    // One nvidia-smi run sees one host: its `hostname` column, else the file.
-    let node = get("hostname")
-        .filter(|h| !h.is_empty() && !h.starts_with('['))
-        .unwrap_or(name)
-        .to_string();
-    p.node_gpus
-        .entry(node.clone())
-        .or_default()
-        .insert(gpu_id.clone());
-    let g = p.gpu(&gpu_id);
+    let total = tally.mem(row.get(c.memory_total));
+    let util = tally.util(row.get(c.utilization));
+    let mem = tally.mem(row.get(c.memory_used));
+    let g = p.gpu(gpu_id);
     if g.name.is_none() {
-        g.name = model;
+        g.name = row
+            .get(c.name)
+            .filter(|n| !n.starts_with('['))
+            .map(str::to_string);
     }
-    if g.node.is_none() {
-        g.node = Some(node);
-    }
-    if let Some(total) = tally.mem(get("memory.total")) {
+    if let Some(total) = total {
         g.memory_total_mib = Some(total);
     }
-    let util = tally.util(get("utilization.gpu"));
-    let mem = tally.mem(get("memory.used"));
     if let Some(u) = util {
         g.add_util_at(u, ts);
     }
