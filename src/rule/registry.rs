@@ -8,7 +8,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-pub use embedded::{FIXTURES, RULE_FILES};
+pub use embedded::{FIXTURES, FIXTURE_PROFILES, RULE_FILES};
 
 /// Every built-in rule, sorted by id. A broken declaration is an error (the registry
 /// meta-tests keep that from ever shipping).
@@ -27,4 +27,12 @@ pub fn fixtures(id: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(rid, _, _)| *rid == id)
         .map(|(_, bad, good)| (*bad, *good))
+}
+
+/// The `.profiles` text a rule's fixture (`bad.yaml` or `good.yaml`) is replayed with.
+pub fn fixture_profiles(id: &str, fixture: &str) -> Option<&'static str> {
+    FIXTURE_PROFILES
+        .iter()
+        .find(|(rid, name, _)| *rid == id && *name == fixture)
+        .map(|(_, _, text)| *text)
 }

@@ -11,6 +11,7 @@ mod cli;
 mod clusters;
 mod corpus;
 mod diff;
+mod first_run;
 mod helm;
 mod pairing;
 mod profiles;

@@ -1,0 +1,82 @@
+//! What a new user meets first: the README's quick start, `rules` and `explain`, empty
+//! standard input, shell completion, and the same paths in every report format.
+
+use crate::common::repo;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn skinflint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skinflint"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("PRE_COMMIT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn rules_table_columns_line_up() {
+    let text = stdout(&skinflint(&repo(), &["rules"]));
+    let rules = skinflint::rule::registry::builtin_rules().unwrap();
+    assert_eq!(text.lines().count(), rules.len());
+    // Each column starts at the same character on every line: the title column is where
+    // the longest severity ends plus two spaces, the same for every rule.
+    let title_at: std::collections::BTreeSet<usize> = text
+        .lines()
+        .zip(&rules)
+        .map(|(line, r)| {
+            let byte = line.rfind(r.title.as_str()).unwrap();
+            line[..byte].chars().count()
+        })
+        .collect();
+    assert_eq!(title_at.len(), 1, "titles start at {title_at:?}:\n{text}");
+    let category_at: std::collections::BTreeSet<usize> = text
+        .lines()
+        .zip(&rules)
+        .map(|(line, r)| line.find(&format!(" {} ", r.category)).unwrap())
+        .collect();
+    assert_eq!(category_at.len(), 1, "{text}");
+}
+
+#[test]
+fn explain_shows_examples_without_test_markers() {
+    for r in skinflint::rule::registry::builtin_rules().unwrap() {
+        let text = stdout(&skinflint(&repo(), &["explain", &r.id]));
+        assert!(text.contains("Example that fires"), "{}: {text}", r.id);
+        for marker in ["# expect:", "# with:"] {
+            assert!(
+                !text.contains(marker),
+                "{}: shows `{marker}`:\n{text}",
+                r.id
+            );
+        }
+    }
+    let text = stdout(&skinflint(&repo(), &["explain", "nodepool-without-limits"]));
+    // A trailing marker goes with the spaces before it; the key stays.
+    assert!(text.contains("\n      limits:\n"), "{text}");
+}
+
+#[test]
+fn explain_of_a_profile_rule_shows_the_profile_it_replays() {
+    let text = stdout(&skinflint(&repo(), &["explain", "gpu-overprovisioned"]));
+    let fires =
+        &text[text.find("Example that fires").unwrap()..text.find("Example that passes").unwrap()];
+    for needle in [
+        "fixtures/gpu-overprovisioned/bad.profiles",
+        "--profile ml/llm=profile-0.csv",
+        "ml/llm: nvidia-smi samples every 300 s for 168 h of 1 × NVIDIA A10G (22888 MiB); utilisation 0 to 35%, memory 3072 to 6144 MiB",
+    ] {
+        assert!(fires.contains(needle), "lacks {needle}:\n{fires}");
+    }
+    let passes = &text[text.find("Example that passes").unwrap()..];
+    assert!(passes.contains("1 × Tesla T4 (15360 MiB)"), "{passes}");
+    // Rules without profiles show none.
+    let text = stdout(&skinflint(&repo(), &["explain", "nodepool-without-limits"]));
+    assert!(!text.contains("Replayed with"), "{text}");
+}
