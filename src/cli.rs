@@ -142,6 +142,10 @@ pub struct CheckArgs {
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Accept empty standard input (`-` with no bytes or only whitespace) as nothing to
+    /// check; by default it is an error, as a failed command before the pipe gives it.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -96,7 +96,22 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
     req.clusters = args.cluster.clone();
     req.follow_symlinks = args.follow_symlinks;
     req.profiles = super::replay::profile_inputs(&args.profiles, &args.profile)?;
+    if args.paths.iter().any(|p| p == "-") {
+        req.stdin = Some(stdin(args)?);
+    }
     Ok(req)
+}
+
+/// Standard input, read here so that an empty one fails the run (exit 2) instead of
+/// passing: `helm template … | skinflint check -` gives empty input when helm fails, and
+/// without `pipefail` only skinflint's exit code reaches CI.
+fn stdin(args: &CheckArgs) -> Result<Vec<u8>, RunError> {
+    let bytes = crate::source::read_stdin(args.rules.max_file_size).map_err(RunError::Usage)?;
+    if !args.allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+        let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        return Err(RunError::EmptyStdin(name.to_string()));
+    }
+    Ok(bytes)
 }
 
 fn write_baseline(outcome: &Outcome, path: &std::path::Path) -> Result<(), RunError> {

@@ -32,6 +32,9 @@ pub enum RunError {
     ProfileNotFound(PathBuf),
     /// A calculator whose inputs give no finite answer.
     Compute(String),
+    /// Standard input (named as reported) held nothing to check: most often a failed
+    /// `helm template` or `kustomize build` in a pipeline without `pipefail`.
+    EmptyStdin(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -44,6 +47,13 @@ impl std::fmt::Display for RunError {
             }
             RunError::Stdout(e) => write!(f, "cannot write to standard output: {e}"),
             RunError::ProfileNotFound(p) => write!(f, "profile not found: {}", p.display()),
+            RunError::EmptyStdin(name) => write!(
+                f,
+                "{name}: standard input is empty, so nothing was checked; when it comes from a \
+                 pipeline (`helm template … | skinflint check -`), the command before the pipe \
+                 probably failed: run the pipeline under `set -o pipefail` so its failure fails \
+                 the step, or pass --allow-empty if empty input is expected"
+            ),
         }
     }
 }

@@ -80,3 +80,66 @@ fn explain_of_a_profile_rule_shows_the_profile_it_replays() {
     let text = stdout(&skinflint(&repo(), &["explain", "nodepool-without-limits"]));
     assert!(!text.contains("Replayed with"), "{text}");
 }
+
+/// A run with `input` on standard input.
+fn with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skinflint"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn empty_standard_input_is_an_error_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    for input in ["", " \n\t\n"] {
+        let out = with_stdin(dir.path(), &["check", "--no-config", "-"], input);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("skinflint: error: <stdin>: standard input is empty")
+                && err.contains("set -o pipefail")
+                && err.contains("--allow-empty"),
+            "{err}"
+        );
+    }
+    let out = with_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--stdin-filename",
+            "charts/a.yaml",
+            "-",
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("error: charts/a.yaml: standard input is empty"));
+    let out = with_stdin(
+        dir.path(),
+        &["check", "--no-config", "--allow-empty", "-"],
+        "\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // A comment-only document is input (a chart that renders nothing but a comment).
+    let out = with_stdin(dir.path(), &["check", "--no-config", "-"], "# nothing\n");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // Input with content is checked as before.
+    let pool = std::fs::read_to_string(repo().join("fixtures/seed/spot-nodepool.yaml")).unwrap();
+    let out = with_stdin(dir.path(), &["check", "--no-config", "-"], &pool);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
