@@ -28,6 +28,7 @@ pub enum Command {
     /// Show a rule's documentation with its bad and good example.
     Explain {
         /// Rule id, e.g. `nodepool-without-limits`.
+        #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: String,
     },
     /// Write a commented .skinflint.yaml listing every rule and its parameters.
@@ -161,14 +162,43 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_config: bool,
     /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub select: Option<Vec<String>>,
     /// Skip these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub ignore: Vec<String>,
     /// Largest input read, in bytes; larger files are reported, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+/// A rule id: offers the built-in ids to shell completion and accepts any text, so that an
+/// unknown id gets skinflint's own error with the closest id (and config-defined rules
+/// stay possible).
+#[derive(Clone)]
+pub struct RuleId;
+
+impl clap::builder::TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::rule::registry::builtin_ids()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

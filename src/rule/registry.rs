@@ -21,6 +21,17 @@ pub fn builtin_rules() -> Result<Vec<RuleDef>, LocatedError> {
     Ok(rules)
 }
 
+/// The built-in rule ids, sorted, without parsing the rule files: each file is named
+/// after its rule (a registry test holds them to it). For shell completion.
+pub fn builtin_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = RULE_FILES
+        .iter()
+        .filter_map(|(path, _)| path.rsplit('/').next()?.strip_suffix(".yaml"))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// The bad and good fixture of a rule.
 pub fn fixtures(id: &str) -> Option<(&'static str, &'static str)> {
     FIXTURES

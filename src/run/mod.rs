@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 could not run ([`RunError`]).
 
 pub mod check;
+pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod replay;
@@ -73,13 +74,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
         Command::Rules { format } => rules::list(format),
         Command::Explain { id } => rules::explain(&id),
         Command::Init { path, force } => rules::init(&path, force),
-        Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "skinflint", &mut out);
-            write_out(&String::from_utf8_lossy(&out))?;
-            Ok(0)
-        }
+        Command::Completions { shell } => completions::run(shell),
         Command::Docs { check } => rules::docs(check),
         Command::Cost(args) => cost::run(args),
         Command::Diff(args) => diff::run(*args),

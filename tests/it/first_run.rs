@@ -143,3 +143,74 @@ fn empty_standard_input_is_an_error_unless_allowed() {
     let out = with_stdin(dir.path(), &["check", "--no-config", "-"], &pool);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn completions_offer_rule_ids_after_explain_select_and_ignore() {
+    for shell in ["bash", "zsh", "fish"] {
+        let text = stdout(&skinflint(&repo(), &["completions", shell]));
+        for id in skinflint::rule::registry::builtin_ids() {
+            assert!(text.contains(id), "{shell} lacks {id}");
+        }
+        // The ids belong to `explain` (and the rule options), not only to some option.
+        let explain = match shell {
+            "bash" => {
+                let at = text.find("skinflint__subcmd__explain)\n").unwrap();
+                text[at..].lines().nth(1).unwrap().to_string()
+            }
+            "zsh" => text
+                .lines()
+                .find(|l| l.starts_with("':id -- Rule id"))
+                .unwrap()
+                .to_string(),
+            _ => text
+                .lines()
+                .find(|l| l.contains("using_subcommand explain\" -f -a"))
+                .unwrap()
+                .to_string(),
+        };
+        assert!(
+            explain.contains("empty-node-ttl-too-long") && explain.contains("gpu-overprovisioned"),
+            "{shell}: {explain}"
+        );
+        if shell == "zsh" {
+            let select = text
+                .lines()
+                .find(|l| l.contains("--select") && l.contains("nodepool-without-limits"));
+            assert!(select.is_some(), "{shell}");
+        }
+    }
+    // `check --help` does not list every id.
+    let help = stdout(&skinflint(&repo(), &["check", "--help"]));
+    assert!(!help.contains("nodepool-without-limits"), "{help}");
+}
+
+#[test]
+fn an_unknown_rule_id_still_gets_the_closest_one() {
+    for args in [
+        &["explain", "nodepool-without-limit"][..],
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "nodepool-without-limit",
+            "examples/",
+        ],
+        &[
+            "check",
+            "--no-config",
+            "--ignore",
+            "gpu-overprovisoned",
+            "examples/",
+        ],
+    ] {
+        let out = skinflint(&repo(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("skinflint: error: unknown rule id `")
+                && err.contains("(did you mean `")
+                && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+}
