@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::report::uri::PathFormat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "skinflint",
@@ -143,6 +145,10 @@ pub struct CheckArgs {
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// How human and JSON reports name files: `repo`, relative to the repository root
+    /// as SARIF, GitHub and Markdown reports do; `cwd`, relative to the working directory.
+    #[arg(long, value_enum, default_value_t = PathFormat::Repo)]
+    pub path_format: PathFormat,
     /// Accept empty standard input (`-` with no bytes or only whitespace) as nothing to
     /// check; by default it is an error, as a failed command before the pipe gives it.
     #[arg(long)]

@@ -2,7 +2,7 @@
 //! baseline recorded when asked.
 
 use super::{config_choice, fail_severity, note, write_file, write_out, RunError};
-use crate::cli::{CheckArgs, Color, Format};
+use crate::cli::{CheckArgs, Color, Format, PathFormat};
 use crate::engine::{self, Baseline, CheckRequest, Outcome};
 use crate::report;
 use std::io::IsTerminal;
@@ -24,7 +24,7 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     for (format, output) in &reports {
-        let text = render(&outcome, *format, output.is_none(), color);
+        let text = render(&outcome, *format, output.is_none(), color, args.path_format);
         match output {
             Some(path) => write_file(path, &text)?,
             None => write_out(&text)?,
@@ -130,16 +130,22 @@ fn write_baseline(outcome: &Outcome, path: &std::path::Path) -> Result<(), RunEr
 
 /// One report; a human report on standard output takes the terminal's width and, when
 /// `color`, its colours.
-fn render(outcome: &Outcome, format: Format, to_stdout: bool, color: bool) -> String {
+fn render(
+    outcome: &Outcome,
+    format: Format,
+    to_stdout: bool,
+    color: bool,
+    paths: PathFormat,
+) -> String {
     match format {
-        Format::Json => report::json::render(outcome),
+        Format::Json => report::json::render(outcome, paths),
         Format::Human => {
             let width = if to_stdout {
                 report::human::terminal_width()
             } else {
                 report::human::DEFAULT_WIDTH
             };
-            report::human::render(outcome, to_stdout && color, width)
+            report::human::render(outcome, to_stdout && color, width, paths)
         }
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),

@@ -214,3 +214,93 @@ fn an_unknown_rule_id_still_gets_the_closest_one() {
         );
     }
 }
+
+/// The file a report names for its first finding, in each format.
+fn first_file(format: &str, text: &str) -> String {
+    match format {
+        "human" => {
+            let line = text.lines().find(|l| l.contains(".yaml:")).unwrap();
+            let start = line.find(|c: char| c.is_ascii_alphanumeric()).unwrap();
+            line[start..line.find(".yaml:").unwrap() + 5].to_string()
+        }
+        "json" => serde_json::from_str::<serde_json::Value>(text).unwrap()["findings"][0]["file"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        "sarif" => serde_json::from_str::<serde_json::Value>(text).unwrap()["runs"][0]["results"]
+            [0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        "github" => {
+            let at = text.find("file=").unwrap() + 5;
+            text[at..at + text[at..].find(',').unwrap()].to_string()
+        }
+        _ => {
+            // Markdown: the first table row's location cell, `[path:line](path#Lline)`.
+            let row = text.lines().find(|l| l.contains(".yaml:")).unwrap();
+            let at = row.find(".yaml:").unwrap() + 5;
+            let start = row[..at].rfind(['[', '|', ' ']).unwrap() + 1;
+            row[start..at].to_string()
+        }
+    }
+}
+
+#[test]
+fn every_format_names_files_from_the_repository_root() {
+    let sub = repo().join("examples");
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let out = skinflint(
+            &sub,
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                format,
+                "needs-work/spot-nodepool.yaml",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {out:?}");
+        assert_eq!(
+            first_file(format, &stdout(&out)),
+            "examples/needs-work/spot-nodepool.yaml",
+            "{format}"
+        );
+    }
+    // The working directory's form, for human and JSON reports, on request.
+    for format in ["human", "json"] {
+        let out = skinflint(
+            &sub,
+            &[
+                "check",
+                "--no-config",
+                "--path-format",
+                "cwd",
+                "--format",
+                format,
+                "needs-work/spot-nodepool.yaml",
+            ],
+        );
+        assert_eq!(
+            first_file(format, &stdout(&out)),
+            "needs-work/spot-nodepool.yaml",
+            "{format}"
+        );
+    }
+    // A file named in a message (another pool) follows the same convention.
+    let out = skinflint(
+        &sub,
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "fallback-weight-not-below-spot",
+            "needs-work/spot-nodepool.yaml",
+        ],
+    );
+    assert!(
+        stdout(&out).contains("(examples/needs-work/spot-nodepool.yaml:3)"),
+        "{}",
+        stdout(&out)
+    );
+}
