@@ -304,3 +304,54 @@ fn every_format_names_files_from_the_repository_root() {
         stdout(&out)
     );
 }
+
+/// The README's fenced block right after `marker` (a line of prose or a heading).
+fn readme_block_after(readme: &str, marker: &str) -> String {
+    let at = readme
+        .find(marker)
+        .unwrap_or_else(|| panic!("README lacks {marker}"));
+    let open = at + readme[at..].find("\n```\n").unwrap() + 5;
+    let close = open + readme[open..].find("\n```\n").unwrap();
+    readme[open..close + 1].to_string()
+}
+
+#[test]
+fn the_readme_quick_start_shows_what_the_command_prints() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(readme.contains("cargo run --release -- check examples/"));
+    // The quick start as a new user runs it: from the root of the clone, no flags, the
+    // report in a pipe (110 columns, no colour).
+    let out = skinflint(&repo(), &["check", "examples/"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the README says the quick start exits 1"
+    );
+    assert!(readme.contains("**exits with code 1**"));
+    let actual = stdout(&out);
+    let block = readme_block_after(&readme, "Among them (shown as in a pipe");
+    // Each part of the block, between `…` lines, is printed as it stands, in order.
+    let mut from = 0;
+    for part in block.split("…\n").filter(|p| !p.trim().is_empty()) {
+        match actual[from..].find(part) {
+            Some(i) => from += i + part.len(),
+            None => panic!(
+                "README quick-start output is stale; this part is not printed:\n{part}\n--- actual output:\n{actual}"
+            ),
+        }
+    }
+    // The summary is the report's last line, and the prose counts the same findings.
+    let summary = actual.lines().last().unwrap();
+    assert!(block.ends_with(&format!("{summary}\n")), "{summary}");
+    let n = summary
+        .strip_prefix("skinflint: ")
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap();
+    assert!(
+        readme.contains(&format!("skinflint reports {n} findings")),
+        "README prose should say {n} findings"
+    );
+    // `examples/clean/` passes, as the README says.
+    let clean = skinflint(&repo(), &["check", "examples/clean/"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+}
