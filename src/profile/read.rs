@@ -135,6 +135,7 @@ pub fn read_inputs(
 ) -> (Vec<(Profile, Option<String>)>, Vec<String>) {
     use rayon::prelude::*;
     let (files, mut notes) = discover(inputs);
+    let files = super::attach::once_each(files);
     let read: Vec<Result<Vec<Profile>, String>> =
         files.par_iter().map(|p| read_path(&p.path)).collect();
     let mut out = Vec::new();

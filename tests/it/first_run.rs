@@ -355,3 +355,163 @@ fn the_readme_quick_start_shows_what_the_command_prints() {
     let clean = skinflint(&repo(), &["check", "examples/clean/"]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
 }
+
+const LLM: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm, namespace: ml}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: llm}}
+  template:
+    metadata: {labels: {app: llm}}
+    spec:
+      nodeSelector:
+        node.kubernetes.io/instance-type: g5.12xlarge
+      containers:
+        - name: server
+          image: vllm:1
+          resources:
+            requests: {cpu: \"2\", memory: 8Gi}
+            limits: {nvidia.com/gpu: 2}
+";
+
+/// The texts of an SVG's `<text>` elements.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..t.find("</text>")?];
+            Some(body.trim().replace("&apos;", "'"))
+        })
+        .collect()
+}
+
+#[test]
+fn replay_notes_only_what_applies_and_plots_name_every_gpu() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("deploy.yaml"), LLM).unwrap();
+    crate::common::generate_nvidia_smi(
+        &p.join("llm.csv"),
+        48.0,
+        300.0,
+        60.0,
+        9000.0,
+        22888.0,
+        2,
+        2,
+    );
+    let only_named = skinflint(
+        p,
+        &[
+            "replay",
+            "--manifests",
+            "deploy.yaml",
+            "--profile",
+            "ml/llm=llm.csv",
+            "--format",
+            "json",
+        ],
+    );
+    // The same file also given as a profile path (or inside a directory given): read
+    // once, for the workload it is named for, with no note asking for that --profile.
+    for extra in ["llm.csv", "."] {
+        let out = skinflint(
+            p,
+            &[
+                "replay",
+                extra,
+                "--manifests",
+                "deploy.yaml",
+                "--profile",
+                "ml/llm=./llm.csv",
+                "--format",
+                "json",
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("has no pod labels"), "{extra}: {err}");
+        assert_eq!(
+            crate::common::json(&out)[0]["samples"],
+            crate::common::json(&only_named)[0]["samples"],
+            "{extra}: samples counted once"
+        );
+    }
+    // A file without pod labels and without --profile still gets the note.
+    let out = skinflint(p, &["replay", "llm.csv", "--manifests", "deploy.yaml"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no pod labels"));
+
+    let out = skinflint(
+        p,
+        &[
+            "replay",
+            "--manifests",
+            "deploy.yaml",
+            "--profile",
+            "ml/llm=llm.csv",
+            "--plot",
+            "plots",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let svg = std::fs::read_to_string(p.join("plots/ml_llm.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for label in [
+        "GPU-0000 (NVIDIA A10G)",
+        "GPU-0001 (NVIDIA A10G)",
+        "utilisation %",
+        "memory GiB",
+        "current GPU's memory",
+    ] {
+        assert!(texts.iter().any(|t| t == label), "no {label} in {texts:?}");
+    }
+    assert!(
+        texts.iter().any(|t| t.ends_with("one line per GPU")),
+        "{texts:?}"
+    );
+    // The two GPUs' lines differ in colour and width, so one on top of the other shows.
+    let lines: std::collections::BTreeSet<&str> = svg
+        .split("<polyline")
+        .skip(1)
+        .filter_map(|l| l.split("stroke=\"").nth(1)?.get(..7))
+        // Not the axes, nor the capacity lines.
+        .filter(|c| !["#000000", "#FF0000", "#00FF00"].contains(c))
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+
+    // One sample: said so in the plot, not an empty chart.
+    crate::common::generate_nvidia_smi(
+        &p.join("one.csv"),
+        60.0 / 3600.0,
+        60.0,
+        60.0,
+        9000.0,
+        22888.0,
+        2,
+        2,
+    );
+    let out = skinflint(
+        p,
+        &[
+            "replay",
+            "--manifests",
+            "deploy.yaml",
+            "--profile",
+            "ml/llm=one.csv",
+            "--plot",
+            "short",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let texts = svg_texts(&std::fs::read_to_string(p.join("short/ml_llm.svg")).unwrap());
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("too short to plot (1 sample per GPU)")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("GPU-0001 (NVIDIA A10G)")),
+        "{texts:?}"
+    );
+}
