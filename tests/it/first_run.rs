@@ -515,3 +515,58 @@ fn replay_notes_only_what_applies_and_plots_name_every_gpu() {
         "{texts:?}"
     );
 }
+
+#[test]
+fn the_human_report_wraps_to_the_width_it_is_given() {
+    let o = crate::common::run(&[&repo().join("examples")], None);
+    let paths = skinflint::report::uri::PathFormat::Repo;
+    let narrow = skinflint::report::human::render(&o, false, 80, paths);
+    // Findings wrap; the one-line summary at the end does not.
+    let findings = narrow.lines().filter(|l| !l.starts_with("skinflint: "));
+    assert!(findings.clone().count() > 100);
+    assert!(
+        findings.into_iter().all(|l| l.chars().count() <= 80),
+        "{narrow}"
+    );
+    let wide = skinflint::report::human::render(&o, false, 160, paths);
+    assert!(wide.lines().any(|l| l.chars().count() > 110), "{wide}");
+    assert!(wide.lines().all(|l| l.chars().count() <= 160));
+}
+
+#[test]
+fn config_type_errors_read_as_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pool.yaml"), LLM).unwrap();
+    for (param, value, expected) in [
+        (
+            "alert-without-severity: {params: {allowed-severities",
+            "3",
+            "`allowed-severities` must be a list of strings (got integer `3`)",
+        ),
+        (
+            "spot-instance-types-too-few: {params: {min-instance-types",
+            "1.5",
+            "`min-instance-types` must be a whole number (got number `1.5`)",
+        ),
+        (
+            "gpu-workload-unschedulable: {params: {extended-resource-toleration",
+            "1",
+            "`extended-resource-toleration` must be true or false (got integer `1`)",
+        ),
+    ] {
+        std::fs::write(
+            p.join(".skinflint.yaml"),
+            format!("rules: {{{param}: {value}}}}}}}\n"),
+        )
+        .unwrap();
+        let out = skinflint(p, &["check", "pool.yaml"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expected), "{err}");
+        assert!(
+            !err.contains("a integer") && !err.contains("a number `"),
+            "{err}"
+        );
+    }
+}
