@@ -101,7 +101,7 @@ fn data_table(root: &Path, name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("data/{name}: {e}"))
 }
 
-fn check<T>(name: &str, r: Result<T, String>) -> T {
+fn check<T>(name: &str, r: Result<T, table::TableError>) -> T {
     r.unwrap_or_else(|e| panic!("data/{name}: {e}"))
 }
 

@@ -310,40 +310,47 @@ pub struct CostArgs {
     pub format: RulesFormat,
 }
 
-/// A finite number above zero.
-fn positive(s: &str) -> Result<f64, String> {
+/// Why a number given on the command line was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    /// The range it must lie in, as the message completes "must be …".
+    #[error("must be {0}")]
+    OutOfRange(&'static str),
+}
+
+/// A finite number `s` for which `ok` holds; `range` describes what `ok` accepts.
+fn number_in(s: &str, ok: fn(f64) -> bool, range: &'static str) -> Result<f64, NumberError> {
     match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        Ok(_) => Err("must be a finite number above 0".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
+        Ok(v) if v.is_finite() && ok(v) => Ok(v),
+        Ok(_) => Err(NumberError::OutOfRange(range)),
+        Err(_) => Err(NumberError::NotANumber(s.to_string())),
     }
+}
+
+/// A finite number above zero.
+fn positive(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v > 0.0, "a finite number above 0")
 }
 
 /// A finite number of at least zero.
-fn non_negative(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(_) => Err("must be a finite number of at least 0".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn non_negative(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v >= 0.0, "a finite number of at least 0")
 }
 
 /// A fraction above 0 and at most 1 (`0.7` for 70%; above 100% is an error).
-fn fraction(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0 => Ok(v),
-        Ok(_) => Err("must be a fraction above 0 and at most 1 (0.7 for 70%)".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn fraction(s: &str) -> Result<f64, NumberError> {
+    number_in(
+        s,
+        |v| v > 0.0 && v <= 1.0,
+        "a fraction above 0 and at most 1 (0.7 for 70%)",
+    )
 }
 
 /// A multiplier of at least 1.
-fn at_least_one(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 1.0 => Ok(v),
-        Ok(_) => Err("must be a finite number of at least 1".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn at_least_one(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v >= 1.0, "a finite number of at least 1")
 }
 
 #[derive(Subcommand, Debug)]

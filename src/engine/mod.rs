@@ -145,11 +145,11 @@ pub enum ToolError {
     Rules(LocatedError),
     UnknownRule(String),
     NoInput,
-    Git(String),
-    Baseline(String),
+    Git(git::GitError),
+    Baseline(baseline::BaselineError),
     NoYaml(String),
     /// A `--cluster` glob that does not compile.
-    Cluster(String),
+    Cluster(clusters::GlobError),
 }
 
 impl std::fmt::Display for ToolError {
@@ -199,12 +199,12 @@ pub fn configured_rules(
     };
     // After the config, so the parameters every check will read are the ones checked.
     for rule in &rules {
-        checks::validate(rule).map_err(|message| {
+        checks::validate(rule).map_err(|e| {
             ToolError::Rules(LocatedError {
                 path: rule.source.clone(),
                 line: 1,
                 column: 1,
-                message,
+                message: e.to_string(),
             })
         })?;
     }
@@ -248,7 +248,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         }
     }
     let baseline = match &req.baseline {
-        Some(p) => Some(Baseline::load(p).map_err(ToolError::Baseline)?),
+        Some(p) => Some(Baseline::read(p).map_err(ToolError::Baseline)?),
         None => None,
     };
     // Profiles: read in parallel; a file that cannot be read is a note.
@@ -268,7 +268,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let clusters = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?;
+    let clusters = clusters::ClusterGlobs::build(&globs, &root).map_err(ToolError::Cluster)?;
     Ok(Setup {
         clusters,
         use_profiles: !given.is_empty(),
@@ -360,7 +360,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 /// are counted.
 pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Evaluated, ToolError> {
     let scope = tree::Scope::new(&req.paths, &req.context)?;
-    let base = git::merge_base(rev, None).map_err(ToolError::Git)?;
+    let base = git::fork_point(rev, None).map_err(ToolError::Git)?;
     let now = if req.staged {
         tree::Side::Staged
     } else {

@@ -25,33 +25,58 @@ pub struct ProfileSpec {
 /// The GPU model of a line without `model=`.
 const DEFAULT_MODEL: &str = "NVIDIA A10G";
 
+/// A `.profiles` line that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct SpecError {
+    pub line: usize,
+    pub problem: SpecProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecProblem {
+    #[error("`{0}` is not key=value")]
+    NotKeyValue(String),
+    #[error("`{0}`: not a number")]
+    NotANumber(String),
+    #[error("no `{0}=`")]
+    Missing(&'static str),
+}
+
 impl ProfileSpec {
     /// Every profile of a `.profiles` file (blank lines and `#` comments skipped).
-    pub fn parse_all(text: &str) -> Result<Vec<ProfileSpec>, String> {
+    pub fn parse_all(text: &str) -> Result<Vec<ProfileSpec>, SpecError> {
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .map(|(i, l)| ProfileSpec::parse(l).map_err(|e| format!("line {}: {e}", i + 1)))
+            .map(|(i, l)| {
+                ProfileSpec::parse(l).map_err(|problem| SpecError {
+                    line: i + 1,
+                    problem,
+                })
+            })
             .collect()
     }
 
-    fn parse(line: &str) -> Result<ProfileSpec, String> {
+    fn parse(line: &str) -> Result<ProfileSpec, SpecProblem> {
         let mut parts = line.split_whitespace();
-        let workload = parts.next().ok_or("no workload")?.to_string();
+        let workload = parts.next().unwrap_or_default().to_string();
         let mut model = DEFAULT_MODEL.to_string();
         let mut num = std::collections::HashMap::new();
         for p in parts {
             let (k, v) = p
                 .split_once('=')
-                .ok_or_else(|| format!("`{p}` is not key=value"))?;
+                .ok_or_else(|| SpecProblem::NotKeyValue(p.to_string()))?;
             if k == "model" {
                 model = v.replace('_', " ");
             } else {
-                let v: f64 = v.parse().map_err(|_| format!("`{p}`: not a number"))?;
+                let v: f64 = v
+                    .parse()
+                    .map_err(|_| SpecProblem::NotANumber(p.to_string()))?;
                 num.insert(k, v);
             }
         }
-        let get = |k: &str| num.get(k).copied().ok_or(format!("no `{k}=`"));
+        let get = |k: &'static str| num.get(k).copied().ok_or(SpecProblem::Missing(k));
         Ok(ProfileSpec {
             workload,
             model,

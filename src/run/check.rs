@@ -106,7 +106,8 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
 /// passing: `helm template … | skinflint check -` gives empty input when helm fails, and
 /// without `pipefail` only skinflint's exit code reaches CI.
 fn stdin(args: &CheckArgs) -> Result<Vec<u8>, RunError> {
-    let bytes = crate::source::read_stdin(args.rules.max_file_size).map_err(RunError::Usage)?;
+    let bytes = crate::source::read_stdin(args.rules.max_file_size)
+        .map_err(|e| RunError::Usage(e.to_string()))?;
     if !args.allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
         let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
         return Err(RunError::EmptyStdin(name.to_string()));

@@ -61,6 +61,16 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+impl RunError {
+    /// The config or rule-file error behind this one, which can be shown in its file.
+    pub fn located(&self) -> Option<&crate::rule::LocatedError> {
+        match self {
+            RunError::Tool(ToolError::Config(e) | ToolError::Rules(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 impl From<ToolError> for RunError {
     fn from(e: ToolError) -> Self {
         RunError::Tool(e)

@@ -9,6 +9,7 @@ mod catalog;
 mod changes;
 mod cli;
 mod clusters;
+mod code_shape;
 mod corpus;
 mod diff;
 mod first_run;
