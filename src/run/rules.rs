@@ -97,13 +97,18 @@ fn example(id: &str, file: &str, heading: &str, text: &str) -> String {
         .unwrap_or_default();
     if !specs.is_empty() {
         let stem = file.trim_end_matches(".yaml");
+        let what = if specs.len() == 1 {
+            "this profile"
+        } else {
+            "these profiles"
+        };
         let args: String = specs
             .iter()
             .enumerate()
             .map(|(i, p)| format!(" --profile {}=profile-{i}.csv", p.workload))
             .collect();
         s.push_str(&format!(
-            "\n  Replayed with (fixtures/{id}/{stem}.profiles, as `skinflint check {file}{args}`):\n"
+            "\n  Replayed with {what} (described in fixtures/{id}/{stem}.profiles; run as `skinflint check {file}{args}`):\n"
         ));
         for p in &specs {
             s.push_str(&format!("    {}\n", p.describe()));
