@@ -437,6 +437,22 @@ fn replay_notes_only_what_applies_and_plots_name_every_gpu() {
             "{extra}: samples counted once"
         );
     }
+    // The table explains low confidence only when a row has it.
+    let out = skinflint(
+        p,
+        &[
+            "replay",
+            "--manifests",
+            "deploy.yaml",
+            "--profile",
+            "ml/llm=llm.csv",
+        ],
+    );
+    let table = stdout(&out);
+    assert!(
+        table.contains(" high\n") && !table.contains("Low confidence"),
+        "{table}"
+    );
     // A file without pod labels and without --profile still gets the note.
     let out = skinflint(p, &["replay", "llm.csv", "--manifests", "deploy.yaml"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no pod labels"));
@@ -503,6 +519,11 @@ fn replay_notes_only_what_applies_and_plots_name_every_gpu() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        stdout(&out).contains("Low confidence ("),
+        "{}",
+        stdout(&out)
+    );
     let texts = svg_texts(&std::fs::read_to_string(p.join("short/ml_llm.svg")).unwrap());
     assert!(
         texts
