@@ -533,8 +533,26 @@ struct RegexRepr {
 impl TryFrom<RegexRepr> for ParamRegex {
     type Error = regex::Error;
     fn try_from(r: RegexRepr) -> Result<Self, Self::Error> {
-        regex::Regex::new(&r.regex).map(ParamRegex)
+        cached_regex(&r.regex).map(ParamRegex)
     }
+}
+
+/// A pattern compiled once per process: checks read their typed parameters on every run,
+/// and compiling a regex costs more than most checks. Patterns come from rule files and
+/// the config, so the cache stays small.
+pub fn cached_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static COMPILED: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Default::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = regex::Regex::new(pattern)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(pattern.to_string(), r.clone());
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

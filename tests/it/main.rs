@@ -13,6 +13,7 @@ mod code_shape;
 mod corpus;
 mod diff;
 mod first_run;
+mod fuzz;
 mod helm;
 mod pairing;
 mod profiles;
