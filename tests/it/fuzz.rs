@@ -26,15 +26,75 @@ impl Rng {
 
 /// Tokens that steer YAML, Kubernetes and PromQL parsing into their corners.
 const TOKENS: &[&str] = &[
-    ":", ": ", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a", "!!str ", "!!binary ", "? ",
-    "|", ">-", "'", "\"", "\\", "#", "\t", "\n", "\r\n", "\r", "---\n", "...\n", "%YAML 1.2\n",
-    "\u{feff}", "\u{202e}", "\u{1b}[31m", "\0", "~", "null", "true", "1e400", "-1", "0x1F",
-    "99999999999999999999", "NaN", ".inf", "nvidia.com/gpu", "karpenter.sh/capacity-type",
-    "spot", "on-demand", "p5.48xlarge", "g5.xlarge", "WhenEmpty", "WhenEmptyOrUnderutilized",
-    "consolidateAfter: ", "expireAfter: Never", "1h", "720h", "0s", "apiVersion: karpenter.sh/v1\n",
-    "kind: NodePool\n", "kind: Deployment\n", "kind: PrometheusRule\n", "expr: ",
-    "rate(x[1m])", "sum by (a) (", ")", "[5m:1m]", "offset 1h", "@ 0", "{{ .Values.x }}",
-    "# skinflint: ignore[", "skinflint.dev/ignore: ", "limits:\n", "requests:\n",
+    ":",
+    ": ",
+    "- ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!str ",
+    "!!binary ",
+    "? ",
+    "|",
+    ">-",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "\u{feff}",
+    "\u{202e}",
+    "\u{1b}[31m",
+    "\0",
+    "~",
+    "null",
+    "true",
+    "1e400",
+    "-1",
+    "0x1F",
+    "99999999999999999999",
+    "NaN",
+    ".inf",
+    "nvidia.com/gpu",
+    "karpenter.sh/capacity-type",
+    "spot",
+    "on-demand",
+    "p5.48xlarge",
+    "g5.xlarge",
+    "WhenEmpty",
+    "WhenEmptyOrUnderutilized",
+    "consolidateAfter: ",
+    "expireAfter: Never",
+    "1h",
+    "720h",
+    "0s",
+    "apiVersion: karpenter.sh/v1\n",
+    "kind: NodePool\n",
+    "kind: Deployment\n",
+    "kind: PrometheusRule\n",
+    "expr: ",
+    "rate(x[1m])",
+    "sum by (a) (",
+    ")",
+    "[5m:1m]",
+    "offset 1h",
+    "@ 0",
+    "{{ .Values.x }}",
+    "# skinflint: ignore[",
+    "skinflint.dev/ignore: ",
+    "limits:\n",
+    "requests:\n",
 ];
 
 fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], input: &mut Vec<u8>) {
@@ -79,7 +139,10 @@ fn seeds() -> Vec<Vec<u8>> {
         seeds.push(bad.as_bytes().to_vec());
         seeds.push(good.as_bytes().to_vec());
     }
-    let mut dirs = vec![common::repo().join("tests/data"), common::repo().join("examples")];
+    let mut dirs = vec![
+        common::repo().join("tests/data"),
+        common::repo().join("examples"),
+    ];
     match common::corpus() {
         Some(c) => dirs.push(c),
         None => common::skip("the corpus (../shared/corpus), for fuzz seeds"),
@@ -105,7 +168,10 @@ fn seeds() -> Vec<Vec<u8>> {
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Check one input in full (reports rendered) and return what went wrong, if anything.
@@ -114,7 +180,7 @@ fn full_check(bytes: &[u8]) -> Result<(), String> {
     req.config = ConfigChoice::None;
     req.stdin = Some(bytes.to_vec());
     let outcome = engine::check(&req).map_err(|e| format!("check failed: {e}"))?;
-    let json = skinflint::report::json::render(&outcome);
+    let json = skinflint::report::json::render(&outcome, skinflint::report::uri::PathFormat::Repo);
     serde_json::from_str::<serde_json::Value>(&json).map_err(|e| format!("JSON: {e}"))?;
     let sarif = skinflint::report::sarif::render(&outcome);
     serde_json::from_str::<serde_json::Value>(&sarif).map_err(|e| format!("SARIF: {e}"))?;
@@ -130,7 +196,9 @@ fn fuzzed_inputs_never_panic_hang_or_break_reports() {
     let mut req = CheckRequest::new(vec!["-".to_string()]);
     req.config = ConfigChoice::None;
     let setup = engine::prepare(&req).expect("built-in rules load");
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4) as u64;
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(4) as u64;
     let started = Instant::now();
     let slowest = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -143,26 +211,27 @@ fn fuzzed_inputs_never_panic_hang_or_break_reports() {
                         let mut input = seeds[rng.below(seeds.len())].clone();
                         mutate(&mut rng, seeds, &mut input);
                         let began = Instant::now();
-                        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            if i % 500 == 0 {
-                                return full_check(&input);
-                            }
-                            let inputs = Inputs {
-                                files: vec![source::load_bytes(
-                                    "fuzz.yaml".to_string(),
-                                    Ok(input.clone()),
-                                    LoadOptions::default(),
-                                )],
-                                keys: vec!["fuzz.yaml".to_string()],
-                                reported: vec![true],
-                                config_reported: false,
-                                covers_config: false,
-                                cluster_paths: vec![None],
-                                notes: Vec::new(),
-                            };
-                            engine::evaluate(setup, inputs);
-                            Ok(())
-                        }));
+                        let outcome =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                if i % 500 == 0 {
+                                    return full_check(&input);
+                                }
+                                let inputs = Inputs {
+                                    files: vec![source::load_bytes(
+                                        "fuzz.yaml".to_string(),
+                                        Ok(input.clone()),
+                                        LoadOptions::default(),
+                                    )],
+                                    keys: vec!["fuzz.yaml".to_string()],
+                                    reported: vec![true],
+                                    config_reported: false,
+                                    covers_config: false,
+                                    cluster_paths: vec![None],
+                                    notes: Vec::new(),
+                                };
+                                engine::evaluate(setup, inputs);
+                                Ok(())
+                            }));
                         let took = began.elapsed();
                         slowest = slowest.max(took);
                         let failure = match outcome {
@@ -174,7 +243,8 @@ fn fuzzed_inputs_never_panic_hang_or_break_reports() {
                             Ok(Ok(())) => None,
                         };
                         if let Some(why) = failure {
-                            let path = std::env::temp_dir().join(format!("skinflint-fuzz-{seed}-{i}.yaml"));
+                            let path = std::env::temp_dir()
+                                .join(format!("skinflint-fuzz-{seed}-{i}.yaml"));
                             let _ = std::fs::write(&path, &input);
                             panic!(
                                 "input {i} (SKINFLINT_FUZZ_SEED={seed}) {why}; saved to {}",

@@ -6,8 +6,8 @@ use crate::checks::CheckCtx;
 use crate::model::alerts::AlertRule;
 use crate::model::{same_scope, ModelSet};
 use crate::promql::metric_uses;
-use crate::rule::params::ParamRegex;
 use crate::rule::params::cached_regex;
+use crate::rule::params::ParamRegex;
 use crate::rule::Hit;
 
 /// The parameters, declared with their defaults in the rule file.
