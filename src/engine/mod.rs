@@ -150,6 +150,8 @@ pub enum ToolError {
     NoYaml(String),
     /// A `--cluster` glob that does not compile.
     Cluster(clusters::GlobError),
+    /// A GPU profile named on the command line or in the config that cannot be read.
+    Profile(crate::profile::read::ProfileError),
 }
 
 impl std::fmt::Display for ToolError {
@@ -167,6 +169,7 @@ impl std::fmt::Display for ToolError {
             ToolError::Baseline(e) => write!(f, "{e}"),
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
             ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
+            ToolError::Profile(e) => write!(f, "cannot read profile {e}"),
         }
     }
 }
@@ -258,7 +261,8 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .chain(cfg.profiles.iter())
         .cloned()
         .collect();
-    let (profiles, notes) = crate::profile::read::read_inputs(&given);
+    let (profiles, notes) =
+        crate::profile::read::read_inputs(&given).map_err(ToolError::Profile)?;
     // Cluster globs are relative to the config file's directory, else the working one.
     let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
     let root = cfg

@@ -207,16 +207,26 @@ pub fn discover(
     (out, notes)
 }
 
+/// A profile read, with the workload it was named for (`--profile NS/NAME=PATH`).
+pub type NamedProfile = (Profile, Option<String>);
+
 /// Discovers and reads every profile among `inputs` in parallel, each paired with the
-/// workload it was named for. A file that cannot be read is a note, not the end of the run.
+/// workload it was named for. A file named directly that cannot be read is an error: the
+/// user asked for it, and a run without it would look like one with it. A file found in a
+/// named directory that cannot be read is a note.
 pub fn read_inputs(
     inputs: &[super::attach::ProfileInput],
-) -> (Vec<(Profile, Option<String>)>, Vec<String>) {
+) -> Result<(Vec<NamedProfile>, Vec<String>), ProfileError> {
     use rayon::prelude::*;
     let (files, mut notes) = discover(inputs);
     let files = super::attach::once_each(files);
     let read: Vec<Result<Vec<Profile>, ProfileError>> =
         files.par_iter().map(|p| read_path(&p.path)).collect();
+    let named: std::collections::HashSet<&Path> = inputs
+        .iter()
+        .filter(|i| !i.path.is_dir())
+        .map(|i| i.path.as_path())
+        .collect();
     let mut out = Vec::new();
     for (input, r) in files.iter().zip(read) {
         match r {
@@ -240,10 +250,11 @@ pub fn read_inputs(
                     out.push((p, input.workload.clone()));
                 }
             }
+            Err(e) if named.contains(input.path.as_path()) => return Err(e),
             Err(e) => notes.push(e.to_string()),
         }
     }
-    (out, notes)
+    Ok((out, notes))
 }
 
 /// The format of a file, from its name and first 4 KiB.
@@ -373,6 +384,77 @@ fn sample(v: f64) -> Option<f64> {
     (v.is_finite() && v >= 0.0).then_some(v)
 }
 
+/// What a reader dropped or changed, so that a profile is never lenient in silence: the
+/// counts end up in one note per file.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Tally {
+    /// Lines or values that should hold a reading and do not parse.
+    malformed: u64,
+    /// Readings that parse but cannot be true: negative, not finite.
+    out_of_range: u64,
+    /// Readings past what the statistics keep: utilisation over 100%, memory over 1 TiB.
+    clamped: u64,
+}
+
+impl Tally {
+    /// A utilisation reading from its text; `None` when absent (`[N/A]`, empty) or dropped.
+    fn util(&mut self, text: Option<&str>) -> Option<f64> {
+        let v = self.value(text)?;
+        if v > 100.0 {
+            self.clamped += 1;
+            return Some(100.0);
+        }
+        Some(v)
+    }
+
+    /// A memory reading in MiB from its text.
+    fn mem(&mut self, text: Option<&str>) -> Option<f64> {
+        let v = self.value(text)?;
+        if v > super::stats::MAX_MEM_MIB {
+            self.clamped += 1;
+            return Some(super::stats::MAX_MEM_MIB);
+        }
+        Some(v)
+    }
+
+    fn value(&mut self, text: Option<&str>) -> Option<f64> {
+        let t = text?.trim();
+        if t.is_empty() || t.starts_with('[') {
+            return None; // not recorded: `[N/A]`, `[Not Supported]`
+        }
+        let Some(v) = number(t).or_else(|| t.parse::<f64>().ok()) else {
+            self.malformed += 1;
+            return None;
+        };
+        if sample(v).is_none() {
+            self.out_of_range += 1;
+            return None;
+        }
+        Some(v)
+    }
+
+    /// One note for the file, when anything was dropped or clamped.
+    fn note(&self, name: &str) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.malformed > 0 {
+            parts.push(format!("skipped {} malformed reading(s)", self.malformed));
+        }
+        if self.out_of_range > 0 {
+            parts.push(format!(
+                "dropped {} impossible reading(s) (negative or not finite)",
+                self.out_of_range
+            ));
+        }
+        if self.clamped > 0 {
+            parts.push(format!(
+                "clamped {} reading(s) to 100% utilisation or 1 TiB of memory",
+                self.clamped
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("{name}: {}", parts.join("; ")))
+    }
+}
+
 /// A number from an nvidia-smi field such as `35 %`, `1234 MiB` or `[N/A]`.
 fn number(field: &str) -> Option<f64> {
     let t = field.trim();
@@ -397,6 +479,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
     let mut header = String::new();
     let mut progress = Progress::new(name);
     let mut too_many_gpus = false;
+    let mut tally = Tally::default();
     let skipped = each_line(reader, |line| {
         if line.trim().is_empty() || line.trim() == header {
             return Ok(true); // blank, or a repeated header
@@ -408,7 +491,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
             return Ok(true);
         };
         let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
-        if !smi_row(&mut p, name, get) {
+        if !smi_row(&mut p, name, &mut tally, get) {
             too_many_gpus = true;
             return Ok(true);
         }
@@ -422,6 +505,7 @@ pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileEr
         return Err(ProfileError::new(name, ProfileProblem::EmptyCsv));
     }
     p.notes.extend(overlong_note(name, skipped));
+    p.notes.extend(tally.note(name));
     if too_many_gpus {
         p.notes.push(format!(
             "{name}: more than {MAX_GPUS_PER_FILE} GPUs; the rest were skipped"
@@ -448,7 +532,12 @@ fn smi_columns(fields: &[&str]) -> Result<BTreeMap<String, usize>, ProfileProble
 
 /// One nvidia-smi row, its fields by column name; false when it is for a GPU past the
 /// per-file limit (and skipped).
-fn smi_row<'f>(p: &mut Profile, name: &str, get: impl Fn(&str) -> Option<&'f str>) -> bool {
+fn smi_row<'f>(
+    p: &mut Profile,
+    name: &str,
+    tally: &mut Tally,
+    get: impl Fn(&str) -> Option<&'f str>,
+) -> bool {
     let gpu_id = get("uuid")
         .filter(|u| !u.starts_with('['))
         .or_else(|| get("gpu"))
@@ -480,11 +569,11 @@ fn smi_row<'f>(p: &mut Profile, name: &str, get: impl Fn(&str) -> Option<&'f str
     if g.node.is_none() {
         g.node = Some(node);
     }
-    if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
+    if let Some(total) = tally.mem(get("memory.total")) {
         g.memory_total_mib = Some(total);
     }
-    let util = get("utilization.gpu").and_then(number).and_then(sample);
-    let mem = get("memory.used").and_then(number).and_then(sample);
+    let util = tally.util(get("utilization.gpu"));
+    let mem = tally.mem(get("memory.used"));
     if let Some(u) = util {
         g.add_util_at(u, ts);
     }
@@ -601,15 +690,16 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
     };
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
+    let mut tally = Tally::default();
     let skipped = each_line(reader, |line| {
         lines += 1;
         progress.tick(lines);
-        scrape.line(line);
+        scrape.line(line, &mut tally);
         Ok(true)
     })
     .map_err(|e| ProfileError::at_line(name, e))?;
     progress.done(lines);
-    Ok(scrape.finish(skipped))
+    Ok(scrape.finish(skipped, tally))
 }
 
 /// What a DCGM scrape has shown so far.
@@ -625,25 +715,37 @@ struct Dcgm<'n> {
 
 impl Dcgm<'_> {
     /// Read one exposition line: utilisation and frame-buffer series, others skipped.
-    fn line(&mut self, line: &str) {
+    fn line(&mut self, line: &str, tally: &mut Tally) {
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
             return;
         }
+        let wanted = |m: &str| {
+            matches!(
+                m,
+                "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
+            )
+        };
         let Some((metric, l, rest)) = labels(line) else {
+            let name = line.split(['{', ' ']).next().unwrap_or_default();
+            if wanted(name) {
+                tally.malformed += 1; // a series skinflint reads, with broken labels
+            }
             return;
         };
-        if !matches!(
-            metric,
-            "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
-        ) {
+        if !wanted(metric) {
             return;
         }
         let mut parts = rest.split_whitespace();
-        let Some(value) = parts
-            .next()
-            .and_then(|v| v.parse::<f64>().ok())
-            .and_then(sample)
-        else {
+        let Some(raw) = parts.next().map(Some) else {
+            tally.malformed += 1; // a sample without a value
+            return;
+        };
+        let value = if metric == "DCGM_FI_DEV_GPU_UTIL" {
+            tally.util(raw)
+        } else {
+            tally.mem(raw)
+        };
+        let Some(value) = value else {
             return;
         };
         let ts = parts.next().and_then(time::parse);
@@ -722,7 +824,7 @@ impl Dcgm<'_> {
 
     /// The profiles, with totals from a `FB_FREE` that came after `FB_USED`, and notes
     /// about skipped lines and series on the first.
-    fn finish(mut self, skipped: u64) -> Vec<Profile> {
+    fn finish(mut self, skipped: u64, tally: Tally) -> Vec<Profile> {
         for p in self.by_pod.values_mut() {
             for (id, g) in p.gpus.iter_mut() {
                 if g.memory_total_mib.is_none() {
@@ -735,6 +837,7 @@ impl Dcgm<'_> {
         let mut out = finish(self.by_pod, &self.nodes);
         if let Some(first) = out.first_mut() {
             first.notes.extend(overlong_note(self.name, skipped));
+            first.notes.extend(tally.note(self.name));
             if self.too_many {
                 first.notes.push(format!(
                     "{}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped",
@@ -862,6 +965,44 @@ pub fn resource_profile(name: &str, reader: impl Read) -> Result<Profile, Profil
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_and_clamped_readings_are_counted_in_a_note() {
+        let csv = "timestamp, name, index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]\n\
+            2026/01/01 00:00:00.000, A10G, 0, GPU-0, 150 %, 3000 MiB, 22888 MiB\n\
+            2026/01/01 00:01:00.000, A10G, 0, GPU-0, abc %, -5 MiB, 22888 MiB\n\
+            2026/01/01 00:02:00.000, A10G, 0, GPU-0, [N/A], 4000 MiB, 22888 MiB\n";
+        let p = nvidia_smi("p.csv", csv.as_bytes()).unwrap();
+        let g = &p.gpus["GPU-0"];
+        assert_eq!((g.util_samples, g.mem_samples), (1, 2));
+        assert_eq!(g.max_util, 100.0);
+        assert_eq!(
+            p.notes,
+            ["p.csv: skipped 1 malformed reading(s); dropped 1 impossible reading(s) (negative or not finite); clamped 1 reading(s) to 100% utilisation or 1 TiB of memory"]
+        );
+        // `[N/A]` is a reading not taken, not a malformed one; a clean file has no note.
+        let clean = "utilization.gpu [%], memory.used [MiB]\n[N/A], 10 MiB\n5 %, 12 MiB\n";
+        assert!(nvidia_smi("c.csv", clean.as_bytes())
+            .unwrap()
+            .notes
+            .is_empty());
+    }
+
+    #[test]
+    fn malformed_dcgm_lines_are_counted() {
+        let text = "# HELP DCGM_FI_DEV_GPU_UTIL x\n\
+            DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"} 40\n\
+            DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\" 41\n\
+            DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"} NaN\n\
+            DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"}\n\
+            DCGM_FI_DEV_SM_CLOCK{gpu=\"0\"} broken\n";
+        let ps = dcgm_text("d.prom", text.as_bytes()).unwrap();
+        assert_eq!(ps.len(), 1);
+        assert_eq!(
+            ps[0].notes,
+            ["d.prom: skipped 2 malformed reading(s); dropped 1 impossible reading(s) (negative or not finite)"]
+        );
+    }
 
     #[test]
     fn numbers_with_units() {

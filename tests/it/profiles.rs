@@ -1363,3 +1363,54 @@ spec:
         );
     }
 }
+
+#[test]
+fn a_named_profile_that_cannot_be_read_fails_the_run_one_in_a_directory_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let bad = profiles.join("bad.csv");
+    std::fs::write(&bad, "timestamp, name\n2026/01/01 00:00:00.000, A10G\n").unwrap();
+    let manifests = repo().join("examples/needs-work");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let m = manifests.to_str().unwrap();
+    // Named on the command line, by `check` or `replay`: exit 2 with the file and line.
+    for args in [
+        vec!["check", "--no-config", m, "--profiles", "profiles/bad.csv"],
+        vec![
+            "check",
+            "--no-config",
+            m,
+            "--profile",
+            "ml/llm=profiles/bad.csv",
+        ],
+        vec!["replay", "profiles/bad.csv", "--manifests", m],
+    ] {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot read profile profiles/bad.csv: line 1:"),
+            "{args:?}: {err}"
+        );
+    }
+    // Found in a directory the user named: a note, and the run goes on.
+    let out = run(&[
+        "check",
+        "--no-config",
+        "--fail-on",
+        "never",
+        m,
+        "--profiles",
+        "profiles",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("note: profiles/bad.csv: line 1:"), "{err}");
+}
