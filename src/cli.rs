@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::report::uri::PathFormat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "skinflint",
@@ -28,6 +30,7 @@ pub enum Command {
     /// Show a rule's documentation with its bad and good example.
     Explain {
         /// Rule id, e.g. `nodepool-without-limits`.
+        #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: String,
     },
     /// Write a commented .skinflint.yaml listing every rule and its parameters.
@@ -142,6 +145,14 @@ pub struct CheckArgs {
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// How human and JSON reports name files: `repo`, relative to the repository root
+    /// as SARIF, GitHub and Markdown reports do; `cwd`, relative to the working directory.
+    #[arg(long, value_enum, default_value_t = PathFormat::Repo)]
+    pub path_format: PathFormat,
+    /// Accept empty standard input (`-` with no bytes or only whitespace) as nothing to
+    /// check; by default it is an error, as a failed command before the pipe gives it.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -157,14 +168,43 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_config: bool,
     /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub select: Option<Vec<String>>,
     /// Skip these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub ignore: Vec<String>,
     /// Largest input read, in bytes; larger files are reported, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+/// A rule id: offers the built-in ids to shell completion and accepts any text, so that an
+/// unknown id gets skinflint's own error with the closest id (and config-defined rules
+/// stay possible).
+#[derive(Clone)]
+pub struct RuleId;
+
+impl clap::builder::TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::rule::registry::builtin_ids()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

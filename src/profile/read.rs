@@ -219,6 +219,7 @@ pub fn read_inputs(
 ) -> Result<(Vec<NamedProfile>, Vec<String>), ProfileError> {
     use rayon::prelude::*;
     let (files, mut notes) = discover(inputs);
+    let files = super::attach::once_each(files);
     let read: Vec<Result<Vec<Profile>, ProfileError>> =
         files.par_iter().map(|p| read_path(&p.path)).collect();
     let named: std::collections::HashSet<&Path> = inputs

@@ -121,6 +121,26 @@ pub fn explain_params(r: &RuleDef) -> String {
     s
 }
 
+/// Comments that drive the fixture tests, not part of an example a reader should copy.
+const TEST_MARKERS: [&str; 2] = ["# expect:", "# with:"];
+
+/// A fixture as `explain` shows it: test markers (`# expect: …`, `# with: …`) dropped,
+/// whole-line ones with their line, trailing ones with the space before them.
+pub fn example_text(fixture: &str) -> String {
+    let mut out = String::new();
+    for line in fixture.lines() {
+        let at = TEST_MARKERS.iter().filter_map(|m| line.find(m)).min();
+        let kept = match at {
+            Some(i) if line[..i].trim().is_empty() => continue,
+            Some(i) => line[..i].trim_end(),
+            None => line,
+        };
+        out.push_str(kept);
+        out.push('\n');
+    }
+    out
+}
+
 /// A rule's parameter declarations as JSON (`skinflint rules --format json`).
 pub fn params_json(r: &RuleDef) -> Value {
     Value::Object(
@@ -350,5 +370,19 @@ mod tests {
                 assert_eq!(before, after, "{}: {}", r.id, d.name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::example_text;
+
+    #[test]
+    fn test_markers_are_dropped_from_examples() {
+        let fixture = "# with: [other-rule] (runs too)\n# A pool.\nspec:\n  # expect: 3 [some-rule]\n  limits:  # expect: 3 [some-rule]\n  # skinflint: ignore[x] reason  # expect: [unused-suppression]\n  cpu: 1\n";
+        assert_eq!(
+            example_text(fixture),
+            "# A pool.\nspec:\n  limits:\n  # skinflint: ignore[x] reason\n  cpu: 1\n"
+        );
     }
 }

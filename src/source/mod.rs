@@ -328,7 +328,8 @@ pub fn load_all(
         .collect()
 }
 
-fn read_stdin(max: u64) -> Result<Vec<u8>, ReadError> {
+/// Standard input, up to one byte over `max` (so that an oversized input is reported).
+pub fn read_stdin(max: u64) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::new();
     std::io::stdin()
         .take(max + 1)

@@ -184,7 +184,7 @@ fn full_check(bytes: &[u8]) -> Result<(), String> {
     req.config = ConfigChoice::None;
     req.stdin = Some(bytes.to_vec());
     let outcome = engine::check(&req).map_err(|e| format!("check failed: {e}"))?;
-    let json = skinflint::report::json::render(&outcome);
+    let json = skinflint::report::json::render(&outcome, skinflint::report::uri::PathFormat::Repo);
     serde_json::from_str::<serde_json::Value>(&json).map_err(|e| format!("JSON: {e}"))?;
     let sarif = skinflint::report::sarif::render(&outcome);
     serde_json::from_str::<serde_json::Value>(&sarif).map_err(|e| format!("SARIF: {e}"))?;

@@ -12,6 +12,7 @@ mod clusters;
 mod code_shape;
 mod corpus;
 mod diff;
+mod first_run;
 mod fuzz;
 mod helm;
 mod pairing;

@@ -631,7 +631,7 @@ fn replay_prints_a_table_in_every_format_and_plots() {
         "GPU utilisation",
         "current GPU",
         "recommended GPU",
-        "peak memory",
+        "memory GiB",
     ] {
         assert!(svg.contains(label), "the plot lacks {label:?}");
     }
@@ -1219,7 +1219,7 @@ fn replay_json_has_memory_quantiles_and_plots_name_the_gpus() {
     assert!(out.status.success());
     let svg = std::fs::read_to_string(plots.join("ml_llm.svg")).unwrap();
     assert!(
-        svg.contains("too little data") && svg.contains("GPU-ip-10-0-8-81-0"),
+        svg.contains("too short to plot (1 sample per GPU)") && svg.contains("GPU-ip-10-0-8-81-0"),
         "{svg}"
     );
 }
