@@ -1,5 +1,5 @@
 //! Pull-request and CI surfaces: one snapshot per output format over the same small tree,
-//! SARIF read back through serde-sarif's types, encoded URIs and character columns.
+//! SARIF read back into its object model, encoded URIs and character columns.
 
 use crate::common;
 use skinflint::report::sarif::Sarif;
