@@ -1,6 +1,7 @@
 //! Embeds the built-in rule declarations (`rules/**/*.yaml`), each rule's fixtures
-//! (`fixtures/<rule-id>/{bad,good}.yaml`) and the instance catalog's tables (`data/*.csv`,
-//! checked row by row here so that a bad row fails the build) into the binary.
+//! (`fixtures/<rule-id>/{bad,good}.yaml`, with the `.profiles` beside them) and the
+//! instance catalog's tables (`data/*.csv`, checked row by row here so that a bad row
+//! fails the build) into the binary.
 
 #[path = "src/catalog/table.rs"]
 #[allow(dead_code)]
@@ -55,12 +56,19 @@ fn main() {
         })
         .unwrap_or_default();
     dirs.sort();
+    let mut profiles = Vec::new();
     for d in dirs {
         let (bad, good) = (d.join("bad.yaml"), d.join("good.yaml"));
         if bad.exists() && good.exists() {
             println!("cargo:rerun-if-changed={}", bad.display());
             println!("cargo:rerun-if-changed={}", good.display());
             let id = d.file_name().unwrap().to_string_lossy().into_owned();
+            for name in ["bad.yaml", "good.yaml"] {
+                let spec = d.join(name).with_extension("profiles");
+                if spec.exists() {
+                    profiles.push((id.clone(), name, spec));
+                }
+            }
             writeln!(
                 code,
                 "    ({id:?}, include_str!({:?}), include_str!({:?})),",
@@ -69,6 +77,16 @@ fn main() {
             )
             .unwrap();
         }
+    }
+    code.push_str("];\n\n/// Profiles fixtures are replayed with: (rule id, fixture file, `<fixture>.profiles`).\npub static FIXTURE_PROFILES: &[(&str, &str, &str)] = &[\n");
+    for (id, yaml, spec) in profiles {
+        println!("cargo:rerun-if-changed={}", spec.display());
+        writeln!(
+            code,
+            "    ({id:?}, {yaml:?}, include_str!({:?})),",
+            spec.display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
@@ -83,7 +101,7 @@ fn data_table(root: &Path, name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("data/{name}: {e}"))
 }
 
-fn check<T>(name: &str, r: Result<T, String>) -> T {
+fn check<T>(name: &str, r: Result<T, table::TableError>) -> T {
     r.unwrap_or_else(|e| panic!("data/{name}: {e}"))
 }
 

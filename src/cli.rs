@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::report::uri::PathFormat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "skinflint",
@@ -28,6 +30,7 @@ pub enum Command {
     /// Show a rule's documentation with its bad and good example.
     Explain {
         /// Rule id, e.g. `nodepool-without-limits`.
+        #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: String,
     },
     /// Write a commented .skinflint.yaml listing every rule and its parameters.
@@ -142,6 +145,14 @@ pub struct CheckArgs {
     /// path when piping `helm template` output), so annotations land on a real file.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// How human and JSON reports name files: `repo`, relative to the repository root
+    /// as SARIF, GitHub and Markdown reports do; `cwd`, relative to the working directory.
+    #[arg(long, value_enum, default_value_t = PathFormat::Repo)]
+    pub path_format: PathFormat,
+    /// Accept empty standard input (`-` with no bytes or only whitespace) as nothing to
+    /// check; by default it is an error, as a failed command before the pipe gives it.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -157,14 +168,43 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_config: bool,
     /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub select: Option<Vec<String>>,
     /// Skip these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub ignore: Vec<String>,
     /// Largest input read, in bytes; larger files are reported, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+/// A rule id: offers the built-in ids to shell completion and accepts any text, so that an
+/// unknown id gets skinflint's own error with the closest id (and config-defined rules
+/// stay possible).
+#[derive(Clone)]
+pub struct RuleId;
+
+impl clap::builder::TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::rule::registry::builtin_ids()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -270,40 +310,47 @@ pub struct CostArgs {
     pub format: RulesFormat,
 }
 
-/// A finite number above zero.
-fn positive(s: &str) -> Result<f64, String> {
+/// Why a number given on the command line was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    /// The range it must lie in, as the message completes "must be …".
+    #[error("must be {0}")]
+    OutOfRange(&'static str),
+}
+
+/// A finite number `s` for which `ok` holds; `range` describes what `ok` accepts.
+fn number_in(s: &str, ok: fn(f64) -> bool, range: &'static str) -> Result<f64, NumberError> {
     match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        Ok(_) => Err("must be a finite number above 0".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
+        Ok(v) if v.is_finite() && ok(v) => Ok(v),
+        Ok(_) => Err(NumberError::OutOfRange(range)),
+        Err(_) => Err(NumberError::NotANumber(s.to_string())),
     }
+}
+
+/// A finite number above zero.
+fn positive(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v > 0.0, "a finite number above 0")
 }
 
 /// A finite number of at least zero.
-fn non_negative(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(_) => Err("must be a finite number of at least 0".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn non_negative(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v >= 0.0, "a finite number of at least 0")
 }
 
 /// A fraction above 0 and at most 1 (`0.7` for 70%; above 100% is an error).
-fn fraction(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1.0 => Ok(v),
-        Ok(_) => Err("must be a fraction above 0 and at most 1 (0.7 for 70%)".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn fraction(s: &str) -> Result<f64, NumberError> {
+    number_in(
+        s,
+        |v| v > 0.0 && v <= 1.0,
+        "a fraction above 0 and at most 1 (0.7 for 70%)",
+    )
 }
 
 /// A multiplier of at least 1.
-fn at_least_one(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 1.0 => Ok(v),
-        Ok(_) => Err("must be a finite number of at least 1".to_string()),
-        Err(_) => Err(format!("`{s}` is not a number")),
-    }
+fn at_least_one(s: &str) -> Result<f64, NumberError> {
+    number_in(s, |v| v >= 1.0, "a finite number of at least 1")
 }
 
 #[derive(Subcommand, Debug)]

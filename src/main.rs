@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("skinflint: error: {}", visible(&e.to_string()));
+            // A config or rule-file error is also shown where it is, in its file.
+            if let Some(located) = e.located() {
+                eprint!("{}", located.render());
+            }
             ExitCode::from(2)
         }
     }

@@ -6,6 +6,17 @@ pub fn distance(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
 }
 
+/// [`distance`] when it is at most `max`. Names whose lengths differ by more than `max`
+/// are that many edits apart at least, so they are skipped without comparing letters:
+/// an unknown name is often checked against the whole instance catalog.
+pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > max {
+        return None;
+    }
+    Some(distance(a, b)).filter(|d| *d <= max)
+}
+
 /// The most edits a suggestion may be away from `name`: a third of its length, at least
 /// two, so short names still get suggestions and long ones do not match anything.
 pub fn max_distance(name: &str) -> usize {
@@ -17,10 +28,10 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let max = max_distance(name);
     candidates
         .into_iter()
-        .map(|c| (distance(name, c), c))
-        .filter(|(d, _)| *d <= max_distance(name))
+        .filter_map(|c| Some((distance_within(name, c, max)?, c)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -44,5 +55,8 @@ mod tests {
         // A swap of two letters is one edit.
         assert_eq!(distance("max-secnods", "max-seconds"), 1);
         assert_eq!(did_you_mean("mxa", ["max", "min"]), Some("max"));
+        assert_eq!(distance_within("g5.xlarge", "g5.xlarg", 2), Some(1));
+        assert_eq!(distance_within("g5.xlarge", "p5.48xlarge", 2), None);
+        assert_eq!(distance_within("abc", "xyz", 2), None);
     }
 }

@@ -198,14 +198,15 @@ pub fn closest(name: &str, kind: NameKind) -> Vec<String> {
             }
         }
     }
+    let max = crate::suggest::max_distance(name);
     let scored: Vec<(usize, String)> = cands
         .into_iter()
-        .map(|c| (crate::suggest::distance(&lowered, &c), c))
+        .filter_map(|c| Some((crate::suggest::distance_within(&lowered, &c, max)?, c)))
         .collect();
     let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
         return Vec::new();
     };
-    if best > crate::suggest::max_distance(name) || (best == 0 && lowered == name) {
+    if best == 0 && lowered == name {
         return Vec::new();
     }
     let mut out: Vec<String> = scored

@@ -42,21 +42,28 @@ impl PriceTable {
 
     /// A team's table: `# label: …` (optional, overridden by `label`), a header
     /// `instance_type,usd_per_hour`, then one row per type. Errors name the line.
-    pub fn parse(text: &str, label: Option<&str>, file: &str) -> Result<PriceTable, String> {
+    pub fn parse(text: &str, label: Option<&str>, file: &str) -> Result<PriceTable, PriceError> {
+        let err = |problem| PriceError {
+            file: file.to_string(),
+            problem,
+        };
         let rows = table::rows(text, "instance_type,usd_per_hour", 2)
-            .map_err(|e| format!("{file}: {e}"))?;
+            .map_err(|e| err(PriceProblem::Table(e)))?;
         let mut hourly = HashMap::new();
         for r in &rows {
-            let name = table::instance_name(r, 0).map_err(|e| format!("{file}: {e}"))?;
+            let name = table::instance_name(r, 0).map_err(|e| err(PriceProblem::Table(e)))?;
             let price = table::price(r, 1)
-                .map_err(|e| format!("{file}: {e}"))?
-                .ok_or_else(|| format!("{file}: line {}: no price", r.line))?;
+                .map_err(|e| err(PriceProblem::Table(e)))?
+                .ok_or_else(|| err(PriceProblem::NoPrice { line: r.line }))?;
             if hourly.insert(name.to_string(), price).is_some() {
-                return Err(format!("{file}: line {}: `{name}` listed twice", r.line));
+                return Err(err(PriceProblem::Duplicate {
+                    line: r.line,
+                    name: name.to_string(),
+                }));
             }
         }
         if hourly.is_empty() {
-            return Err(format!("{file}: no prices"));
+            return Err(err(PriceProblem::Empty));
         }
         let label = label
             .map(str::to_string)
@@ -69,6 +76,26 @@ impl PriceTable {
             .unwrap_or_else(|| format!("prices from {file}"));
         Ok(PriceTable { label, hourly })
     }
+}
+
+/// Why a team's price table cannot be used: the file and what is wrong in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {problem}")]
+pub struct PriceError {
+    pub file: String,
+    pub problem: PriceProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceProblem {
+    #[error(transparent)]
+    Table(#[from] table::TableError),
+    #[error("line {line}: no price")]
+    NoPrice { line: usize },
+    #[error("line {line}: `{name}` listed twice")]
+    Duplicate { line: usize, name: String },
+    #[error("no prices")]
+    Empty,
 }
 
 thread_local! {

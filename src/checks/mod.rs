@@ -53,7 +53,7 @@ pub struct CheckDef {
     /// The rule id the check implements (a rule file may name another rule's check).
     pub name: &'static str,
     pub check: Check,
-    pub params: fn(&Params) -> Result<(), String>,
+    pub params: fn(&Params) -> Result<(), serde_json::Error>,
 }
 
 const fn model<P: DeserializeOwned>(name: &'static str, run: CheckFn) -> CheckDef {
@@ -72,7 +72,7 @@ const fn suppressions(name: &'static str, run: SuppressionCheckFn) -> CheckDef {
     }
 }
 
-fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), String> {
+fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), serde_json::Error> {
     params.read::<P>().map(|_| ())
 }
 
@@ -240,19 +240,32 @@ pub fn lookup(name: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().find(|c| c.name == name)
 }
 
+/// Why a rule cannot run: its check, or the parameters it declares for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleCheckError {
+    #[error("rule `{rule}` names check `{check}`, which does not exist")]
+    NoSuchCheck { rule: String, check: String },
+    /// `error` says which field the check's parameter struct did not accept.
+    #[error("rule `{rule}` declares parameters that check `{check}` does not read: {error}")]
+    ParamsNotRead {
+        rule: String,
+        check: String,
+        error: String,
+    },
+}
+
 /// Whether a rule names an existing check that reads its declared parameters.
-pub fn validate(rule: &RuleDef) -> Result<(), String> {
+pub fn validate(rule: &RuleDef) -> Result<(), RuleCheckError> {
     let Some(def) = lookup(&rule.check) else {
-        return Err(format!(
-            "rule `{}` names check `{}`, which does not exist",
-            rule.id, rule.check
-        ));
+        return Err(RuleCheckError::NoSuchCheck {
+            rule: rule.id.clone(),
+            check: rule.check.clone(),
+        });
     };
-    (def.params)(&rule.params).map_err(|e| {
-        format!(
-            "rule `{}` declares parameters that check `{}` does not read: {e}",
-            rule.id, rule.check
-        )
+    (def.params)(&rule.params).map_err(|e| RuleCheckError::ParamsNotRead {
+        rule: rule.id.clone(),
+        check: rule.check.clone(),
+        error: e.to_string(),
     })
 }
 
@@ -289,8 +302,14 @@ mod tests {
         let reparsed = RuleDef::parse("rules/karpenter/x.yaml", &retyped).unwrap();
         assert!(validate(&reparsed).is_err());
         r.check = "invalid-yaml".into();
-        assert!(validate(&r).unwrap_err().contains("unknown field"));
+        assert!(matches!(
+            validate(&r),
+            Err(RuleCheckError::ParamsNotRead { error, .. }) if error.contains("unknown field")
+        ));
         r.check = "no-such-check".into();
-        assert!(validate(&r).unwrap_err().contains("does not exist"));
+        assert!(matches!(
+            validate(&r),
+            Err(RuleCheckError::NoSuchCheck { .. })
+        ));
     }
 }

@@ -83,7 +83,7 @@ fn resolve(
     Ok(match source {
         Source::Rev(rev) => {
             let commit = match fork_of {
-                Some(head) => git::merge_base(rev, Some(head)),
+                Some(head) => git::fork_point(rev, Some(head)),
                 None => git::resolve(rev),
             }
             .map_err(ToolError::Git)?;
@@ -127,7 +127,7 @@ pub fn run(req: &DiffRequest) -> Result<DiffOutcome, ToolError> {
         match (side, &scope) {
             (Side::Dir(dir), _) => tree::read_dir(dir, req.check.load),
             (_, Some(scope)) => tree::read(side, scope, req.check.load),
-            (_, None) => Err(ToolError::Git("no repository scope".to_string())),
+            (_, None) => Err(ToolError::Git(git::GitError::NoScope)),
         }
     };
     let before = read(&base_side)?;

@@ -31,6 +31,22 @@ pub struct Baseline {
     pub findings: Vec<Entry>,
 }
 
+/// Why a baseline file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {path}: {error}")]
+    Unreadable { path: String, error: String },
+    #[error("{path}:{line}:{column}: not a skinflint baseline: {error}")]
+    Malformed {
+        path: String,
+        line: usize,
+        column: usize,
+        error: String,
+    },
+    #[error("{path}: baseline format {format} is not supported (this skinflint reads formats 1 and {FORMAT}; a newer skinflint wrote it)")]
+    UnsupportedFormat { path: String, format: u32 },
+}
+
 /// How a run compared with its baseline.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct BaselineStats {
@@ -64,23 +80,24 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: not a skinflint baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+    /// Read a baseline file written by `--write-baseline` (format 1 or [`FORMAT`]).
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Unreadable {
+            path: shown.clone(),
+            error: e.to_string(),
+        })?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Malformed {
+            path: shown.clone(),
+            line: e.line(),
+            column: e.column(),
+            error: e.to_string(),
         })?;
         if b.skinflint_baseline == 0 || b.skinflint_baseline > FORMAT {
-            return Err(format!(
-                "{}: baseline format {} is not supported (this skinflint reads formats 1 and {FORMAT}; a newer skinflint wrote it)",
-                path.display(),
-                b.skinflint_baseline
-            ));
+            return Err(BaselineError::UnsupportedFormat {
+                path: shown,
+                format: b.skinflint_baseline,
+            });
         }
         Ok(b)
     }

@@ -7,20 +7,44 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// A file's content, or why it could not be read (reported like an unreadable file).
-pub type Content = Result<Vec<u8>, String>;
+use crate::source::ReadError;
 
-fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+/// A file's content, or why it could not be read (reported like an unreadable file).
+pub type Content = Result<Vec<u8>, ReadError>;
+
+/// Why git could not tell what the repository holds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GitError {
+    #[error("cannot run git: {0}")]
+    Spawn(String),
+    #[error("`git {command}` failed: {stderr}")]
+    Failed { command: String, stderr: String },
+    #[error("unknown revision `{0}`")]
+    UnknownRevision(String),
+    #[error("`{0}` shares no history with the compared revision")]
+    NoCommonHistory(String),
+    /// Reading blobs from `git cat-file --batch` went wrong.
+    #[error("git cat-file: {0}")]
+    CatFile(String),
+    #[error("standard input has no earlier version to compare with; name files or directories")]
+    StdinHasNoHistory,
+    #[error("{0} is outside the git repository")]
+    OutsideRepository(String),
+    /// A revision was to be read without the repository's paths resolved.
+    #[error("no repository scope")]
+    NoScope,
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
     let out = Command::new("git")
         .args(args)
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(|e| GitError::Spawn(e.to_string()))?;
     if !out.status.success() {
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(GitError::Failed {
+            command: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     Ok(out.stdout)
 }
@@ -30,21 +54,21 @@ fn trimmed(bytes: Vec<u8>) -> String {
 }
 
 /// The root of the work tree the working directory is in.
-pub fn top_level() -> Result<PathBuf, String> {
+pub fn top_level() -> Result<PathBuf, GitError> {
     let top = PathBuf::from(trimmed(git(&["rev-parse", "--show-toplevel"])?));
     Ok(top.canonicalize().unwrap_or(top))
 }
 
 /// The commit `rev` names, or `None` for `HEAD` on a branch with no commit yet (the
 /// first commit of a repository, where everything is new).
-pub fn resolve(rev: &str) -> Result<Option<String>, String> {
+pub fn resolve(rev: &str) -> Result<Option<String>, GitError> {
     let spec = format!("{rev}^{{commit}}");
     match git(&["rev-parse", "--verify", "--quiet", &spec]) {
         Ok(id) => Ok(Some(trimmed(id))),
         Err(_) if rev == "HEAD" && git(&["rev-parse", "--verify", "--quiet", "HEAD"]).is_err() => {
             Ok(None)
         }
-        Err(_) => Err(format!("unknown revision `{rev}`")),
+        Err(_) => Err(GitError::UnknownRevision(rev.to_string())),
     }
 }
 
@@ -52,7 +76,7 @@ pub fn resolve(rev: &str) -> Result<Option<String>, String> {
 /// `None`), so commits that landed on `rev` since do not count as the branch's changes,
 /// as a pull request's "Files changed" shows. `None` when `rev` is `HEAD` on a branch
 /// with no commit yet.
-pub fn merge_base(rev: &str, head: Option<&str>) -> Result<Option<String>, String> {
+pub fn fork_point(rev: &str, head: Option<&str>) -> Result<Option<String>, GitError> {
     let Some(commit) = resolve(rev)? else {
         return Ok(None);
     };
@@ -61,7 +85,7 @@ pub fn merge_base(rev: &str, head: Option<&str>) -> Result<Option<String>, Strin
     };
     git(&["merge-base", &commit, &head])
         .map(|b| Some(trimmed(b)))
-        .map_err(|_| format!("`{rev}` shares no history with the compared revision"))
+        .map_err(|_| GitError::NoCommonHistory(rev.to_string()))
 }
 
 /// Paths the caller wants read, repository-relative with `/` separators.
@@ -104,7 +128,7 @@ fn blobs(listing: &[u8], staged: bool, wanted: Wanted) -> Vec<(String, String)> 
 /// Read blobs through one `git cat-file --batch`: ids are written from a thread while
 /// contents are read, so neither pipe fills up. Blobs over `max` bytes are skipped
 /// unread and reported as too large.
-fn cat_blobs(list: Vec<(String, String)>, max: u64) -> Result<Vec<(String, Content)>, String> {
+fn cat_blobs(list: Vec<(String, String)>, max: u64) -> Result<Vec<(String, Content)>, GitError> {
     if list.is_empty() {
         return Ok(Vec::new());
     }
@@ -114,8 +138,12 @@ fn cat_blobs(list: Vec<(String, String)>, max: u64) -> Result<Vec<(String, Conte
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("cannot write to git cat-file")?;
+        .map_err(|e| GitError::Spawn(e.to_string()))?;
+    let cat_err = |e: std::io::Error| GitError::CatFile(e.to_string());
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| GitError::CatFile("cannot write to it".to_string()))?;
     let ids: Vec<String> = list.iter().map(|(_, oid)| oid.clone()).collect();
     let writer = std::thread::spawn(move || {
         for id in ids {
@@ -124,40 +152,34 @@ fn cat_blobs(list: Vec<(String, String)>, max: u64) -> Result<Vec<(String, Conte
             }
         }
     });
-    let mut reader = BufReader::new(child.stdout.take().ok_or("cannot read git cat-file")?);
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| GitError::CatFile("cannot read from it".to_string()))?;
+    let mut reader = BufReader::new(stdout);
     let mut out = Vec::with_capacity(list.len());
     for (path, _) in list {
         let mut header = String::new();
-        reader
-            .read_line(&mut header)
-            .map_err(|e| format!("git cat-file: {e}"))?;
+        reader.read_line(&mut header).map_err(cat_err)?;
         // "<oid> blob <size>" or "<oid> missing".
         let size: u64 = header
             .split_whitespace()
             .nth(2)
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("git cat-file: cannot read {path}: {}", header.trim()))?;
+            .ok_or_else(|| GitError::CatFile(format!("cannot read {path}: {}", header.trim())))?;
         let mut body = Vec::with_capacity(size.min(max) as usize);
         if size > max {
-            std::io::copy(&mut (&mut reader).take(size), &mut std::io::sink())
-                .map_err(|e| format!("git cat-file: {e}"))?;
-            out.push((
-                path,
-                Err(format!(
-                    "file is {size} bytes, larger than the {max} byte limit (raise it with --max-file-size)"
-                )),
-            ));
+            std::io::copy(&mut (&mut reader).take(size), &mut std::io::sink()).map_err(cat_err)?;
+            out.push((path, Err(ReadError::TooLarge { size, max })));
         } else {
             (&mut reader)
                 .take(size)
                 .read_to_end(&mut body)
-                .map_err(|e| format!("git cat-file: {e}"))?;
+                .map_err(cat_err)?;
             out.push((path, Ok(body)));
         }
         let mut newline = [0u8; 1];
-        reader
-            .read_exact(&mut newline)
-            .map_err(|e| format!("git cat-file: {e}"))?;
+        reader.read_exact(&mut newline).map_err(cat_err)?;
     }
     let _ = writer.join();
     let _ = child.wait();
@@ -169,7 +191,7 @@ pub fn files_at(
     rev: Option<&str>,
     wanted: Wanted,
     max: u64,
-) -> Result<Vec<(String, Content)>, String> {
+) -> Result<Vec<(String, Content)>, GitError> {
     let Some(rev) = rev else {
         return Ok(Vec::new());
     };
@@ -178,14 +200,14 @@ pub fn files_at(
 }
 
 /// The wanted files as staged in the index (what the commit being made will hold).
-pub fn files_staged(wanted: Wanted, max: u64) -> Result<Vec<(String, Content)>, String> {
+pub fn files_staged(wanted: Wanted, max: u64) -> Result<Vec<(String, Content)>, GitError> {
     let listing = git(&["ls-files", "-s", "-z", "--full-name", ":/"])?;
     cat_blobs(blobs(&listing, true, wanted), max)
 }
 
 /// The wanted tracked files as they are in the work tree now; files deleted from the
 /// work tree are left out.
-pub fn tracked_paths(wanted: Wanted) -> Result<Vec<String>, String> {
+pub fn tracked_paths(wanted: Wanted) -> Result<Vec<String>, GitError> {
     let listing = git(&["ls-files", "-z", "--cached", "--full-name", ":/"])?;
     let mut out: Vec<String> = nul_records(&listing)
         .map(|p| String::from_utf8_lossy(p).into_owned())

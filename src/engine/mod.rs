@@ -145,11 +145,13 @@ pub enum ToolError {
     Rules(LocatedError),
     UnknownRule(String),
     NoInput,
-    Git(String),
-    Baseline(String),
+    Git(git::GitError),
+    Baseline(baseline::BaselineError),
     NoYaml(String),
     /// A `--cluster` glob that does not compile.
-    Cluster(String),
+    Cluster(clusters::GlobError),
+    /// A GPU profile named on the command line or in the config that cannot be read.
+    Profile(crate::profile::read::ProfileError),
 }
 
 impl std::fmt::Display for ToolError {
@@ -167,6 +169,7 @@ impl std::fmt::Display for ToolError {
             ToolError::Baseline(e) => write!(f, "{e}"),
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
             ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
+            ToolError::Profile(e) => write!(f, "cannot read profile {e}"),
         }
     }
 }
@@ -199,12 +202,12 @@ pub fn configured_rules(
     };
     // After the config, so the parameters every check will read are the ones checked.
     for rule in &rules {
-        checks::validate(rule).map_err(|message| {
+        checks::validate(rule).map_err(|e| {
             ToolError::Rules(LocatedError {
                 path: rule.source.clone(),
                 line: 1,
                 column: 1,
-                message,
+                message: e.to_string(),
             })
         })?;
     }
@@ -248,7 +251,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         }
     }
     let baseline = match &req.baseline {
-        Some(p) => Some(Baseline::load(p).map_err(ToolError::Baseline)?),
+        Some(p) => Some(Baseline::read(p).map_err(ToolError::Baseline)?),
         None => None,
     };
     // Profiles: read in parallel; a file that cannot be read is a note.
@@ -258,7 +261,8 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .chain(cfg.profiles.iter())
         .cloned()
         .collect();
-    let (profiles, notes) = crate::profile::read::read_inputs(&given);
+    let (profiles, notes) =
+        crate::profile::read::read_inputs(&given).map_err(ToolError::Profile)?;
     // Cluster globs are relative to the config file's directory, else the working one.
     let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
     let root = cfg
@@ -268,7 +272,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let clusters = clusters::ClusterGlobs::new(&globs, &root).map_err(ToolError::Cluster)?;
+    let clusters = clusters::ClusterGlobs::build(&globs, &root).map_err(ToolError::Cluster)?;
     Ok(Setup {
         clusters,
         use_profiles: !given.is_empty(),
@@ -360,7 +364,7 @@ pub fn check(req: &CheckRequest) -> Result<Outcome, ToolError> {
 /// are counted.
 pub fn check_changes(req: &CheckRequest, setup: &Setup, rev: &str) -> Result<Evaluated, ToolError> {
     let scope = tree::Scope::new(&req.paths, &req.context)?;
-    let base = git::merge_base(rev, None).map_err(ToolError::Git)?;
+    let base = git::fork_point(rev, None).map_err(ToolError::Git)?;
     let now = if req.staged {
         tree::Side::Staged
     } else {

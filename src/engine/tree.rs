@@ -81,13 +81,11 @@ impl Scope {
             list.iter()
                 .map(|p| {
                     if p == "-" {
-                        return Err(ToolError::Git(
-                            "standard input has no earlier version to compare with; name files or directories".to_string(),
-                        ));
+                        return Err(ToolError::Git(git::GitError::StdinHasNoHistory));
                     }
                     let path = Path::new(p);
                     let rel = git::relative_to(&top, path).ok_or_else(|| {
-                        ToolError::Git(format!("{p} is outside the git repository"))
+                        ToolError::Git(git::GitError::OutsideRepository(p.clone()))
                     })?;
                     Ok(Named {
                         rel,
@@ -186,7 +184,7 @@ pub fn read(side: &Side, scope: &Scope, opts: LoadOptions) -> Result<Tree, ToolE
                 .into_iter()
                 .filter_map(|rel| {
                     let abs = scope.top.join(&rel);
-                    abs.is_file().then(|| (rel, read_disk(&abs, max)))
+                    abs.is_file().then(|| (rel, source::read_file(&abs, max)))
                 })
                 .collect()
         }),
@@ -197,7 +195,7 @@ pub fn read(side: &Side, scope: &Scope, opts: LoadOptions) -> Result<Tree, ToolE
         for n in scope.named.iter().filter(|n| n.file) {
             if !files.iter().any(|(rel, _)| rel == &n.rel) {
                 let abs = scope.top.join(&n.rel);
-                files.push((n.rel.clone(), read_disk(&abs, max)));
+                files.push((n.rel.clone(), source::read_file(&abs, max)));
             }
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -208,17 +206,6 @@ pub fn read(side: &Side, scope: &Scope, opts: LoadOptions) -> Result<Tree, ToolE
         tree.push(scope.display(&rel), rel, content, reported);
     }
     Ok(tree)
-}
-
-fn read_disk(path: &Path, max: u64) -> Content {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
-    if meta.len() > max {
-        return Err(format!(
-            "file is {} bytes, larger than the {max} byte limit (raise it with --max-file-size)",
-            meta.len()
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
 }
 
 /// Every YAML file under `dir`, keyed by its path relative to `dir`.
@@ -239,7 +226,7 @@ pub fn read_dir(dir: &Path, opts: LoadOptions) -> Result<Tree, ToolError> {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        let content = read_disk(&path, opts.max_file_size);
+        let content = source::read_file(&path, opts.max_file_size);
         tree.push(
             path.to_string_lossy().into_owned(),
             key.clone(),

@@ -256,6 +256,229 @@ impl Reader {
         );
         None
     }
+
+    /// Resource limits: v1alpha5 nests them under `limits.resources`, later versions
+    /// set them directly under `limits`; entries in the other version's place are
+    /// misplaced.
+    fn limits<'a>(
+        &mut self,
+        api: PoolApi,
+        limits_node: Option<NodeRef<'a>>,
+        limits_written: bool,
+    ) -> Vec<(String, Field<'a, f64>)> {
+        let limits_map = match api {
+            PoolApi::V1Alpha5 => {
+                let resources = limits_node.and_then(|l| l.get("resources"));
+                if let (Some(l), None, true) = (limits_node, resources, limits_written) {
+                    self.misplaced(
+                        l,
+                        "v1alpha5 limits belong under `limits.resources`; these are ignored"
+                            .to_string(),
+                        "move the entries under `limits: {resources: {...}}`",
+                    );
+                }
+                resources
+            }
+            _ => {
+                if let Some(res) = limits_node.and_then(|l| l.get("resources")) {
+                    self.misplaced(
+                        res,
+                        format!("{} limits are set directly under `limits`; the `resources:` level was removed", api.api_version()),
+                        "move the entries up one level, directly under `limits`",
+                    );
+                }
+                limits_node
+            }
+        };
+        let mut limits = Vec::new();
+        for (k, v) in limits_map.and_then(|m| m.entries()).into_iter().flatten() {
+            if k == "resources" && api != PoolApi::V1Alpha5 {
+                continue;
+            }
+            if let Some(q) = self.quantity(k, v) {
+                limits.push((k.to_string(), Field { value: q, node: v }));
+            }
+        }
+        limits
+    }
+
+    /// A limit's value as a non-negative Kubernetes quantity.
+    fn quantity(&mut self, k: &str, v: NodeRef<'_>) -> Option<f64> {
+        let q = match v.value() {
+            Some(Scalar::Str(s)) => units::quantity(s),
+            Some(other) => other.as_f64().filter(|f| f.is_finite()),
+            None => None,
+        };
+        match q {
+            Some(q) if q >= 0.0 => Some(q),
+            _ => {
+                let text = v.scalar().map(|(t, _)| t).unwrap_or("a collection");
+                self.bad(
+                    v,
+                    format!("limit `{k}: {text}` is not a Kubernetes quantity"),
+                    "write a quantity such as `100`, `\"1000\"`, `500m` or `4000Gi`",
+                );
+                None
+            }
+        }
+    }
+
+    /// `disruption.budgets` (v1beta1 and v1).
+    fn budgets<'a>(&mut self, api: PoolApi, disruption: Option<NodeRef<'a>>) -> Vec<Budget<'a>> {
+        disruption
+            .and_then(|d| d.get("budgets"))
+            .and_then(|b| b.items())
+            .map(|items| items.map(|b| self.budget(api, b)).collect())
+            .unwrap_or_default()
+    }
+
+    fn budget<'a>(&mut self, api: PoolApi, b: NodeRef<'a>) -> Budget<'a> {
+        let budget_nodes = regex_lite_budget();
+        let nodes = b.get("nodes").and_then(|n| {
+            let text = n.scalar()?.0.to_string();
+            if !budget_nodes(&text) {
+                self.bad(
+                    n,
+                    format!("budget `nodes: {text}` must be a count or a percentage such as `10%`"),
+                    "quote the value: `nodes: \"10%\"` or `nodes: \"0\"`",
+                );
+            }
+            Some(Field {
+                value: text,
+                node: n,
+            })
+        });
+        let schedule = b.get("schedule");
+        let duration = b.get("duration");
+        if schedule.is_some() != duration.is_some() {
+            self.bad(
+                b,
+                "a budget's `schedule` and `duration` must be set together".to_string(),
+                "add the missing `schedule` (cron) or `duration` (e.g. 8h)",
+            );
+        }
+        Budget {
+            nodes,
+            schedule: schedule.and_then(|s| s.as_str()).map(str::to_string),
+            reasons: match api {
+                PoolApi::V1 => b
+                    .get("reasons")
+                    .and_then(|r| r.items())
+                    .map(|it| it.filter_map(|x| x.as_str().map(str::to_string)).collect()),
+                _ => None,
+            },
+            node: b,
+        }
+    }
+
+    /// Node expiry, which lives in a different place per version: (`expireAfter`,
+    /// v1alpha5's `ttlSecondsUntilExpired`).
+    #[allow(clippy::type_complexity)]
+    fn expiry<'a>(
+        &mut self,
+        api: PoolApi,
+        spec: Option<NodeRef<'a>>,
+        node_spec: Option<NodeRef<'a>>,
+        disruption: Option<NodeRef<'a>>,
+    ) -> (Option<Field<'a, Delay>>, Option<Field<'a, i64>>) {
+        match api {
+            PoolApi::V1Alpha5 => (
+                None,
+                self.int(
+                    spec.and_then(|s| s.get("ttlSecondsUntilExpired")),
+                    "ttlSecondsUntilExpired",
+                    0,
+                    i64::MAX,
+                ),
+            ),
+            PoolApi::V1Beta1 => {
+                if let Some(misplaced) = node_spec.and_then(|s| s.get("expireAfter")) {
+                    self.misplaced(misplaced, "v1beta1 reads `expireAfter` from `spec.disruption`, not the template; this one is ignored".to_string(), "move it to `spec.disruption.expireAfter`");
+                }
+                let at = disruption.and_then(|d| d.get("expireAfter"));
+                (self.delay(at, "expireAfter"), None)
+            }
+            PoolApi::V1 => {
+                if let Some(misplaced) = disruption.and_then(|d| d.get("expireAfter")) {
+                    self.misplaced(
+                        misplaced,
+                        "v1 moved `expireAfter` to `spec.template.spec`; this one is ignored"
+                            .to_string(),
+                        "move it to `spec.template.spec.expireAfter`",
+                    );
+                }
+                let at = node_spec.and_then(|s| s.get("expireAfter"));
+                (self.delay(at, "expireAfter"), None)
+            }
+        }
+    }
+
+    /// `disruption.consolidationPolicy` (the values each version accepts) and
+    /// `consolidateAfter`.
+    fn consolidation<'a>(
+        &mut self,
+        api: PoolApi,
+        disruption: Option<NodeRef<'a>>,
+    ) -> (Option<Field<'a, String>>, Option<Field<'a, Delay>>) {
+        let policies: &[&str] = match api {
+            PoolApi::V1Alpha5 => &[],
+            PoolApi::V1Beta1 => &["WhenEmpty", "WhenUnderutilized"],
+            PoolApi::V1 => &["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"],
+        };
+        let policy = self.enum_str(
+            disruption.and_then(|d| d.get("consolidationPolicy")),
+            "consolidationPolicy",
+            policies,
+            api,
+        );
+        let after = self.delay(
+            disruption.and_then(|d| d.get("consolidateAfter")),
+            "consolidateAfter",
+        );
+        (policy, after)
+    }
+
+    /// The integers under `spec`: (v1alpha5's `ttlSecondsAfterEmpty`, `weight`, v1's
+    /// static-capacity `replicas`).
+    #[allow(clippy::type_complexity)]
+    fn spec_numbers<'a>(
+        &mut self,
+        api: PoolApi,
+        spec: Option<NodeRef<'a>>,
+    ) -> (
+        Option<Field<'a, i64>>,
+        Option<Field<'a, i64>>,
+        Option<Field<'a, i64>>,
+    ) {
+        let at = |k: &str| spec.and_then(|s| s.get(k));
+        let ttl_after_empty = match api {
+            PoolApi::V1Alpha5 => self.int(
+                at("ttlSecondsAfterEmpty"),
+                "ttlSecondsAfterEmpty",
+                0,
+                i64::MAX,
+            ),
+            _ => None,
+        };
+        let weight = self.int(at("weight"), "weight", 1, 100);
+        let replicas = match api {
+            PoolApi::V1 => self.int(at("replicas"), "replicas", 0, i64::MAX),
+            _ => None,
+        };
+        (ttl_after_empty, weight, replicas)
+    }
+
+    /// A v1alpha5 Provisioner with both inline `provider` settings and a `providerRef`.
+    fn provider_and_ref(&mut self, spec: Option<NodeRef<'_>>) {
+        let Some(s) = spec else { return };
+        if let (Some(p), Some(_)) = (s.get("provider"), s.get("providerRef")) {
+            self.bad(
+                p,
+                "a Provisioner may set `provider` or `providerRef`, not both".to_string(),
+                "keep `providerRef` and move the inline settings to its AWSNodeTemplate",
+            );
+        }
+    }
 }
 
 impl<'a> NodePool<'a> {
@@ -285,230 +508,20 @@ impl<'a> NodePool<'a> {
             .and_then(|n| n.items())
             .map(|items| items.filter_map(read_requirement).collect())
             .unwrap_or_default();
-
-        // Limits: v1alpha5 nests them under `resources`, later versions do not.
         let limits_node = spec.and_then(|s| s.get("limits"));
         let limits_written = limits_node
             .and_then(|l| l.entries())
             .is_some_and(|mut e| e.next().is_some());
-        let limits_map = match api {
-            PoolApi::V1Alpha5 => {
-                let resources = limits_node.and_then(|l| l.get("resources"));
-                if let (Some(l), None) = (limits_node, resources) {
-                    if limits_written {
-                        rd.misplaced(
-                            l,
-                            "v1alpha5 limits belong under `limits.resources`; these are ignored"
-                                .to_string(),
-                            "move the entries under `limits: {resources: {...}}`",
-                        );
-                    }
-                }
-                resources
-            }
-            _ => {
-                if let Some(res) = limits_node.and_then(|l| l.get("resources")) {
-                    rd.misplaced(
-                        res,
-                        format!("{} limits are set directly under `limits`; the `resources:` level was removed", api.api_version()),
-                        "move the entries up one level, directly under `limits`",
-                    );
-                }
-                limits_node
-            }
-        };
-        let mut limits = Vec::new();
-        for (k, v) in limits_map.and_then(|m| m.entries()).into_iter().flatten() {
-            if k == "resources" && api != PoolApi::V1Alpha5 {
-                continue;
-            }
-            let q = match v.value() {
-                Some(Scalar::Str(s)) => units::quantity(s),
-                Some(other) => other.as_f64().filter(|f| f.is_finite()),
-                None => None,
-            };
-            match q {
-                Some(q) if q >= 0.0 => limits.push((k.to_string(), Field { value: q, node: v })),
-                _ => {
-                    let text = v.scalar().map(|(t, _)| t).unwrap_or("a collection");
-                    rd.bad(
-                        v,
-                        format!("limit `{k}: {text}` is not a Kubernetes quantity"),
-                        "write a quantity such as `100`, `\"1000\"`, `500m` or `4000Gi`",
-                    );
-                }
-            }
-        }
-
+        let limits = rd.limits(api, limits_node, limits_written);
         let taints_node = node_spec.and_then(|s| s.get("taints"));
-        let taints = taints_node
-            .and_then(|n| n.items())
-            .map(|items| {
-                items
-                    .filter_map(|t| {
-                        Some(Taint {
-                            key: t.get("key")?.as_str()?.to_string(),
-                            value: t
-                                .get("value")
-                                .and_then(|v| v.as_str())
-                                .filter(|v| !v.is_empty())
-                                .map(str::to_string),
-                            effect: t
-                                .get("effect")
-                                .and_then(|v| v.as_str())
-                                .unwrap_or_default()
-                                .to_string(),
-                            node: t,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-
-        let budget_nodes = regex_lite_budget();
-        let budgets = disruption
-            .and_then(|d| d.get("budgets"))
-            .and_then(|b| b.items())
-            .map(|items| {
-                items
-                    .map(|b| {
-                        let nodes = b.get("nodes").and_then(|n| {
-                            let text = n.scalar()?.0.to_string();
-                            if !budget_nodes(&text) {
-                                rd.bad(
-                                    n,
-                                    format!("budget `nodes: {text}` must be a count or a percentage such as `10%`"),
-                                    "quote the value: `nodes: \"10%\"` or `nodes: \"0\"`",
-                                );
-                            }
-                            Some(Field { value: text, node: n })
-                        });
-                        let schedule = b.get("schedule");
-                        let duration = b.get("duration");
-                        if schedule.is_some() != duration.is_some() {
-                            rd.bad(
-                                b,
-                                "a budget's `schedule` and `duration` must be set together".to_string(),
-                                "add the missing `schedule` (cron) or `duration` (e.g. 8h)",
-                            );
-                        }
-                        Budget {
-                            nodes,
-                            schedule: schedule.and_then(|s| s.as_str()).map(str::to_string),
-                            reasons: match api {
-                                PoolApi::V1 => b.get("reasons").and_then(|r| r.items()).map(|it| {
-                                    it.filter_map(|x| x.as_str().map(str::to_string)).collect()
-                                }),
-                                _ => None,
-                            },
-                            node: b,
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-
-        // Expiry and empty-node settings live in different places per version.
-        let (expire_after, ttl_until_expired) = match api {
-            PoolApi::V1Alpha5 => (
-                None,
-                rd.int(
-                    spec.and_then(|s| s.get("ttlSecondsUntilExpired")),
-                    "ttlSecondsUntilExpired",
-                    0,
-                    i64::MAX,
-                ),
-            ),
-            PoolApi::V1Beta1 => {
-                if let Some(misplaced) = node_spec.and_then(|s| s.get("expireAfter")) {
-                    rd.misplaced(misplaced, "v1beta1 reads `expireAfter` from `spec.disruption`, not the template; this one is ignored".to_string(), "move it to `spec.disruption.expireAfter`");
-                }
-                (
-                    rd.delay(disruption.and_then(|d| d.get("expireAfter")), "expireAfter"),
-                    None,
-                )
-            }
-            PoolApi::V1 => {
-                if let Some(misplaced) = disruption.and_then(|d| d.get("expireAfter")) {
-                    rd.misplaced(
-                        misplaced,
-                        "v1 moved `expireAfter` to `spec.template.spec`; this one is ignored"
-                            .to_string(),
-                        "move it to `spec.template.spec.expireAfter`",
-                    );
-                }
-                (
-                    rd.delay(node_spec.and_then(|s| s.get("expireAfter")), "expireAfter"),
-                    None,
-                )
-            }
-        };
-        let consolidation_enabled = match api {
-            PoolApi::V1Alpha5 => spec
-                .and_then(|s| s.path(&["consolidation", "enabled"]))
-                .and_then(|n| match n.value()? {
-                    Scalar::Bool(b) => Some(Field { value: b, node: n }),
-                    _ => None,
-                }),
-            _ => None,
-        };
-        let policies: &[&str] = match api {
-            PoolApi::V1Alpha5 => &[],
-            PoolApi::V1Beta1 => &["WhenEmpty", "WhenUnderutilized"],
-            PoolApi::V1 => &["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"],
-        };
-        let consolidation_policy = rd.enum_str(
-            disruption.and_then(|d| d.get("consolidationPolicy")),
-            "consolidationPolicy",
-            policies,
-            api,
-        );
-        let consolidate_after = rd.delay(
-            disruption.and_then(|d| d.get("consolidateAfter")),
-            "consolidateAfter",
-        );
-        let ttl_after_empty = match api {
-            PoolApi::V1Alpha5 => rd.int(
-                spec.and_then(|s| s.get("ttlSecondsAfterEmpty")),
-                "ttlSecondsAfterEmpty",
-                0,
-                i64::MAX,
-            ),
-            _ => None,
-        };
-        let weight = rd.int(spec.and_then(|s| s.get("weight")), "weight", 1, 100);
-        let replicas = match api {
-            PoolApi::V1 => rd.int(
-                spec.and_then(|s| s.get("replicas")),
-                "replicas",
-                0,
-                i64::MAX,
-            ),
-            _ => None,
-        };
+        let budgets = rd.budgets(api, disruption);
+        let (expire_after, ttl_until_expired) = rd.expiry(api, spec, node_spec, disruption);
+        let (consolidation_policy, consolidate_after) = rd.consolidation(api, disruption);
+        let (ttl_after_empty, weight, replicas) = rd.spec_numbers(api, spec);
         if api == PoolApi::V1Alpha5 {
-            if let (Some(s), true) = (
-                spec,
-                spec.is_some_and(|s| s.get("provider").is_some() && s.get("providerRef").is_some()),
-            ) {
-                let p = s.get("provider").unwrap_or(s);
-                rd.bad(
-                    p,
-                    "a Provisioner may set `provider` or `providerRef`, not both".to_string(),
-                    "keep `providerRef` and move the inline settings to its AWSNodeTemplate",
-                );
-            }
+            rd.provider_and_ref(spec);
         }
-
-        let reqs: Vec<Req> = requirements
-            .iter()
-            .map(|r: &Requirement| Req {
-                key: &r.key,
-                operator: &r.operator,
-                values: r.values.iter().map(|v| v.value.as_str()).collect(),
-            })
-            .collect();
-        let instances = catalog::evaluate(&reqs);
+        let instances = catalog::evaluate(&catalog_reqs(&requirements));
         Some(NodePool {
             resource: index,
             file: r.file,
@@ -527,24 +540,15 @@ impl<'a> NodePool<'a> {
             disruption,
             ttl_after_empty,
             ttl_until_expired,
-            consolidation_enabled,
+            consolidation_enabled: consolidation_enabled(api, spec),
             consolidation_policy,
             consolidate_after,
             expire_after,
             budgets,
             weight,
             taints_node,
-            taints,
-            labels: match api {
-                PoolApi::V1Alpha5 => spec.and_then(|s| s.get("labels")),
-                _ => spec.and_then(|s| s.path(&["template", "metadata", "labels"])),
-            }
-            .and_then(|m| m.entries())
-            .map(|e| {
-                e.filter_map(|(k, v)| Some((k.to_string(), v.scalar()?.0.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default(),
+            taints: read_taints(taints_node),
+            labels: node_labels(api, spec),
             node_class_ref: match api {
                 PoolApi::V1Alpha5 => spec.and_then(|s| s.get("providerRef")),
                 _ => node_spec.and_then(|s| s.get("nodeClassRef")),
@@ -931,6 +935,70 @@ pub fn is_custom_label(key: &str) -> bool {
 }
 
 /// Budget `nodes` as the schema allows: a count, or a percentage up to 100%.
+/// `consolidation.enabled` (v1alpha5 only).
+fn consolidation_enabled(api: PoolApi, spec: Option<NodeRef<'_>>) -> Option<Field<'_, bool>> {
+    if api != PoolApi::V1Alpha5 {
+        return None;
+    }
+    let n = spec?.path(&["consolidation", "enabled"])?;
+    match n.value()? {
+        Scalar::Bool(b) => Some(Field { value: b, node: n }),
+        _ => None,
+    }
+}
+
+/// The entries of `taints` with a key.
+fn read_taints(taints_node: Option<NodeRef<'_>>) -> Vec<Taint<'_>> {
+    let Some(items) = taints_node.and_then(|n| n.items()) else {
+        return Vec::new();
+    };
+    items
+        .filter_map(|t| {
+            Some(Taint {
+                key: t.get("key")?.as_str()?.to_string(),
+                value: t
+                    .get("value")
+                    .and_then(|v| v.as_str())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string),
+                effect: t
+                    .get("effect")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                node: t,
+            })
+        })
+        .collect()
+}
+
+/// Labels the pool puts on its nodes (v1alpha5 `spec.labels`, else
+/// `spec.template.metadata.labels`).
+fn node_labels(api: PoolApi, spec: Option<NodeRef<'_>>) -> Vec<(String, String)> {
+    match api {
+        PoolApi::V1Alpha5 => spec.and_then(|s| s.get("labels")),
+        _ => spec.and_then(|s| s.path(&["template", "metadata", "labels"])),
+    }
+    .and_then(|m| m.entries())
+    .map(|e| {
+        e.filter_map(|(k, v)| Some((k.to_string(), v.scalar()?.0.to_string())))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The requirements as the catalog evaluates them.
+fn catalog_reqs<'r>(requirements: &'r [Requirement<'_>]) -> Vec<Req<'r>> {
+    requirements
+        .iter()
+        .map(|r| Req {
+            key: &r.key,
+            operator: &r.operator,
+            values: r.values.iter().map(|v| v.value.as_str()).collect(),
+        })
+        .collect()
+}
+
 fn regex_lite_budget() -> impl Fn(&str) -> bool {
     |t: &str| match t.strip_suffix('%') {
         Some(p) => {

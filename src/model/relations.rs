@@ -80,137 +80,210 @@ fn capacity_values(pool: &NodePool) -> Vec<&'static str> {
     v
 }
 
-/// Whether the pool can produce a node matching one node-selector requirement.
-fn satisfies(pool: &NodePool, r: &NodeReq) -> Result<(), String> {
-    let positive = matches!(
-        r.operator.as_str(),
-        "In" | "Exists" | "Gt" | "Lt" | "Gte" | "Lte"
-    );
-    let shown = || {
-        if r.values.is_empty() {
-            format!("{} {}", r.key, r.operator)
-        } else {
-            format!("{} {} [{}]", r.key, r.operator, r.values.join(", "))
+/// Why a pool cannot produce a node matching one of the pod's node-selector
+/// requirements. `wanted` is the requirement as the pod states it (`key In [a, b]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch {
+    /// `karpenter.sh/capacity-type` outside what the pool offers.
+    CapacityType {
+        wanted: String,
+        offered: Vec<&'static str>,
+    },
+    /// An EKS Auto Mode label on a self-managed pool, or the other way round.
+    NodeKind { wanted: String, auto_mode: bool },
+    /// `karpenter.sh/nodepool` (or `provisioner-name`) naming other pools.
+    PoolName { wanted: String },
+    /// A label the pool sets on its nodes, with another value.
+    Label {
+        key: String,
+        value: String,
+        wanted: String,
+    },
+    /// A requirement of the pool that excludes what the pod needs.
+    Requirement {
+        key: String,
+        operator: String,
+        values: Vec<String>,
+        wanted: String,
+    },
+    /// A label the pool neither sets nor requires.
+    Unlabelled { wanted: String },
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::CapacityType { wanted, offered } => write!(
+                f,
+                "the pod asks for {wanted} but the pool offers {}",
+                offered.join(", ")
+            ),
+            Mismatch::NodeKind { wanted, auto_mode } => {
+                let nodes = if *auto_mode {
+                    "EKS Auto Mode"
+                } else {
+                    "self-managed Karpenter"
+                };
+                write!(
+                    f,
+                    "the pod needs {wanted} and the pool's nodes are {nodes} nodes, which do not match it"
+                )
+            }
+            Mismatch::PoolName { wanted } => write!(f, "the pod selects {wanted}"),
+            Mismatch::Label { key, value, wanted } => write!(
+                f,
+                "the pool labels nodes {key}={value} but the pod needs {wanted}"
+            ),
+            Mismatch::Requirement {
+                key,
+                operator,
+                values,
+                wanted,
+            } => write!(
+                f,
+                "the pool requires {key} {operator} [{}] but the pod needs {wanted}",
+                values.join(", ")
+            ),
+            Mismatch::Unlabelled { wanted } => write!(
+                f,
+                "the pod needs node label {wanted} and the pool neither sets nor requires it"
+            ),
         }
-    };
+    }
+}
+
+/// The requirement as the pod states it: `key Op` or `key Op [a, b]`.
+fn shown(r: &NodeReq) -> String {
+    if r.values.is_empty() {
+        format!("{} {}", r.key, r.operator)
+    } else {
+        format!("{} {} [{}]", r.key, r.operator, r.values.join(", "))
+    }
+}
+
+/// `Ok` when `ok`, else the mismatch `m` makes.
+fn unless(ok: bool, m: impl FnOnce() -> Mismatch) -> Result<(), Mismatch> {
+    if ok {
+        Ok(())
+    } else {
+        Err(m())
+    }
+}
+
+/// Whether the pool can produce a node matching one node-selector requirement.
+fn satisfies(pool: &NodePool, r: &NodeReq) -> Result<(), Mismatch> {
     if r.key == "karpenter.sh/capacity-type" {
-        let have = capacity_values(pool);
-        let ok = match r.operator.as_str() {
-            "In" => r.values.iter().any(|v| have.contains(&v.as_str())),
-            "NotIn" => have.iter().any(|h| !r.values.iter().any(|v| v == h)),
-            _ => true,
-        };
-        return if ok {
-            Ok(())
-        } else {
-            Err(format!(
-                "the pod asks for {} but the pool offers {}",
-                shown(),
-                have.join(", ")
-            ))
-        };
+        return capacity_type(pool, r);
     }
     if let Some(auto) = auto_mode_label(&r.key) {
-        // EKS Auto Mode nodes carry `eks.amazonaws.com/` instance labels and
-        // `eks.amazonaws.com/compute-type: auto`; self-managed Karpenter's carry
-        // `karpenter.k8s.aws/` ones. Neither carries the other's.
         let carried = auto == pool.is_auto_mode();
-        let ok = if !carried {
-            !positive
-        } else if r.key == "eks.amazonaws.com/compute-type" {
-            match r.operator.as_str() {
-                "In" => r.values.iter().any(|v| v == "auto"),
-                "NotIn" => !r.values.iter().any(|v| v == "auto"),
-                "DoesNotExist" => false,
-                _ => true,
-            }
-        } else {
-            true // an instance label, judged against the catalog below
-        };
-        if !ok {
-            let nodes = if pool.is_auto_mode() {
-                "EKS Auto Mode"
-            } else {
-                "self-managed Karpenter"
-            };
-            return Err(format!(
-                "the pod needs {} and the pool's nodes are {nodes} nodes, which do not match it",
-                shown()
-            ));
-        }
+        node_kind(pool, r, carried)?;
         if r.key == "eks.amazonaws.com/compute-type" || !carried {
             return Ok(());
         }
     }
     if r.key == "karpenter.sh/nodepool" || r.key == "karpenter.sh/provisioner-name" {
+        let named = r.values.iter().any(|v| v == &pool.name);
         let ok = match r.operator.as_str() {
-            "In" => r.values.iter().any(|v| v == &pool.name),
-            "NotIn" => !r.values.iter().any(|v| v == &pool.name),
+            "In" => named,
+            "NotIn" => !named,
             _ => true,
         };
-        return if ok {
-            Ok(())
-        } else {
-            Err(format!("the pod selects {}", shown()))
-        };
+        return unless(ok, || Mismatch::PoolName { wanted: shown(r) });
     }
     if let Some((_, v)) = pool.labels.iter().find(|(k, _)| k == &r.key) {
-        let ok = match r.operator.as_str() {
-            "In" => r.values.contains(v),
-            "NotIn" => !r.values.contains(v),
-            "Exists" => true,
-            "DoesNotExist" => false,
-            _ => true,
-        };
-        return if ok {
-            Ok(())
-        } else {
-            Err(format!(
-                "the pool labels nodes {}={v} but the pod needs {}",
-                r.key,
-                shown()
-            ))
-        };
+        return pool_label(r, v);
     }
-    let pool_reqs: Vec<_> = pool
-        .requirements
-        .iter()
-        .filter(|p| p.key == r.key)
-        .collect();
-    if !pool_reqs.is_empty() && !is_instance_key(&r.key) {
-        for p in pool_reqs {
-            let pv: Vec<&str> = p.values.iter().map(|v| v.value.as_str()).collect();
-            let ok = match (p.operator.as_str(), r.operator.as_str()) {
-                ("In", "In") => r.values.iter().any(|v| pv.contains(&v.as_str())),
-                ("In", "NotIn") => pv.iter().any(|v| !r.values.iter().any(|x| x == v)),
-                ("NotIn", "In") => r.values.iter().any(|v| !pv.contains(&v.as_str())),
-                ("DoesNotExist", "In" | "Exists") => false,
-                ("In" | "Exists", "DoesNotExist") => false,
-                _ => true,
-            };
-            if !ok {
-                return Err(format!(
-                    "the pool requires {} {} [{}] but the pod needs {}",
-                    p.key,
-                    p.operator,
-                    pv.join(", "),
-                    shown()
-                ));
-            }
-        }
-        return Ok(());
+    if !is_instance_key(&r.key) && pool.requirements.iter().any(|p| p.key == r.key) {
+        return pool_requirements(pool, r);
     }
     if is_instance_key(&r.key) || r.key == "kubernetes.io/arch" || well_known_any(&r.key) {
         return Ok(()); // judged against instance types below, or satisfiable by any pool
     }
-    if positive {
-        Err(format!(
-            "the pod needs node label {} and the pool neither sets nor requires it",
-            shown()
-        ))
+    unless(!positive(r), || Mismatch::Unlabelled { wanted: shown(r) })
+}
+
+/// Whether the requirement asks for a label to be there (`In`, `Exists`, comparisons).
+fn positive(r: &NodeReq) -> bool {
+    matches!(
+        r.operator.as_str(),
+        "In" | "Exists" | "Gt" | "Lt" | "Gte" | "Lte"
+    )
+}
+
+fn capacity_type(pool: &NodePool, r: &NodeReq) -> Result<(), Mismatch> {
+    let have = capacity_values(pool);
+    let ok = match r.operator.as_str() {
+        "In" => r.values.iter().any(|v| have.contains(&v.as_str())),
+        "NotIn" => have.iter().any(|h| !r.values.iter().any(|v| v == h)),
+        _ => true,
+    };
+    unless(ok, || Mismatch::CapacityType {
+        wanted: shown(r),
+        offered: have.clone(),
+    })
+}
+
+/// EKS Auto Mode nodes carry `eks.amazonaws.com/` instance labels and
+/// `eks.amazonaws.com/compute-type: auto`; self-managed Karpenter's carry
+/// `karpenter.k8s.aws/` ones. Neither carries the other's. `carried`: whether the pool's
+/// nodes carry the requirement's label family.
+fn node_kind(pool: &NodePool, r: &NodeReq, carried: bool) -> Result<(), Mismatch> {
+    let ok = if !carried {
+        !positive(r)
+    } else if r.key == "eks.amazonaws.com/compute-type" {
+        match r.operator.as_str() {
+            "In" => r.values.iter().any(|v| v == "auto"),
+            "NotIn" => !r.values.iter().any(|v| v == "auto"),
+            "DoesNotExist" => false,
+            _ => true,
+        }
     } else {
-        Ok(())
+        true // an instance label, judged against the catalog later
+    };
+    unless(ok, || Mismatch::NodeKind {
+        wanted: shown(r),
+        auto_mode: pool.is_auto_mode(),
+    })
+}
+
+/// A label the pool sets on its nodes, `key=v`, against the requirement.
+fn pool_label(r: &NodeReq, v: &str) -> Result<(), Mismatch> {
+    let listed = r.values.iter().any(|x| x == v);
+    let ok = match r.operator.as_str() {
+        "In" => listed,
+        "NotIn" => !listed,
+        "Exists" => true,
+        "DoesNotExist" => false,
+        _ => true,
+    };
+    unless(ok, || Mismatch::Label {
+        key: r.key.clone(),
+        value: v.to_string(),
+        wanted: shown(r),
+    })
+}
+
+/// The pool's requirements on the requirement's key, each against it.
+fn pool_requirements(pool: &NodePool, r: &NodeReq) -> Result<(), Mismatch> {
+    for p in pool.requirements.iter().filter(|p| p.key == r.key) {
+        let pv: Vec<&str> = p.values.iter().map(|v| v.value.as_str()).collect();
+        let ok = match (p.operator.as_str(), r.operator.as_str()) {
+            ("In", "In") => r.values.iter().any(|v| pv.contains(&v.as_str())),
+            ("In", "NotIn") => pv.iter().any(|v| !r.values.iter().any(|x| x == v)),
+            ("NotIn", "In") => r.values.iter().any(|v| !pv.contains(&v.as_str())),
+            ("DoesNotExist", "In" | "Exists") => false,
+            ("In" | "Exists", "DoesNotExist") => false,
+            _ => true,
+        };
+        unless(ok, || Mismatch::Requirement {
+            key: p.key.clone(),
+            operator: p.operator.clone(),
+            values: pv.iter().map(|v| v.to_string()).collect(),
+            wanted: shown(r),
+        })?;
     }
+    Ok(())
 }
 
 /// The pod's requirements the catalog can evaluate (instance labels and architecture).
@@ -314,7 +387,7 @@ pub fn effective_capacity(pool: &NodePool, reqs: &[&NodeReq]) -> Vec<&'static st
 fn check_term(pool: &NodePool, facts: &PodFacts, alternative: usize) -> Result<(), (String, u8)> {
     let reqs = &facts.alternatives[alternative];
     for r in reqs {
-        satisfies(pool, r).map_err(|e| (e, 1))?;
+        satisfies(pool, r).map_err(|e| (e.to_string(), 1))?;
     }
     let req = &facts.req;
     let demand = &req.accelerators;

@@ -333,6 +333,78 @@ fn node_reqs(items: Option<NodeRef<'_>>) -> Vec<NodeReq<'_>> {
         .unwrap_or_default()
 }
 
+/// `nodeSelector` as `In` requirements.
+fn node_selector(pod: Option<NodeRef<'_>>) -> Vec<NodeReq<'_>> {
+    string_map(pod.and_then(|p| p.get("nodeSelector")))
+        .into_iter()
+        .map(|(k, v, n)| NodeReq {
+            key: k,
+            operator: "In".to_string(),
+            values: vec![v],
+            node: n,
+        })
+        .collect()
+}
+
+/// The required node affinity terms (alternatives); a term with only `matchFields` is
+/// `None`, as skinflint cannot judge it.
+fn affinity_terms(pod: Option<NodeRef<'_>>) -> Vec<Option<Vec<NodeReq<'_>>>> {
+    pod.and_then(|p| {
+        p.path(&[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ])
+    })
+    .and_then(|t| t.items())
+    .map(|terms| {
+        terms
+            .map(|t| {
+                let exprs = node_reqs(t.get("matchExpressions"));
+                (!exprs.is_empty() || t.get("matchFields").is_some()).then_some(exprs)
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The pod's tolerations (`operator` defaults to `Equal`).
+fn tolerations(tolerations_node: Option<NodeRef<'_>>) -> Vec<Toleration> {
+    tolerations_node
+        .and_then(|t| t.items())
+        .map(|it| {
+            it.map(|t| {
+                let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                Toleration {
+                    key: s("key"),
+                    operator: s("operator").unwrap_or_else(|| "Equal".to_string()),
+                    value: s("value"),
+                    effect: s("effect"),
+                }
+            })
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The workload kind of an apiVersion and kind; None when it holds no pod template
+/// skinflint reads.
+fn workload_kind(api_version: &str, kind: &str) -> Option<WorkloadKind> {
+    let apps = api_version.starts_with("apps/");
+    Some(match (api_version, kind) {
+        (_, "Deployment") if apps => WorkloadKind::Deployment,
+        (_, "StatefulSet") if apps => WorkloadKind::StatefulSet,
+        (_, "DaemonSet") if apps => WorkloadKind::DaemonSet,
+        (_, "ReplicaSet") if apps => WorkloadKind::ReplicaSet,
+        ("batch/v1", "Job") => WorkloadKind::Job,
+        ("batch/v1" | "batch/v1beta1", "CronJob") => WorkloadKind::CronJob,
+        ("v1", "Pod") => WorkloadKind::Pod,
+        ("serving.kserve.io/v1beta1", "InferenceService") => WorkloadKind::InferenceService,
+        (api, k) => pod_templates::kind_of(api, k)?,
+    })
+}
+
 fn string_map(n: Option<NodeRef<'_>>) -> Vec<(String, String, NodeRef<'_>)> {
     n.and_then(|m| m.entries())
         .map(|e| {
@@ -347,102 +419,21 @@ impl<'a> Workload<'a> {
     /// components, LeaderWorkerSet leader and workers, Ray head and worker groups, training
     /// job replica types, JobSet replicated jobs, Volcano tasks).
     pub fn from_resource(index: usize, r: &Resource<'a>) -> Vec<Self> {
-        let kind = match (r.id.api_version.as_str(), r.id.kind.as_str()) {
-            (_, "Deployment") if r.id.api_version.starts_with("apps/") => WorkloadKind::Deployment,
-            (_, "StatefulSet") if r.id.api_version.starts_with("apps/") => {
-                WorkloadKind::StatefulSet
-            }
-            (_, "DaemonSet") if r.id.api_version.starts_with("apps/") => WorkloadKind::DaemonSet,
-            (_, "ReplicaSet") if r.id.api_version.starts_with("apps/") => WorkloadKind::ReplicaSet,
-            ("batch/v1", "Job") => WorkloadKind::Job,
-            ("batch/v1" | "batch/v1beta1", "CronJob") => WorkloadKind::CronJob,
-            ("v1", "Pod") => WorkloadKind::Pod,
-            ("serving.kserve.io/v1beta1", "InferenceService") => WorkloadKind::InferenceService,
-            (api, k) => match pod_templates::kind_of(api, k) {
-                Some(kind) => kind,
-                None => return Vec::new(),
-            },
+        let Some(kind) = workload_kind(&r.id.api_version, &r.id.kind) else {
+            return Vec::new();
         };
         let root = r.root;
         let spec = root.get("spec");
         let name = r.id.name.clone().unwrap_or_else(|| "<unnamed>".to_string());
-        let resource_annotations = string_map(root.path(&["metadata", "annotations"]));
+        let annotations = string_map(root.path(&["metadata", "annotations"]));
         if kind == WorkloadKind::InferenceService {
-            let mut out = Vec::new();
-            for component in ["predictor", "transformer", "explainer"] {
-                let Some(c) = spec.and_then(|s| s.get(component)).filter(|c| c.is_map()) else {
-                    continue;
-                };
-                let mut containers: Vec<Container> = c
-                    .get("containers")
-                    .and_then(|cs| cs.items())
-                    .map(|it| it.map(|x| container(x, false, component)).collect())
-                    .unwrap_or_default();
-                for fw in KSERVE_FRAMEWORKS {
-                    if let Some(x) = c.get(fw).filter(|x| x.is_map()) {
-                        containers.push(container(x, false, fw));
-                    }
-                }
-                let mut w = Self::pod_fields(
-                    index,
-                    r,
-                    kind,
-                    format!("{name}/{component}"),
-                    spec,
-                    Some(c),
-                    containers,
-                    &resource_annotations,
-                );
-                w.component = Some(Component {
-                    id: component.to_string(),
-                    shown: component.to_string(),
-                });
-                // The labels KServe puts on the component's pods.
-                w.labels = vec![
-                    (
-                        "serving.kserve.io/inferenceservice".to_string(),
-                        name.clone(),
-                    ),
-                    ("component".to_string(), component.to_string()),
-                ];
-                w.min_replicas = int_field(c.get("minReplicas"));
-                w.max_replicas = int_field(c.get("maxReplicas"));
-                w.bounds_enforced = true;
-                out.push(w);
-            }
-            return out;
+            return Self::inference_service(index, r, &name, spec, &annotations);
         }
         if pod_templates::kind_of(&r.id.api_version, &r.id.kind).is_some() {
             let Some(spec) = spec else {
                 return Vec::new();
             };
-            return pod_templates::templates(kind, &name, spec)
-                .into_iter()
-                .map(|t| {
-                    let mut w = Self::from_template(
-                        index,
-                        r,
-                        kind,
-                        format!("{name}/{}", t.id),
-                        Some(t.node),
-                        t.template.and_then(|x| x.get("spec")),
-                        t.template.and_then(|x| x.get("metadata")),
-                        &resource_annotations,
-                    );
-                    w.component = Some(Component {
-                        id: t.id,
-                        shown: t.shown,
-                    });
-                    w.labels.extend(t.labels);
-                    w.replicas = t.replicas;
-                    w.default_replicas = t.default_replicas;
-                    w.min_replicas = t.min_replicas;
-                    w.max_replicas = t.max_replicas;
-                    w.bounds_enforced = t.bounds_enforced;
-                    w.pods_per_replica = t.pods_per_replica;
-                    w
-                })
-                .collect();
+            return Self::from_pod_templates(index, r, kind, &name, spec, &annotations);
         }
         let (pod, template_meta) = match kind {
             WorkloadKind::Pod => (spec, None),
@@ -455,16 +446,8 @@ impl<'a> Workload<'a> {
                 spec.and_then(|s| s.path(&["template", "metadata"])),
             ),
         };
-        let mut w = Self::from_template(
-            index,
-            r,
-            kind,
-            name,
-            spec,
-            pod,
-            template_meta,
-            &resource_annotations,
-        );
+        let mut w =
+            Self::from_template(index, r, kind, name, spec, pod, template_meta, &annotations);
         if kind == WorkloadKind::Pod {
             w.labels = string_map(root.path(&["metadata", "labels"]))
                 .into_iter()
@@ -478,6 +461,101 @@ impl<'a> Workload<'a> {
             _ => None,
         };
         vec![w]
+    }
+
+    /// A KServe InferenceService: one workload per component (predictor, transformer,
+    /// explainer), its containers and framework blocks.
+    fn inference_service(
+        index: usize,
+        r: &Resource<'a>,
+        name: &str,
+        spec: Option<NodeRef<'a>>,
+        annotations: &[(String, String, NodeRef<'a>)],
+    ) -> Vec<Self> {
+        let kind = WorkloadKind::InferenceService;
+        let mut out = Vec::new();
+        for component in ["predictor", "transformer", "explainer"] {
+            let Some(c) = spec.and_then(|s| s.get(component)).filter(|c| c.is_map()) else {
+                continue;
+            };
+            let mut containers: Vec<Container> = c
+                .get("containers")
+                .and_then(|cs| cs.items())
+                .map(|it| it.map(|x| container(x, false, component)).collect())
+                .unwrap_or_default();
+            for fw in KSERVE_FRAMEWORKS {
+                if let Some(x) = c.get(fw).filter(|x| x.is_map()) {
+                    containers.push(container(x, false, fw));
+                }
+            }
+            let shown = format!("{name}/{component}");
+            let mut w = Self::pod_fields(
+                index,
+                r,
+                kind,
+                shown,
+                spec,
+                Some(c),
+                containers,
+                annotations,
+            );
+            w.component = Some(Component {
+                id: component.to_string(),
+                shown: component.to_string(),
+            });
+            // The labels KServe puts on the component's pods.
+            w.labels = vec![
+                (
+                    "serving.kserve.io/inferenceservice".to_string(),
+                    name.to_string(),
+                ),
+                ("component".to_string(), component.to_string()),
+            ];
+            w.min_replicas = int_field(c.get("minReplicas"));
+            w.max_replicas = int_field(c.get("maxReplicas"));
+            w.bounds_enforced = true;
+            out.push(w);
+        }
+        out
+    }
+
+    /// A resource with several pod templates (LeaderWorkerSet, Ray, training jobs,
+    /// JobSet, Volcano): one workload per template.
+    fn from_pod_templates(
+        index: usize,
+        r: &Resource<'a>,
+        kind: WorkloadKind,
+        name: &str,
+        spec: NodeRef<'a>,
+        annotations: &[(String, String, NodeRef<'a>)],
+    ) -> Vec<Self> {
+        pod_templates::templates(kind, name, spec)
+            .into_iter()
+            .map(|t| {
+                let mut w = Self::from_template(
+                    index,
+                    r,
+                    kind,
+                    format!("{name}/{}", t.id),
+                    Some(t.node),
+                    t.template.and_then(|x| x.get("spec")),
+                    t.template.and_then(|x| x.get("metadata")),
+                    annotations,
+                );
+                w.component = Some(Component {
+                    id: t.id,
+                    shown: t.shown,
+                });
+                w.labels.extend(t.labels);
+                w.replicas = t.replicas;
+                w.default_replicas = t.default_replicas;
+                w.min_replicas = t.min_replicas;
+                w.max_replicas = t.max_replicas;
+                w.bounds_enforced = t.bounds_enforced;
+                w.pods_per_replica = t.pods_per_replica;
+                w
+            })
+            .collect()
     }
 
     /// A workload from a pod spec and its template's metadata (labels, annotations).
@@ -528,50 +606,7 @@ impl<'a> Workload<'a> {
         containers: Vec<Container<'a>>,
         annotations: &[(String, String, NodeRef<'a>)],
     ) -> Self {
-        let node_selector = string_map(pod.and_then(|p| p.get("nodeSelector")))
-            .into_iter()
-            .map(|(k, v, n)| NodeReq {
-                key: k,
-                operator: "In".to_string(),
-                values: vec![v],
-                node: n,
-            })
-            .collect();
-        let affinity_terms = pod
-            .and_then(|p| {
-                p.path(&[
-                    "affinity",
-                    "nodeAffinity",
-                    "requiredDuringSchedulingIgnoredDuringExecution",
-                    "nodeSelectorTerms",
-                ])
-            })
-            .and_then(|t| t.items())
-            .map(|terms| {
-                terms
-                    .map(|t| {
-                        let exprs = node_reqs(t.get("matchExpressions"));
-                        (!exprs.is_empty() || t.get("matchFields").is_some()).then_some(exprs)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
         let tolerations_node = pod.and_then(|p| p.get("tolerations"));
-        let tolerations = tolerations_node
-            .and_then(|t| t.items())
-            .map(|it| {
-                it.map(|t| {
-                    let s = |k: &str| t.get(k).and_then(|x| x.as_str()).map(str::to_string);
-                    Toleration {
-                        key: s("key"),
-                        operator: s("operator").unwrap_or_else(|| "Equal".to_string()),
-                        value: s("value"),
-                        effect: s("effect"),
-                    }
-                })
-                .collect()
-            })
-            .unwrap_or_default();
         Workload {
             resource: index,
             file: r.file,
@@ -589,9 +624,9 @@ impl<'a> Workload<'a> {
             max_replicas: None,
             bounds_enforced: false,
             pods_per_replica: 1,
-            node_selector,
-            affinity_terms,
-            tolerations,
+            node_selector: node_selector(pod),
+            affinity_terms: affinity_terms(pod),
+            tolerations: tolerations(tolerations_node),
             tolerations_node,
             grace_period: int_field(pod.and_then(|p| p.get("terminationGracePeriodSeconds"))),
             priority_class: pod.and_then(|p| p.get("priorityClassName")).and_then(|n| {

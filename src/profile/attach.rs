@@ -13,6 +13,27 @@ pub struct ProfileInput {
     pub workload: Option<String>,
 }
 
+/// Each profile file once: a file named for a workload (`--profile NS/NAME=PATH`) is read
+/// for that workload only, not a second time, unattributed, because a directory or path
+/// given without a workload holds it too (its samples would count twice, or draw a note
+/// asking for the `--profile` it already has), and a file given twice is read once.
+pub fn once_each(files: Vec<ProfileInput>) -> Vec<ProfileInput> {
+    let key = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let named: std::collections::HashSet<std::path::PathBuf> = files
+        .iter()
+        .filter(|f| f.workload.is_some())
+        .map(|f| key(&f.path))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|f| {
+            let k = key(&f.path);
+            (f.workload.is_some() || !named.contains(&k)) && seen.insert((k, f.workload.clone()))
+        })
+        .collect()
+}
+
 /// A workload with its merged profile.
 #[derive(Debug, Clone)]
 pub struct Attached {

@@ -51,13 +51,20 @@ pub const HOLDS_MEMORY_MIB: f64 = 1024.0;
 /// workload's profile, and memory must stay bounded.
 pub const MAX_GPUS_PER_FILE: usize = 4096;
 
+/// GPUs drawn as their own line in plots (the others are named by count).
+pub const PLOTTED_GPUS: usize = 8;
+
 impl Profile {
     pub fn gpu(&mut self, id: &str) -> &mut GpuStats {
         if !self.gpus.contains_key(id) {
             let pod = self.pod.clone().unwrap_or_else(|| self.source.clone());
             self.pods.entry(pod).or_default().insert(id.to_string());
+            let mut g = GpuStats::default();
+            g.series = (self.gpus.len() < PLOTTED_GPUS).then(Default::default);
+            self.gpus.insert(id.to_string(), g);
         }
-        self.gpus.entry(id.to_string()).or_default()
+        // Looked up by `&str`: a known GPU (every row but its first) costs no allocation.
+        self.gpus.get_mut(id).expect("inserted above")
     }
 
     /// The most utilisation or memory samples any one GPU had.
@@ -132,6 +139,15 @@ impl Profile {
         self.see_time(other.last_ts);
         self.samples = self.samples_per_gpu();
         self.series.merge(&other.series);
+        // Merged replicas keep lines for the first GPUs only.
+        for g in self
+            .gpus
+            .values_mut()
+            .filter(|g| g.series.is_some())
+            .skip(PLOTTED_GPUS)
+        {
+            g.series = None;
+        }
         for (node, ids) in &other.node_gpus {
             self.node_gpus
                 .entry(node.clone())

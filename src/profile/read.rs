@@ -54,6 +54,85 @@ impl Progress {
     }
 }
 
+/// Why a profile file cannot be read: the file, where in it when known, and what is
+/// wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    pub file: String,
+    pub at: Option<Position>,
+    pub problem: ProfileProblem,
+}
+
+/// Where in a profile file a problem is: a line of a text format, or a line and column
+/// of a JSON one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Line(u64),
+    LineColumn(usize, usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileProblem {
+    /// The file cannot be opened.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// Reading stopped part way (the I/O error's text).
+    #[error("{0}")]
+    Io(String),
+    #[error("not a GPU profile skinflint reads (nvidia-smi CSV, DCGM exporter scrape, Prometheus query_range JSON, or ResourceProfile JSON)")]
+    UnknownFormat,
+    #[error("no `utilization.gpu` or `memory.used` column in the nvidia-smi header")]
+    NoUsableColumn,
+    #[error("empty nvidia-smi CSV")]
+    EmptyCsv,
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("no `data.result` in the Prometheus response")]
+    NoResult,
+}
+
+impl ProfileError {
+    fn new(file: &str, problem: ProfileProblem) -> Self {
+        ProfileError {
+            file: file.to_string(),
+            at: None,
+            problem,
+        }
+    }
+
+    fn at_line(file: &str, (line, problem): (u64, ProfileProblem)) -> Self {
+        ProfileError {
+            at: Some(Position::Line(line)),
+            ..ProfileError::new(file, problem)
+        }
+    }
+
+    fn io(file: &str, e: std::io::Error) -> Self {
+        ProfileError::new(file, ProfileProblem::Io(e.to_string()))
+    }
+
+    fn json(file: &str, e: serde_json::Error) -> Self {
+        ProfileError {
+            at: Some(Position::LineColumn(e.line(), e.column())),
+            ..ProfileError::new(file, ProfileProblem::NotJson(e.to_string()))
+        }
+    }
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            None => write!(f, "{}: {}", self.file, self.problem),
+            Some(Position::Line(l)) => write!(f, "{}: line {l}: {}", self.file, self.problem),
+            Some(Position::LineColumn(l, c)) => {
+                write!(f, "{}:{l}:{c}: {}", self.file, self.problem)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
 /// What a profile file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -65,15 +144,15 @@ pub enum Format {
 
 /// Read one profile file. A file may hold several pods (DCGM labels), so several
 /// profiles may come back; a file without pod labels gives one.
-pub fn read_path(path: &Path) -> Result<Vec<Profile>, String> {
+pub fn read_path(path: &Path) -> Result<Vec<Profile>, ProfileError> {
     let name = path.to_string_lossy().into_owned();
-    let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| ProfileError::new(&name, ProfileProblem::Unreadable(e.to_string())))?;
     let mut reader = BufReader::new(file);
-    let head = reader.fill_buf().map_err(|e| format!("{name}: {e}"))?;
+    let head = reader.fill_buf().map_err(|e| ProfileError::io(&name, e))?;
     let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
-    let format = detect(&name, &head).ok_or_else(|| {
-        format!("{name}: not a GPU profile skinflint reads (nvidia-smi CSV, DCGM exporter scrape, Prometheus query_range JSON, or ResourceProfile JSON)")
-    })?;
+    let format = detect(&name, &head)
+        .ok_or_else(|| ProfileError::new(&name, ProfileProblem::UnknownFormat))?;
     read(&name, format, reader)
 }
 
@@ -128,15 +207,26 @@ pub fn discover(
     (out, notes)
 }
 
+/// A profile read, with the workload it was named for (`--profile NS/NAME=PATH`).
+pub type NamedProfile = (Profile, Option<String>);
+
 /// Discovers and reads every profile among `inputs` in parallel, each paired with the
-/// workload it was named for. A file that cannot be read is a note, not the end of the run.
+/// workload it was named for. A file named directly that cannot be read is an error: the
+/// user asked for it, and a run without it would look like one with it. A file found in a
+/// named directory that cannot be read is a note.
 pub fn read_inputs(
     inputs: &[super::attach::ProfileInput],
-) -> (Vec<(Profile, Option<String>)>, Vec<String>) {
+) -> Result<(Vec<NamedProfile>, Vec<String>), ProfileError> {
     use rayon::prelude::*;
     let (files, mut notes) = discover(inputs);
-    let read: Vec<Result<Vec<Profile>, String>> =
+    let files = super::attach::once_each(files);
+    let read: Vec<Result<Vec<Profile>, ProfileError>> =
         files.par_iter().map(|p| read_path(&p.path)).collect();
+    let named: std::collections::HashSet<&Path> = inputs
+        .iter()
+        .filter(|i| !i.path.is_dir())
+        .map(|i| i.path.as_path())
+        .collect();
     let mut out = Vec::new();
     for (input, r) in files.iter().zip(read) {
         match r {
@@ -160,10 +250,11 @@ pub fn read_inputs(
                     out.push((p, input.workload.clone()));
                 }
             }
-            Err(e) => notes.push(e),
+            Err(e) if named.contains(input.path.as_path()) => return Err(e),
+            Err(e) => notes.push(e.to_string()),
         }
     }
-    (out, notes)
+    Ok((out, notes))
 }
 
 /// The format of a file, from its name and first 4 KiB.
@@ -209,7 +300,11 @@ pub fn detect(name: &str, head: &str) -> Option<Format> {
     None
 }
 
-pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Profile>, String> {
+pub fn read(
+    name: &str,
+    format: Format,
+    reader: impl BufRead,
+) -> Result<Vec<Profile>, ProfileError> {
     match format {
         Format::NvidiaSmiCsv => nvidia_smi(name, reader).map(|p| vec![p]),
         Format::DcgmText => dcgm_text(name, reader),
@@ -222,11 +317,12 @@ pub fn read(name: &str, format: Format, reader: impl BufRead) -> Result<Vec<Prof
 const MAX_LINE: usize = 64 * 1024;
 
 /// Calls `f` with each line (1-based number, text with invalid UTF-8 replaced) until it
-/// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`].
+/// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`];
+/// an error comes with the number of the line it is about.
 fn each_line(
     mut reader: impl BufRead,
-    mut f: impl FnMut(u64, &str) -> Result<bool, String>,
-) -> Result<u64, String> {
+    mut f: impl FnMut(&str) -> Result<bool, ProfileProblem>,
+) -> Result<u64, (u64, ProfileProblem)> {
     let mut buf: Vec<u8> = Vec::new();
     let mut overlong = false;
     let mut skipped = 0;
@@ -234,11 +330,11 @@ fn each_line(
     loop {
         let chunk = reader
             .fill_buf()
-            .map_err(|e| format!("line {}: {e}", number + 1))?;
+            .map_err(|e| (number + 1, ProfileProblem::Io(e.to_string())))?;
         if chunk.is_empty() {
             if !buf.is_empty() && !overlong {
                 number += 1;
-                f(number, &String::from_utf8_lossy(&buf))?;
+                f(&String::from_utf8_lossy(&buf)).map_err(|e| (number, e))?;
             }
             return Ok(skipped + u64::from(overlong));
         }
@@ -264,7 +360,7 @@ fn each_line(
             } else {
                 let line = String::from_utf8_lossy(&buf);
                 let line = line.strip_suffix('\r').unwrap_or(&line);
-                if !f(number, line)? {
+                if !f(line).map_err(|e| (number, e))? {
                     return Ok(skipped);
                 }
             }
@@ -288,6 +384,77 @@ fn sample(v: f64) -> Option<f64> {
     (v.is_finite() && v >= 0.0).then_some(v)
 }
 
+/// What a reader dropped or changed, so that a profile is never lenient in silence: the
+/// counts end up in one note per file.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Tally {
+    /// Lines or values that should hold a reading and do not parse.
+    malformed: u64,
+    /// Readings that parse but cannot be true: negative, not finite.
+    out_of_range: u64,
+    /// Readings past what the statistics keep: utilisation over 100%, memory over 1 TiB.
+    clamped: u64,
+}
+
+impl Tally {
+    /// A utilisation reading from its text; `None` when absent (`[N/A]`, empty) or dropped.
+    fn util(&mut self, text: Option<&str>) -> Option<f64> {
+        let v = self.value(text)?;
+        if v > 100.0 {
+            self.clamped += 1;
+            return Some(100.0);
+        }
+        Some(v)
+    }
+
+    /// A memory reading in MiB from its text.
+    fn mem(&mut self, text: Option<&str>) -> Option<f64> {
+        let v = self.value(text)?;
+        if v > super::stats::MAX_MEM_MIB {
+            self.clamped += 1;
+            return Some(super::stats::MAX_MEM_MIB);
+        }
+        Some(v)
+    }
+
+    fn value(&mut self, text: Option<&str>) -> Option<f64> {
+        let t = text?.trim();
+        if t.is_empty() || t.starts_with('[') {
+            return None; // not recorded: `[N/A]`, `[Not Supported]`
+        }
+        let Some(v) = number(t).or_else(|| t.parse::<f64>().ok()) else {
+            self.malformed += 1;
+            return None;
+        };
+        if sample(v).is_none() {
+            self.out_of_range += 1;
+            return None;
+        }
+        Some(v)
+    }
+
+    /// One note for the file, when anything was dropped or clamped.
+    fn note(&self, name: &str) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.malformed > 0 {
+            parts.push(format!("skipped {} malformed reading(s)", self.malformed));
+        }
+        if self.out_of_range > 0 {
+            parts.push(format!(
+                "dropped {} impossible reading(s) (negative or not finite)",
+                self.out_of_range
+            ));
+        }
+        if self.clamped > 0 {
+            parts.push(format!(
+                "clamped {} reading(s) to 100% utilisation or 1 TiB of memory",
+                self.clamped
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("{name}: {}", parts.join("; ")))
+    }
+}
+
 /// A number from an nvidia-smi field such as `35 %`, `1234 MiB` or `[N/A]`.
 fn number(field: &str) -> Option<f64> {
     let t = field.trim();
@@ -303,102 +470,198 @@ fn number(field: &str) -> Option<f64> {
 
 /// nvidia-smi `--query-gpu … --format=csv[,nounits]`: any column order, units in the
 /// header or the values, extra columns ignored.
-pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, String> {
+pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileError> {
     let mut p = Profile {
         source: name.to_string(),
         ..Profile::default()
     };
-    let mut cols: Option<BTreeMap<String, usize>> = None;
+    let mut cols: Option<SmiColumns> = None;
     let mut header = String::new();
     let mut progress = Progress::new(name);
     let mut too_many_gpus = false;
-    let skipped = each_line(reader, |_, line| {
-        if line.trim().is_empty() || line.trim() == header {
+    let mut tally = Tally::default();
+    let mut seen = SeenGpus::default();
+    // Each field's byte range in the line, reused from row to row.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let skipped = each_line(reader, |line| {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed == header {
             return Ok(true); // blank, or a repeated header
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         let Some(c) = &cols else {
-            let map: BTreeMap<String, usize> = fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let key = f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase();
-                    (key, i)
-                })
-                .collect();
-            if !map.contains_key("utilization.gpu") && !map.contains_key("memory.used") {
-                return Err(
-                    "line 1: no `utilization.gpu` or `memory.used` column in the nvidia-smi header"
-                        .to_string(),
-                );
-            }
-            cols = Some(map);
-            header = line.trim().to_string();
+            cols = Some(SmiColumns::from_header(line)?);
+            header = trimmed.to_string();
             return Ok(true);
         };
-        let get = |k: &str| c.get(k).and_then(|i| fields.get(*i)).copied();
-        let gpu_id = get("uuid")
-            .filter(|u| !u.starts_with('['))
-            .or_else(|| get("gpu"))
-            .or_else(|| get("index"))
-            .unwrap_or("0")
-            .to_string();
-        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(&gpu_id) {
+        ranges.clear();
+        let mut start = 0;
+        for field in line.splitn(c.width + 1, ',').take(c.width) {
+            ranges.push((start, start + field.len()));
+            start += field.len() + 1;
+        }
+        let row = SmiRow {
+            cols: c,
+            line,
+            ranges: &ranges,
+        };
+        if !smi_row(&mut p, name, &mut tally, &mut seen, &row) {
             too_many_gpus = true;
             return Ok(true);
-        }
-        let ts = get("timestamp").and_then(time::parse);
-        p.see_time(ts);
-        p.samples += 1;
-        let model = get("name")
-            .filter(|n| !n.starts_with('['))
-            .map(str::to_string);
-        // One nvidia-smi run sees one host: its `hostname` column, else the file.
-        let node = get("hostname")
-            .filter(|h| !h.is_empty() && !h.starts_with('['))
-            .unwrap_or(name)
-            .to_string();
-        p.node_gpus
-            .entry(node.clone())
-            .or_default()
-            .insert(gpu_id.clone());
-        let g = p.gpu(&gpu_id);
-        if g.name.is_none() {
-            g.name = model;
-        }
-        if g.node.is_none() {
-            g.node = Some(node);
-        }
-        if let Some(total) = get("memory.total").and_then(number).and_then(sample) {
-            g.memory_total_mib = Some(total);
-        }
-        let util = get("utilization.gpu").and_then(number).and_then(sample);
-        let mem = get("memory.used").and_then(number).and_then(sample);
-        if let Some(u) = util {
-            g.add_util_at(u, ts);
-        }
-        if let Some(m) = mem {
-            g.add_mem_at(m, ts);
-        }
-        if let Some(t) = ts {
-            p.series.add(t, util, mem);
         }
         progress.tick(p.samples);
         Ok(true)
     })
-    .map_err(|e| format!("{name}: {e}"))?;
+    .map_err(|e| ProfileError::at_line(name, e))?;
     progress.done(p.samples);
     p.samples = p.samples_per_gpu();
     if cols.is_none() {
-        return Err(format!("{name}: empty nvidia-smi CSV"));
+        return Err(ProfileError::new(name, ProfileProblem::EmptyCsv));
     }
     p.notes.extend(overlong_note(name, skipped));
+    p.notes.extend(tally.note(name));
     if too_many_gpus {
         p.notes.push(format!(
             "{name}: more than {MAX_GPUS_PER_FILE} GPUs; the rest were skipped"
         ));
     }
     Ok(p)
+}
+
+/// Where each column skinflint reads sits in an nvidia-smi row, found once from the header
+/// (by name, lowercase, without the unit), so a row costs no lookups by name.
+struct SmiColumns {
+    /// Fields a row is split into: up to the last column read (exporters query hundreds).
+    width: usize,
+    uuid: Option<usize>,
+    gpu: Option<usize>,
+    index: Option<usize>,
+    timestamp: Option<usize>,
+    name: Option<usize>,
+    hostname: Option<usize>,
+    memory_total: Option<usize>,
+    utilization: Option<usize>,
+    memory_used: Option<usize>,
+}
+
+impl SmiColumns {
+    fn from_header(line: &str) -> Result<SmiColumns, ProfileProblem> {
+        let names: Vec<String> = line
+            .split(',')
+            .map(|f| f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase())
+            .collect();
+        let at = |key: &str| names.iter().position(|n| n == key);
+        let mut cols = SmiColumns {
+            width: 0,
+            uuid: at("uuid"),
+            gpu: at("gpu"),
+            index: at("index"),
+            timestamp: at("timestamp"),
+            name: at("name"),
+            hostname: at("hostname"),
+            memory_total: at("memory.total"),
+            utilization: at("utilization.gpu"),
+            memory_used: at("memory.used"),
+        };
+        if cols.utilization.is_none() && cols.memory_used.is_none() {
+            return Err(ProfileProblem::NoUsableColumn);
+        }
+        cols.width = [
+            cols.uuid,
+            cols.gpu,
+            cols.index,
+            cols.timestamp,
+            cols.name,
+            cols.hostname,
+            cols.memory_total,
+            cols.utilization,
+            cols.memory_used,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |i| i + 1);
+        Ok(cols)
+    }
+}
+
+/// One data row: the line, its fields' byte ranges, and where the header put each column.
+struct SmiRow<'r> {
+    cols: &'r SmiColumns,
+    line: &'r str,
+    ranges: &'r [(usize, usize)],
+}
+
+impl<'r> SmiRow<'r> {
+    /// The trimmed field of a column, when the row has it and it is not empty.
+    fn get(&self, col: Option<usize>) -> Option<&'r str> {
+        let (a, b) = *self.ranges.get(col?)?;
+        Some(self.line.get(a..b)?.trim()).filter(|f| !f.is_empty())
+    }
+}
+
+/// The GPUs a file has shown, so that recording one on its node is done once, not on
+/// every row.
+#[derive(Default)]
+struct SeenGpus(std::collections::HashSet<String>);
+
+/// One nvidia-smi row; false when it is for a GPU past the per-file limit (and skipped).
+fn smi_row(
+    p: &mut Profile,
+    name: &str,
+    tally: &mut Tally,
+    seen: &mut SeenGpus,
+    row: &SmiRow<'_>,
+) -> bool {
+    let c = row.cols;
+    let gpu_id = row
+        .get(c.uuid)
+        .filter(|u| !u.starts_with('['))
+        .or_else(|| row.get(c.gpu))
+        .or_else(|| row.get(c.index))
+        .unwrap_or("0");
+    if !seen.0.contains(gpu_id) {
+        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(gpu_id) {
+            return false;
+        }
+        // One nvidia-smi run sees one host: its `hostname` column, else the file.
+        let node = row
+            .get(c.hostname)
+            .filter(|h| !h.starts_with('['))
+            .unwrap_or(name)
+            .to_string();
+        p.node_gpus
+            .entry(node.clone())
+            .or_default()
+            .insert(gpu_id.to_string());
+        p.gpu(gpu_id).node = Some(node);
+        seen.0.insert(gpu_id.to_string());
+    }
+    let ts = row.get(c.timestamp).and_then(time::parse);
+    p.see_time(ts);
+    p.samples += 1;
+    let total = tally.mem(row.get(c.memory_total));
+    let util = tally.util(row.get(c.utilization));
+    let mem = tally.mem(row.get(c.memory_used));
+    let g = p.gpu(gpu_id);
+    if g.name.is_none() {
+        g.name = row
+            .get(c.name)
+            .filter(|n| !n.starts_with('['))
+            .map(str::to_string);
+    }
+    if let Some(total) = total {
+        g.memory_total_mib = Some(total);
+    }
+    if let Some(u) = util {
+        g.add_util_at(u, ts);
+    }
+    if let Some(m) = mem {
+        g.add_mem_at(m, ts);
+    }
+    if let Some(t) = ts {
+        p.series.add(t, util, mem);
+    }
+    true
 }
 
 /// Labels of one exposition line, and the rest of it.
@@ -454,36 +717,114 @@ fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
     .map(str::to_string)
 }
 
+/// Profiles by (namespace, pod).
+type ByPod = BTreeMap<(Option<String>, Option<String>), Profile>;
+
+/// The profile of a (namespace, pod), made on first sight.
+fn pod_profile<'p>(
+    by_pod: &'p mut ByPod,
+    name: &str,
+    key: &(Option<String>, Option<String>),
+) -> &'p mut Profile {
+    by_pod.entry(key.clone()).or_insert_with(|| Profile {
+        source: name.to_string(),
+        namespace: key.0.clone(),
+        pod: key.1.clone(),
+        ..Profile::default()
+    })
+}
+
+/// A GPU's id: its UUID (unique), else its index, which is only unique on its host.
+fn gpu_id(uuid: Option<String>, index: Option<String>, node: Option<&str>) -> String {
+    uuid.unwrap_or_else(|| {
+        let index = index.unwrap_or_else(|| "0".to_string());
+        match node {
+            Some(n) => format!("{n}/{index}"),
+            None => index,
+        }
+    })
+}
+
+/// The profiles, with samples counted per GPU and the GPUs pods held on their nodes.
+fn finish(by_pod: ByPod, nodes: &NodeGpus) -> Vec<Profile> {
+    by_pod
+        .into_values()
+        .map(|mut p| {
+            p.samples = p.samples_per_gpu();
+            p.see_nodes(nodes);
+            p
+        })
+        .collect()
+}
+
 /// A DCGM exporter scrape (or many, concatenated, with or without timestamps).
-pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, String> {
-    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
-    let mut free: BTreeMap<String, f64> = BTreeMap::new();
-    let mut nodes: NodeGpus = BTreeMap::new();
+pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, ProfileError> {
+    let mut scrape = Dcgm {
+        name,
+        by_pod: BTreeMap::new(),
+        free: BTreeMap::new(),
+        nodes: BTreeMap::new(),
+        too_many: false,
+    };
     let mut progress = Progress::new(name);
     let mut lines = 0u64;
-    let mut too_many = false;
-    let skipped = each_line(reader, |_, line| {
+    let mut tally = Tally::default();
+    let skipped = each_line(reader, |line| {
         lines += 1;
         progress.tick(lines);
+        scrape.line(line, &mut tally);
+        Ok(true)
+    })
+    .map_err(|e| ProfileError::at_line(name, e))?;
+    progress.done(lines);
+    Ok(scrape.finish(skipped, tally))
+}
+
+/// What a DCGM scrape has shown so far.
+struct Dcgm<'n> {
+    name: &'n str,
+    by_pod: ByPod,
+    /// The last `DCGM_FI_DEV_FB_FREE` per GPU, for its memory total.
+    free: BTreeMap<String, f64>,
+    nodes: NodeGpus,
+    /// Whether series were skipped for the per-file limits.
+    too_many: bool,
+}
+
+impl Dcgm<'_> {
+    /// Read one exposition line: utilisation and frame-buffer series, others skipped.
+    fn line(&mut self, line: &str, tally: &mut Tally) {
         if line.starts_with('#') || !line.starts_with("DCGM_FI_DEV_") {
-            return Ok(true);
+            return;
         }
-        let Some((metric, l, rest)) = labels(line) else {
-            return Ok(true);
+        let wanted = |m: &str| {
+            matches!(
+                m,
+                "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
+            )
         };
-        if !matches!(
-            metric,
-            "DCGM_FI_DEV_GPU_UTIL" | "DCGM_FI_DEV_FB_USED" | "DCGM_FI_DEV_FB_FREE"
-        ) {
-            return Ok(true);
+        let Some((metric, l, rest)) = labels(line) else {
+            let name = line.split(['{', ' ']).next().unwrap_or_default();
+            if wanted(name) {
+                tally.malformed += 1; // a series skinflint reads, with broken labels
+            }
+            return;
+        };
+        if !wanted(metric) {
+            return;
         }
         let mut parts = rest.split_whitespace();
-        let Some(value) = parts
-            .next()
-            .and_then(|v| v.parse::<f64>().ok())
-            .and_then(sample)
-        else {
-            return Ok(true);
+        let Some(raw) = parts.next().map(Some) else {
+            tally.malformed += 1; // a sample without a value
+            return;
+        };
+        let value = if metric == "DCGM_FI_DEV_GPU_UTIL" {
+            tally.util(raw)
+        } else {
+            tally.mem(raw)
+        };
+        let Some(value) = value else {
+            return;
         };
         let ts = parts.next().and_then(time::parse);
         // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
@@ -498,40 +839,12 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
             pick("exported_pod", "pod"),
         );
         let node = node_label(|k| l.get(k).copied());
-        // UUIDs are unique; a bare index is only unique on its host.
-        let gpu = pick("UUID", "uuid").unwrap_or_else(|| {
-            let index = pick("gpu", "gpu").unwrap_or_else(|| "0".to_string());
-            match &node {
-                Some(n) => format!("{n}/{index}"),
-                None => index,
-            }
-        });
-        let free_key = gpu.clone();
-        // Only GPUs a pod holds: an unallocated GPU shares nothing.
-        if let (Some(n), Some(_)) = (&node, &key.1) {
-            if !nodes.contains_key(n) && nodes.len() >= MAX_GPUS_PER_FILE {
-                too_many = true;
-                return Ok(true);
-            }
-            let on = nodes.entry(n.clone()).or_default();
-            if on.len() < MAX_GPUS_PER_FILE {
-                on.insert(gpu.clone());
-            }
+        let gpu = gpu_id(pick("UUID", "uuid"), pick("gpu", "gpu"), node.as_deref());
+        if !self.admit(&key, node.as_deref(), &gpu) {
+            self.too_many = true;
+            return;
         }
-        if !by_pod.contains_key(&key) && by_pod.len() >= MAX_GPUS_PER_FILE {
-            too_many = true;
-            return Ok(true);
-        }
-        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
-            source: name.to_string(),
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            ..Profile::default()
-        });
-        if !p.gpus.contains_key(&gpu) && p.gpus.len() >= MAX_GPUS_PER_FILE {
-            too_many = true;
-            return Ok(true);
-        }
+        let p = pod_profile(&mut self.by_pod, self.name, &key);
         p.see_time(ts);
         let g = p.gpu(&gpu);
         if g.name.is_none() {
@@ -549,11 +862,11 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
                 p.samples += 1;
             }
             "DCGM_FI_DEV_FB_FREE" => {
-                free.insert(free_key, value);
+                self.free.insert(gpu, value);
             }
             _ => {
                 g.add_mem_at(value, ts);
-                if let Some(f) = free.get(&free_key) {
+                if let Some(f) = self.free.get(&gpu) {
                     g.memory_total_mib = Some(value + f);
                 }
                 if let Some(t) = ts {
@@ -561,146 +874,156 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Strin
                 }
             }
         }
-        Ok(true)
-    })
-    .map_err(|e| format!("{name}: {e}"))?;
-    progress.done(lines);
-    // Totals from a FB_FREE that came after FB_USED.
-    for p in by_pod.values_mut() {
-        for (id, g) in p.gpus.iter_mut() {
-            if g.memory_total_mib.is_none() {
-                if let Some(f) = free.get(id) {
-                    g.memory_total_mib = Some(g.peak_mem_mib + f);
+    }
+
+    /// Whether a series fits the per-file limits on nodes, pods and GPUs per pod; only
+    /// GPUs a pod holds are recorded on their node (an unallocated GPU shares nothing).
+    fn admit(
+        &mut self,
+        key: &(Option<String>, Option<String>),
+        node: Option<&str>,
+        gpu: &str,
+    ) -> bool {
+        if let (Some(n), Some(_)) = (node, &key.1) {
+            if !self.nodes.contains_key(n) && self.nodes.len() >= MAX_GPUS_PER_FILE {
+                return false;
+            }
+            let on = self.nodes.entry(n.to_string()).or_default();
+            if on.len() < MAX_GPUS_PER_FILE {
+                on.insert(gpu.to_string());
+            }
+        }
+        if !self.by_pod.contains_key(key) && self.by_pod.len() >= MAX_GPUS_PER_FILE {
+            return false;
+        }
+        let p = pod_profile(&mut self.by_pod, self.name, key);
+        p.gpus.contains_key(gpu) || p.gpus.len() < MAX_GPUS_PER_FILE
+    }
+
+    /// The profiles, with totals from a `FB_FREE` that came after `FB_USED`, and notes
+    /// about skipped lines and series on the first.
+    fn finish(mut self, skipped: u64, tally: Tally) -> Vec<Profile> {
+        for p in self.by_pod.values_mut() {
+            for (id, g) in p.gpus.iter_mut() {
+                if g.memory_total_mib.is_none() {
+                    if let Some(f) = self.free.get(id) {
+                        g.memory_total_mib = Some(g.peak_mem_mib + f);
+                    }
                 }
             }
         }
-    }
-    let mut out: Vec<Profile> = by_pod.into_values().collect();
-    for p in &mut out {
-        p.samples = p.samples_per_gpu();
-        p.see_nodes(&nodes);
-    }
-    if let Some(first) = out.first_mut() {
-        first.notes.extend(overlong_note(name, skipped));
-        if too_many {
-            first.notes.push(format!(
-                "{name}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped"
-            ));
+        let mut out = finish(self.by_pod, &self.nodes);
+        if let Some(first) = out.first_mut() {
+            first.notes.extend(overlong_note(self.name, skipped));
+            first.notes.extend(tally.note(self.name));
+            if self.too_many {
+                first.notes.push(format!(
+                    "{}: more than {MAX_GPUS_PER_FILE} pods or GPUs; the rest were skipped",
+                    self.name
+                ));
+            }
         }
+        out
     }
-    Ok(out)
 }
 
 /// A saved `/api/v1/query_range` (or `/api/v1/query`) response of DCGM series.
-pub fn query_range(name: &str, mut reader: impl Read) -> Result<Vec<Profile>, String> {
-    let mut text = String::new();
-    reader
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+pub fn query_range(name: &str, reader: impl Read) -> Result<Vec<Profile>, ProfileError> {
+    let v = read_json(name, reader)?;
     let result = v
         .pointer("/data/result")
         .and_then(|r| r.as_array())
-        .ok_or_else(|| format!("{name}: no `data.result` in the Prometheus response"))?;
-    let mut by_pod: BTreeMap<(Option<String>, Option<String>), Profile> = BTreeMap::new();
+        .ok_or_else(|| ProfileError::new(name, ProfileProblem::NoResult))?;
+    let mut by_pod = ByPod::new();
     let mut nodes: NodeGpus = BTreeMap::new();
     for series in result {
-        let m = &series["metric"];
-        let s = |k: &str| {
-            m.get(k)
-                .and_then(|v| v.as_str())
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        let metric = s("__name__").unwrap_or_default();
-        // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
-        let key = (
-            s("exported_namespace").or_else(|| s("namespace")),
-            s("exported_pod").or_else(|| s("pod")),
-        );
-        let node = node_label(|k| m.get(k).and_then(|v| v.as_str()));
-        let gpu = s("UUID").unwrap_or_else(|| {
-            let index = s("gpu").unwrap_or_else(|| "0".to_string());
-            match &node {
-                Some(n) => format!("{n}/{index}"),
-                None => index,
-            }
-        });
-        if let (Some(n), Some(_)) = (&node, &key.1) {
-            nodes.entry(n.clone()).or_default().insert(gpu.clone());
-        }
-        let p = by_pod.entry(key.clone()).or_insert_with(|| Profile {
-            source: name.to_string(),
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            ..Profile::default()
-        });
-        let values: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
-            (Some(vs), _) => vs
-                .as_array()
-                .map(|a| a.iter().collect())
-                .unwrap_or_default(),
-            (None, Some(v)) => vec![v],
-            _ => Vec::new(),
-        };
-        let model = s("modelName");
-        for pair in values {
-            let ts = pair
-                .get(0)
-                .and_then(|t| t.as_f64())
-                .and_then(|t| time::parse(&t.to_string()));
-            let val = pair
-                .get(1)
-                .and_then(|x| x.as_str())
-                .and_then(|x| x.parse::<f64>().ok())
-                .and_then(sample);
-            let Some(val) = val else { continue };
-            let (util, mem) = match metric.as_str() {
-                "DCGM_FI_DEV_GPU_UTIL" => (Some(val), None),
-                "DCGM_FI_DEV_FB_USED" => (None, Some(val)),
-                _ => continue,
-            };
-            p.see_time(ts);
-            let g = p.gpu(&gpu);
-            if g.name.is_none() {
-                g.name = model.clone();
-            }
-            if g.node.is_none() {
-                g.node = node.clone();
-            }
-            if let Some(u) = util {
-                g.add_util_at(u, ts);
-            }
-            if let Some(m) = mem {
-                g.add_mem_at(m, ts);
-            }
-            if util.is_some() {
-                p.samples += 1;
-            }
-            if let Some(t) = ts {
-                p.series.add(t, util, mem);
-            }
-        }
+        query_series(name, series, &mut by_pod, &mut nodes);
     }
-    Ok(by_pod
-        .into_values()
-        .map(|mut p| {
-            p.samples = p.samples_per_gpu();
-            p.see_nodes(&nodes);
-            p
-        })
-        .collect())
+    Ok(finish(by_pod, &nodes))
 }
 
-/// The design's `ResourceProfile` as JSON: averages only, so one sample.
-pub fn resource_profile(name: &str, mut reader: impl Read) -> Result<Profile, String> {
+/// One series of a Prometheus response: its labels say whose GPU it is, its values
+/// (a range, or one instant sample) are utilisation or memory.
+fn query_series(name: &str, series: &serde_json::Value, by_pod: &mut ByPod, nodes: &mut NodeGpus) {
+    let m = &series["metric"];
+    let s = |k: &str| {
+        m.get(k)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let metric = s("__name__").unwrap_or_default();
+    // `exported_*` first: without honorLabels, `pod` is the exporter's own pod.
+    let key = (
+        s("exported_namespace").or_else(|| s("namespace")),
+        s("exported_pod").or_else(|| s("pod")),
+    );
+    let node = node_label(|k| m.get(k).and_then(|v| v.as_str()));
+    let gpu = gpu_id(s("UUID"), s("gpu"), node.as_deref());
+    if let (Some(n), Some(_)) = (&node, &key.1) {
+        nodes.entry(n.clone()).or_default().insert(gpu.clone());
+    }
+    let p = pod_profile(by_pod, name, &key);
+    let values: Vec<&serde_json::Value> = match (series.get("values"), series.get("value")) {
+        (Some(vs), _) => vs
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        (None, Some(v)) => vec![v],
+        _ => Vec::new(),
+    };
+    let model = s("modelName");
+    for pair in values {
+        let ts = pair
+            .get(0)
+            .and_then(|t| t.as_f64())
+            .and_then(|t| time::parse(&t.to_string()));
+        let val = pair
+            .get(1)
+            .and_then(|x| x.as_str())
+            .and_then(|x| x.parse::<f64>().ok())
+            .and_then(sample);
+        let Some(val) = val else { continue };
+        let (util, mem) = match metric.as_str() {
+            "DCGM_FI_DEV_GPU_UTIL" => (Some(val), None),
+            "DCGM_FI_DEV_FB_USED" => (None, Some(val)),
+            _ => continue,
+        };
+        p.see_time(ts);
+        let g = p.gpu(&gpu);
+        if g.name.is_none() {
+            g.name = model.clone();
+        }
+        if g.node.is_none() {
+            g.node = node.clone();
+        }
+        if let Some(u) = util {
+            g.add_util_at(u, ts);
+        }
+        if let Some(m) = mem {
+            g.add_mem_at(m, ts);
+        }
+        if util.is_some() {
+            p.samples += 1;
+        }
+        if let Some(t) = ts {
+            p.series.add(t, util, mem);
+        }
+    }
+}
+
+/// A whole JSON file.
+fn read_json(name: &str, mut reader: impl Read) -> Result<serde_json::Value, ProfileError> {
     let mut text = String::new();
     reader
         .read_to_string(&mut text)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+        .map_err(|e| ProfileError::io(name, e))?;
+    serde_json::from_str(&text).map_err(|e| ProfileError::json(name, e))
+}
+
+/// The design's `ResourceProfile` as JSON: averages only, so one sample.
+pub fn resource_profile(name: &str, reader: impl Read) -> Result<Profile, ProfileError> {
+    let v = read_json(name, reader)?;
     let f = |k: &str| v.get(k).and_then(|x| x.as_f64());
     let mut p = Profile {
         source: name.to_string(),
@@ -720,6 +1043,44 @@ pub fn resource_profile(name: &str, mut reader: impl Read) -> Result<Profile, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_and_clamped_readings_are_counted_in_a_note() {
+        let csv = "timestamp, name, index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]\n\
+            2026/01/01 00:00:00.000, A10G, 0, GPU-0, 150 %, 3000 MiB, 22888 MiB\n\
+            2026/01/01 00:01:00.000, A10G, 0, GPU-0, abc %, -5 MiB, 22888 MiB\n\
+            2026/01/01 00:02:00.000, A10G, 0, GPU-0, [N/A], 4000 MiB, 22888 MiB\n";
+        let p = nvidia_smi("p.csv", csv.as_bytes()).unwrap();
+        let g = &p.gpus["GPU-0"];
+        assert_eq!((g.util_samples, g.mem_samples), (1, 2));
+        assert_eq!(g.max_util, 100.0);
+        assert_eq!(
+            p.notes,
+            ["p.csv: skipped 1 malformed reading(s); dropped 1 impossible reading(s) (negative or not finite); clamped 1 reading(s) to 100% utilisation or 1 TiB of memory"]
+        );
+        // `[N/A]` is a reading not taken, not a malformed one; a clean file has no note.
+        let clean = "utilization.gpu [%], memory.used [MiB]\n[N/A], 10 MiB\n5 %, 12 MiB\n";
+        assert!(nvidia_smi("c.csv", clean.as_bytes())
+            .unwrap()
+            .notes
+            .is_empty());
+    }
+
+    #[test]
+    fn malformed_dcgm_lines_are_counted() {
+        let text = "# HELP DCGM_FI_DEV_GPU_UTIL x\n\
+            DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"} 40\n\
+            DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\" 41\n\
+            DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"} NaN\n\
+            DCGM_FI_DEV_FB_USED{gpu=\"0\",UUID=\"GPU-0\",pod=\"a\",namespace=\"ml\"}\n\
+            DCGM_FI_DEV_SM_CLOCK{gpu=\"0\"} broken\n";
+        let ps = dcgm_text("d.prom", text.as_bytes()).unwrap();
+        assert_eq!(ps.len(), 1);
+        assert_eq!(
+            ps[0].notes,
+            ["d.prom: skipped 2 malformed reading(s); dropped 1 impossible reading(s) (negative or not finite)"]
+        );
+    }
 
     #[test]
     fn numbers_with_units() {

@@ -108,9 +108,25 @@ pub struct Current {
     pub basis: String,
 }
 
+/// Why the instance a profiled workload runs on cannot be told: nothing is recommended.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CurrentError {
+    #[error("the profile shows GPUs of several models ({}), so which instance it runs on is not clear", .0.join(", "))]
+    SeveralModels(Vec<String>),
+    #[error("it is pinned to {instance} ({gpu_count} × {gpu_name}), but its profile shows {on_node} × {model} on one node; check which nodes the profile came from")]
+    PinContradicted {
+        instance: String,
+        gpu_count: u64,
+        /// The pinned type's GPU, or "no GPU".
+        gpu_name: String,
+        on_node: usize,
+        model: String,
+    },
+}
+
 /// The GPU model the profile shows, when every GPU is one model with known facts.
 /// `Err` when the GPUs are of several models.
-fn profile_gpu(p: &Profile) -> Result<Option<&'static GpuFacts>, String> {
+fn profile_gpu(p: &Profile) -> Result<Option<&'static GpuFacts>, CurrentError> {
     let mut names: Vec<&str> = p.gpus.values().filter_map(|g| g.name.as_deref()).collect();
     names.sort();
     names.dedup();
@@ -121,9 +137,8 @@ fn profile_gpu(p: &Profile) -> Result<Option<&'static GpuFacts>, String> {
         .iter()
         .any(|f| f.map(|f| f as *const GpuFacts) != first.map(|f| f as *const GpuFacts))
     {
-        return Err(format!(
-            "the profile shows GPUs of several models ({}), so which instance it runs on is not clear",
-            names.join(", ")
+        return Err(CurrentError::SeveralModels(
+            names.iter().map(|n| n.to_string()).collect(),
         ));
     }
     Ok(first)
@@ -133,7 +148,11 @@ fn profile_gpu(p: &Profile) -> Result<Option<&'static GpuFacts>, String> {
 /// a pinned type that agrees is taken as is; one that contradicts the profile is an
 /// error (nothing is recommended on a contradiction). Without a GPU model in the profile,
 /// the manifests decide ([`current`]).
-pub fn current_from(model: &ModelSet, wi: usize, p: &Profile) -> Result<Option<Current>, String> {
+pub fn current_from(
+    model: &ModelSet,
+    wi: usize,
+    p: &Profile,
+) -> Result<Option<Current>, CurrentError> {
     let w = &model.workloads[wi];
     let requested = w
         .accelerator_demand()
@@ -162,13 +181,17 @@ pub fn current_from(model: &ModelSet, wi: usize, p: &Profile) -> Result<Option<C
                 return Ok(None);
             };
             if !f.is_on(t) || (t.gpu_count as usize) < on_node {
-                return Err(format!(
-                    "it is pinned to {} ({} × {}), but its profile shows {} × {model_name} on one node; check which nodes the profile came from",
-                    t.name,
-                    t.gpu_count,
-                    if t.gpu_name.is_empty() { "no GPU" } else { &t.gpu_name },
-                    on_node
-                ));
+                return Err(CurrentError::PinContradicted {
+                    instance: t.name.clone(),
+                    gpu_count: u64::from(t.gpu_count),
+                    gpu_name: if t.gpu_name.is_empty() {
+                        "no GPU".to_string()
+                    } else {
+                        t.gpu_name.clone()
+                    },
+                    on_node,
+                    model: model_name.to_string(),
+                });
             }
             (t, "pinned, and its profile agrees".to_string())
         }
@@ -327,7 +350,7 @@ pub fn recommend(
     let w = &model.workloads[wi];
     let mut notes = Vec::new();
     let current = current_from(model, wi, profile).unwrap_or_else(|e| {
-        notes.push(e);
+        notes.push(e.to_string());
         None
     });
     let cur_type = current.as_ref().map(|c| c.instance);
@@ -342,74 +365,28 @@ pub fn recommend(
     // the peak.
     let need_mem =
         p99_mem.map(|p| (p * (1.0 + params.memory_headroom)).max(profile.peak_mem_mib()));
-    let total = profile
-        .gpus
-        .values()
-        .find_map(|g| g.memory_total_mib)
-        .or_else(|| cur_type.map(|c| c.gpu_memory_mib as f64))
-        .filter(|t| *t > 0.0);
-    let near_capacity =
-        total.is_some_and(|t| profile.peak_mem_mib() > params.max_memory_fraction * t);
-    let cur_facts = cur_type.and_then(gpus::of_type);
+    let near_capacity = gpu_memory_total(profile, cur_type)
+        .is_some_and(|t| profile.peak_mem_mib() > params.max_memory_fraction * t);
     let resource = cur_type
         .map(|c| c.accelerator_resource.clone())
         .filter(|r| !r.is_empty())
         .or_else(|| w.accelerator_demand().first().map(|(r, _)| r.clone()))
         .unwrap_or_else(|| "nvidia.com/gpu".to_string());
     let arches = accepted_arches(w, cur_type.map_or(wants_arch(w), |c| c.arch));
-    let cpu = w.request_of("cpu");
-    let mem = w.request_of("memory");
-    // How much busier the target would be: 1 on the same model; unknown without facts
-    // for both, or without utilisation samples (then only the same model qualifies).
-    let load = |t: &InstanceType| -> Option<(f64, Option<Speed>)> {
-        let same = cur_type.is_some_and(|c| c.gpu_name == t.gpu_name)
-            && cur_facts.is_none_or(|f| f.is_on(t));
-        if same {
-            return Some((1.0, None));
-        }
-        let s = Speed::between(cur_facts?, gpus::of_type(t)?);
-        Some((s.load_factor(), Some(s)))
-    };
-    // The smaller of the catalog's usable memory and the measured figure in gpus.csv.
-    let usable = |t: &InstanceType| {
-        let listed = t.usable_gpu_memory_mib() as f64;
-        gpus::of_type(t).map_or(listed, |f| f.usable_on(t).min(listed))
-    };
-    // The target holds the pod with as many GPUs as one replica kept busy.
-    let target_pod = PodRequests {
-        accelerators: vec![(resource.clone(), gpus_busy.max(1) as f64)],
-        ..w.pod_requests()
-    };
-    let mut speed = None;
-    let recommended = match (need_mem, &current) {
-        (Some(need), Some(cur)) if !near_capacity => {
-            let candidates: Vec<(&'static InstanceType, Option<Speed>)> = allowed(model, wi)
-                .into_iter()
-                .filter(|t| {
-                    t.retired_in.is_none()
-                        && t.accelerator_resource == resource
-                        && arches.iter().any(|a| a == t.arch)
-                        && usable(t) >= need
-                        && fit(t, &target_pod).is_ok()
-                        && t.on_demand_usd_hour()
-                            .is_some_and(|p| p < cur.usd_hour_per_replica)
-                })
-                .filter_map(|t| {
-                    let (factor, s) = load(t)?;
-                    let fits_peak = match sustained {
-                        Some(u) => u * factor <= params.max_sustained_util,
-                        None => s.is_none(),
-                    };
-                    fits_peak.then_some((t, s))
-                })
-                .collect();
-            let best = cheapest(candidates.iter().map(|(t, _)| *t));
-            speed = best.and_then(|b| {
-                candidates
-                    .iter()
-                    .find(|(t, _)| t.name == b.name)
-                    .and_then(|(_, s)| s.clone())
-            });
+    let (recommended, speed) = match (need_mem, &current) {
+        (Some(need_mem), Some(cur)) if !near_capacity => {
+            let target = Target {
+                need_mem,
+                // The target holds the pod with as many GPUs as one replica kept busy.
+                pod: PodRequests {
+                    accelerators: vec![(resource.clone(), gpus_busy.max(1) as f64)],
+                    ..w.pod_requests()
+                },
+                resource,
+                arches: arches.clone(),
+                sustained,
+            };
+            let (best, speed) = cheaper_gpu(model, wi, cur, &target, params);
             if best.is_none() {
                 if let Some(u) = sustained.filter(|u| *u > params.max_sustained_util) {
                     notes.push(format!(
@@ -419,20 +396,13 @@ pub fn recommend(
                     ));
                 }
             }
-            best
+            (best, speed)
         }
-        _ => None,
+        _ => (None, None),
     };
     let cpu_fallback = (p95_util.is_some_and(|u| u < params.cpu_fallback_util)
         && p99_mem.is_some())
-    .then(|| {
-        cheapest(catalog().types.iter().filter(|t| {
-            !t.has_accelerator_hardware()
-                && arches.iter().any(|a| a == t.arch)
-                && t.vcpu as f64 >= cpu.max(1.0)
-                && (t.memory_mib as f64) >= mem / 1048576.0 + profile.peak_mem_mib()
-        }))
-    })
+    .then(|| cpu_instance(w, profile, &arches))
     .flatten();
     Recommendation {
         current,
@@ -449,4 +419,102 @@ pub fn recommend(
         coverage: confidence::coverage(profile),
         notes,
     }
+}
+
+/// A GPU's memory (MiB): as the profile shows it, else the current type's.
+fn gpu_memory_total(profile: &Profile, cur_type: Option<&InstanceType>) -> Option<f64> {
+    profile
+        .gpus
+        .values()
+        .find_map(|g| g.memory_total_mib)
+        .or_else(|| cur_type.map(|c| c.gpu_memory_mib as f64))
+        .filter(|t| *t > 0.0)
+}
+
+/// What a cheaper GPU instance must offer.
+struct Target {
+    /// GPU memory (MiB) it must hold.
+    need_mem: f64,
+    /// The pod with as many GPUs as one replica kept busy.
+    pod: PodRequests,
+    /// The accelerator resource the workload requests.
+    resource: String,
+    arches: Vec<String>,
+    /// The busiest GPU's sustained utilisation today.
+    sustained: Option<f64>,
+}
+
+/// The cheapest instance the workload's pools allow that is cheaper than a replica
+/// today, holds the target, and stays under the sustained-utilisation ceiling, with
+/// how its GPU's speed compares (`None` for the same model).
+fn cheaper_gpu(
+    model: &ModelSet,
+    wi: usize,
+    cur: &Current,
+    target: &Target,
+    params: &Params,
+) -> (Option<&'static InstanceType>, Option<Speed>) {
+    let candidates: Vec<(&'static InstanceType, Option<Speed>)> = allowed(model, wi)
+        .into_iter()
+        .filter(|t| {
+            t.retired_in.is_none()
+                && t.accelerator_resource == target.resource
+                && target.arches.iter().any(|a| a == t.arch)
+                && usable_gpu_memory(t) >= target.need_mem
+                && fit(t, &target.pod).is_ok()
+                && t.on_demand_usd_hour()
+                    .is_some_and(|p| p < cur.usd_hour_per_replica)
+        })
+        .filter_map(|t| {
+            let (factor, s) = load(cur.instance, t)?;
+            let fits_peak = match target.sustained {
+                Some(u) => u * factor <= params.max_sustained_util,
+                None => s.is_none(),
+            };
+            fits_peak.then_some((t, s))
+        })
+        .collect();
+    let best = cheapest(candidates.iter().map(|(t, _)| *t));
+    let speed = best.and_then(|b| {
+        candidates
+            .iter()
+            .find(|(t, _)| t.name == b.name)
+            .and_then(|(_, s)| s.clone())
+    });
+    (best, speed)
+}
+
+/// How much busier `t` would be than the current type: 1 on the same model; unknown
+/// without facts for both (then only the same model qualifies).
+fn load(cur: &InstanceType, t: &InstanceType) -> Option<(f64, Option<Speed>)> {
+    let cur_facts = gpus::of_type(cur);
+    let same = cur.gpu_name == t.gpu_name && cur_facts.is_none_or(|f| f.is_on(t));
+    if same {
+        return Some((1.0, None));
+    }
+    let s = Speed::between(cur_facts?, gpus::of_type(t)?);
+    Some((s.load_factor(), Some(s)))
+}
+
+/// The smaller of the catalog's usable GPU memory and the measured figure in gpus.csv.
+fn usable_gpu_memory(t: &InstanceType) -> f64 {
+    let listed = t.usable_gpu_memory_mib() as f64;
+    gpus::of_type(t).map_or(listed, |f| f.usable_on(t).min(listed))
+}
+
+/// The cheapest instance without accelerators that holds the pod's cpu request and its
+/// memory request plus the GPU memory it used.
+fn cpu_instance(
+    w: &Workload,
+    profile: &Profile,
+    arches: &[String],
+) -> Option<&'static InstanceType> {
+    let cpu = w.request_of("cpu");
+    let mem = w.request_of("memory");
+    cheapest(catalog().types.iter().filter(|t| {
+        !t.has_accelerator_hardware()
+            && arches.iter().any(|a| a == t.arch)
+            && t.vcpu as f64 >= cpu.max(1.0)
+            && (t.memory_mib as f64) >= mem / 1048576.0 + profile.peak_mem_mib()
+    }))
 }

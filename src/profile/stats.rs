@@ -26,6 +26,9 @@ pub struct GpuStats {
     pub peak_mem_mib: f64,
     /// Utilisation over time, for sustained peaks and coverage.
     pub windows: super::windows::Windows,
+    /// This GPU's own line in plots; kept for the first [`super::PLOTTED_GPUS`] GPUs of a
+    /// profile only, so memory stays bounded however many GPUs a file holds.
+    pub series: Option<super::series::Series>,
 }
 
 impl GpuStats {
@@ -37,6 +40,9 @@ impl GpuStats {
         self.add_util(pct);
         if let Some(t) = t {
             self.windows.add(t, Some(pct));
+            if let Some(s) = &mut self.series {
+                s.add(t, Some(pct.clamp(0.0, 100.0)), None);
+            }
         }
     }
 
@@ -48,6 +54,9 @@ impl GpuStats {
         self.add_mem(mib);
         if let Some(t) = t {
             self.windows.add(t, None);
+            if let Some(s) = &mut self.series {
+                s.add(t, None, Some(mib));
+            }
         }
     }
 
@@ -138,6 +147,9 @@ impl GpuStats {
             self.node = other.node.clone();
         }
         self.windows.merge(&other.windows);
+        if let Some(o) = &other.series {
+            self.series.get_or_insert_with(Default::default).merge(o);
+        }
     }
 }
 

@@ -15,13 +15,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// `…Z`, or a plain number of (milli)seconds since the epoch.
 pub fn parse(text: &str) -> Option<f64> {
     let t = text.trim();
-    if let Ok(n) = t.parse::<f64>() {
+    let b = t.as_bytes();
+    // A date (`2026/01/01 …`, `2026-01-01T…`) has its separator at byte 4; anything else
+    // may be epoch seconds or milliseconds.
+    let dated = b.len() >= 19 && matches!(b[4], b'/' | b'-');
+    if !dated {
+        let n = t.parse::<f64>().ok()?;
         let secs = if n > 1e11 { n / 1000.0 } else { n };
         return plausible(secs);
-    }
-    let b = t.as_bytes();
-    if b.len() < 19 {
-        return None;
     }
     let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
@@ -32,9 +33,11 @@ pub fn parse(text: &str) -> Option<f64> {
         let frac_end = t[i + 1..]
             .find(|c: char| !c.is_ascii_digit())
             .map_or(t.len(), |p| i + 1 + p);
-        sec += format!("0{}", &t[i..frac_end])
-            .parse::<f64>()
-            .unwrap_or(0.0);
+        let mut scale = 0.1;
+        for &digit in &b[i + 1..frac_end] {
+            sec += f64::from(digit - b'0') * scale;
+            scale /= 10.0;
+        }
         i = frac_end;
     }
     let offset = match t.get(i..) {

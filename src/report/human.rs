@@ -2,6 +2,7 @@
 //! message and help, then a one-line summary.
 
 use super::escape;
+use super::uri::{shown_path, PathFormat};
 use crate::catalog::usd;
 use crate::engine::Outcome;
 use crate::rule::{Finding, Severity};
@@ -28,7 +29,7 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(file: &SourceFile, span: &std::ops::Range<usize>) -> Excerpt {
+    fn new(file: &SourceFile, name: &str, span: &std::ops::Range<usize>) -> Excerpt {
         let text = &file.text;
         let start = span.start.min(text.len());
         let end = span.end.clamp(start, text.len());
@@ -62,7 +63,7 @@ impl Excerpt {
             label_end -= 1;
         }
         Excerpt {
-            name: escape::visible(&file.path).into_owned(),
+            name: escape::visible(name).into_owned(),
             text: out,
             base: from,
             first_line: first - 1,
@@ -177,8 +178,9 @@ pub fn terminal_width() -> usize {
     terminal_size::terminal_size().map_or(DEFAULT_WIDTH, |(w, _)| usize::from(w.0).clamp(60, 200))
 }
 
-/// Render every finding, wrapped to `width` columns, then a summary line.
-pub fn render(outcome: &Outcome, color: bool, width: usize) -> String {
+/// Render every finding, wrapped to `width` columns, naming files as `paths` says, then a
+/// summary line.
+pub fn render(outcome: &Outcome, color: bool, width: usize, paths: PathFormat) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -191,12 +193,13 @@ pub fn render(outcome: &Outcome, color: bool, width: usize) -> String {
     for f in &outcome.findings {
         let file = &outcome.files[f.file].file;
         let lc = file.line_col(f.span.start);
+        let path = shown_path(&file.path, paths);
         let diag = Diag {
             finding: f,
-            excerpt: show_snippet(file, f).then(|| Excerpt::new(file, &f.span)),
+            excerpt: show_snippet(file, f).then(|| Excerpt::new(file, &path, &f.span)),
             heading: escape::visible(&format!(
                 "{}:{}:{}: {}",
-                file.path, lc.line, lc.column, f.message
+                path, lc.line, lc.column, f.message
             ))
             .into_owned(),
             help: escape::visible(&f.help).into_owned(),
@@ -290,7 +293,7 @@ mod tests {
         let text = "l1: a\nl2: b\nl3: \u{1b}[2Jname\nl4: d\nl5: e\n";
         let file = SourceFile::new("f.yaml", text.to_string());
         let start = text.find("name").unwrap();
-        let e = Excerpt::new(&file, &(start..start + 4));
+        let e = Excerpt::new(&file, &file.path, &(start..start + 4));
         assert_eq!(e.text, "l2: b\nl3: \\u{1b}[2Jname\nl4: d\n");
         assert_eq!(e.first_line, 1);
         assert_eq!(labelled(&e), "name");
@@ -301,7 +304,7 @@ mod tests {
         let text = "a: 1\rb: 2\rc: 3\r";
         let file = SourceFile::new("f.yaml", text.to_string());
         let start = text.find("2").unwrap();
-        let e = Excerpt::new(&file, &(start..start + 1));
+        let e = Excerpt::new(&file, &file.path, &(start..start + 1));
         assert_eq!(e.text, "a: 1\nb: 2\nc: 3\n");
         assert_eq!(labelled(&e), "2");
         let lines = e.read_span(&e.label, 0, 0).unwrap();

@@ -10,7 +10,7 @@ struct JsonFinding<'a> {
     severity: &'a str,
     message: &'a str,
     help: &'a str,
-    file: &'a str,
+    file: String,
     line: usize,
     column: usize,
     end_line: usize,
@@ -29,7 +29,8 @@ struct JsonReport<'a> {
     summary: &'a crate::engine::Summary,
 }
 
-pub fn render(outcome: &Outcome) -> String {
+/// The report, naming files as `paths` says.
+pub fn render(outcome: &Outcome, paths: super::uri::PathFormat) -> String {
     let findings = outcome
         .findings
         .iter()
@@ -42,7 +43,7 @@ pub fn render(outcome: &Outcome) -> String {
                 severity: f.severity.as_str(),
                 message: &f.message,
                 help: &f.help,
-                file: &file.path,
+                file: super::uri::shown_path(&file.path, paths),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,

@@ -10,5 +10,6 @@ pub mod json;
 pub mod markdown;
 pub mod replay;
 pub mod sarif;
+pub mod sarif_log;
 pub mod uri;
 pub mod write;

@@ -5,13 +5,18 @@ use crate::catalog::{usd, HOURS_PER_MONTH};
 use crate::profile::recommend::Params;
 use crate::profile::table::ReplayRow;
 
-fn footer(params: &Params) -> String {
+/// The assumptions behind the table; what low confidence means only when a row has it.
+fn footer(rows: &[ReplayRow], params: &Params) -> String {
+    let low = if rows.iter().any(|r| r.confidence == "low") {
+        " Low confidence (under 24 h, 100 samples per GPU or 80% coverage, or no memory samples): not a basis for a move."
+    } else {
+        ""
+    };
     format!(
         "Savings: (today's cost per replica − the recommended instance's price) × replicas × {HOURS_PER_MONTH:.0} h at {}; \
          a replica sharing a node with other pods costs its GPUs' share of the node. GPU memory headroom {:.0}%; \
          the recommended GPU keeps the busiest {:.0}-minute windows (p99), scaled by the speed ratio, under {:.0}%. \
-         Utilisation quantiles are the busiest GPU's, to ±0.1 percentage point. \
-         Low confidence (under 24 h, 100 samples per GPU or 80% coverage, or no memory samples): not a basis for a move.\n",
+         Utilisation quantiles are the busiest GPU's, to ±0.1 percentage point.{low}\n",
         crate::catalog::price_source(),
         params.memory_headroom * 100.0,
         params.sustained_window_s / 60.0,
@@ -111,7 +116,7 @@ pub fn human(rows: &[ReplayRow], params: &Params) -> String {
         }
         s.push_str(&remarks(r, &format!("{:<width$} ", "")));
     }
-    s.push_str(&footer(params));
+    s.push_str(&footer(rows, params));
     s
 }
 
@@ -147,7 +152,7 @@ pub fn markdown(rows: &[ReplayRow], params: &Params) -> String {
     if rows.iter().any(|r| !remarks(r, "").is_empty()) {
         s.push('\n');
     }
-    s.push_str(&footer(params));
+    s.push_str(&footer(rows, params));
     s
 }
 

@@ -1,16 +1,11 @@
-//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it, built from
-//! serde-sarif's types. Regions carry exact start and end positions (columns in Unicode
-//! code points); `partialFingerprints` are skinflint's stable fingerprints; suppressed
-//! findings appear with their suppression.
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. Regions carry exact
+//! start and end positions (columns in Unicode code points); `partialFingerprints` are
+//! skinflint's stable fingerprints; suppressed findings appear with their suppression.
 
+pub use super::sarif_log::*;
 use super::uri::relative_uri;
 use crate::engine::Outcome;
 use crate::rule::{Finding, RuleDef, Severity};
-use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif, Suppression, Tool, ToolComponent,
-};
 use std::collections::BTreeMap;
 
 pub const INFORMATION_URI: &str = "https://skinflint.dev";
@@ -25,12 +20,8 @@ fn level_str(s: Severity) -> &'static str {
     }
 }
 
-fn level(s: Severity) -> ResultLevel {
-    match s {
-        Severity::Error => ResultLevel::Error,
-        Severity::Warning => ResultLevel::Warning,
-        Severity::Info => ResultLevel::Note,
-    }
+fn level(s: Severity) -> String {
+    level_str(s).to_string()
 }
 
 /// `nodepool-without-limits` → `NodepoolWithoutLimits`.
@@ -54,36 +45,23 @@ fn descriptor(r: &RuleDef) -> ReportingDescriptor {
         "**{}**\n\n{}\n\n**Why it costs money.** {}\n\n**How to fix.** {}\n\nRun `skinflint explain {}` for examples.",
         r.title, r.docs.what, r.docs.why, r.docs.fix, r.id
     );
-    ReportingDescriptor::builder()
-        .id(r.id.clone())
-        .name(pascal(&r.id))
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(r.title.clone())
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(r.docs.what.clone())
-                .build(),
-        )
-        .help(
-            MultiformatMessageString::builder()
-                .text(help_text)
-                .markdown(help_md)
-                .build(),
-        )
-        .default_configuration(
-            ReportingConfiguration::builder()
-                .level(serde_json::Value::String(level_str(r.severity).to_string()))
-                .build(),
-        )
-        .properties(
-            PropertyBag::builder()
-                .tags(vec![r.category.clone(), r.domain().to_string()])
-                .build(),
-        )
-        .build()
+    ReportingDescriptor {
+        id: r.id.clone(),
+        name: Some(pascal(&r.id)),
+        short_description: Some(MultiformatMessageString::text(r.title.clone())),
+        full_description: Some(MultiformatMessageString::text(r.docs.what.clone())),
+        help: Some(MultiformatMessageString {
+            text: help_text,
+            markdown: Some(help_md),
+        }),
+        default_configuration: Some(ReportingConfiguration {
+            level: Some(level_str(r.severity).to_string()),
+        }),
+        properties: Some(PropertyBag {
+            tags: Some(vec![r.category.clone(), r.domain().to_string()]),
+            ..Default::default()
+        }),
+    }
 }
 
 fn result(
@@ -101,60 +79,58 @@ fn result(
     } else {
         end.column
     };
-    let region = Region::builder()
-        .start_line(start.line as i64)
-        .start_column(start.column as i64)
-        .end_line(end.line as i64)
-        .end_column(end_column as i64)
-        .build();
+    let region = Region {
+        start_line: Some(start.line as i64),
+        start_column: Some(start.column as i64),
+        end_line: Some(end.line as i64),
+        end_column: Some(end_column as i64),
+    };
     let uri = relative_uri(&file.path);
     let artifact = if uri.starts_with('/') {
         // Outside the repository: an absolute file URI, with no base to resolve against.
-        ArtifactLocation::builder()
-            .uri(format!("file://{uri}"))
-            .build()
+        ArtifactLocation {
+            uri: Some(format!("file://{uri}")),
+            uri_base_id: None,
+        }
     } else {
-        ArtifactLocation::builder()
-            .uri(uri)
-            .uri_base_id("%SRCROOT%".to_string())
-            .build()
+        ArtifactLocation {
+            uri: Some(uri),
+            uri_base_id: Some("%SRCROOT%".to_string()),
+        }
     };
-    let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(artifact)
-                .region(region)
-                .build(),
-        )
-        .build();
+    let location = Location {
+        physical_location: Some(PhysicalLocation {
+            artifact_location: Some(artifact),
+            region: Some(region),
+        }),
+    };
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
-    let message = format!("{}\nhelp: {}", f.message, f.help);
-    let mut res = SarifResult::builder()
-        .rule_id(f.rule.clone())
-        .level(level(f.severity))
-        .message(Message::builder().text(message).build())
-        .locations(vec![location])
-        .partial_fingerprints(fingerprints)
-        .build();
-    res.rule_index = rule_index.map(|i| i as i64);
-    if let Some(cluster) = &f.cluster {
-        let mut props = BTreeMap::new();
-        props.insert("cluster".to_string(), serde_json::json!(cluster));
-        res.properties = Some(PropertyBag::builder().additional_properties(props).build());
+    let properties = f.cluster.as_ref().map(|cluster| PropertyBag {
+        additional_properties: BTreeMap::from([(
+            "cluster".to_string(),
+            serde_json::json!(cluster),
+        )]),
+        tags: None,
+    });
+    let suppressions = suppression.map(|(in_source, reason)| {
+        vec![Suppression {
+            kind: if in_source { "inSource" } else { "external" }.to_string(),
+            justification: (!reason.is_empty()).then(|| reason.to_string()),
+        }]
+    });
+    SarifResult {
+        level: Some(level(f.severity)),
+        locations: Some(vec![location]),
+        message: Message {
+            text: Some(format!("{}\nhelp: {}", f.message, f.help)),
+        },
+        partial_fingerprints: Some(fingerprints),
+        properties,
+        rule_id: Some(f.rule.clone()),
+        rule_index: rule_index.map(|i| i as i64),
+        suppressions,
     }
-    if let Some((in_source, reason)) = suppression {
-        let mut s = Suppression::builder()
-            .kind(serde_json::Value::String(
-                if in_source { "inSource" } else { "external" }.to_string(),
-            ))
-            .build();
-        if !reason.is_empty() {
-            s.justification = Some(reason.to_string());
-        }
-        res.suppressions = Some(vec![s]);
-    }
-    res
 }
 
 /// GitHub code scanning rejects a run with more results than this.
@@ -202,18 +178,19 @@ pub fn log_limited(o: &Outcome, limit: usize) -> Sarif {
         .into_iter()
         .map(|(f, sup)| result(o, f, index(&f.rule), sup))
         .collect();
-    let driver = ToolComponent::builder()
-        .name("skinflint".to_string())
-        .version(env!("CARGO_PKG_VERSION").to_string())
-        .semantic_version(env!("CARGO_PKG_VERSION").to_string())
-        .information_uri(INFORMATION_URI.to_string())
-        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
-        .build();
-    let mut run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .column_kind(serde_json::Value::String("unicodeCodePoints".to_string()))
-        .build();
+    let driver = ToolComponent {
+        name: "skinflint".to_string(),
+        version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        semantic_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        information_uri: Some(INFORMATION_URI.to_string()),
+        rules: Some(rules.iter().map(|r| descriptor(r)).collect()),
+    };
+    let mut run = Run {
+        tool: Tool { driver },
+        results: Some(results),
+        column_kind: Some("unicodeCodePoints".to_string()),
+        properties: None,
+    };
     if omitted > 0 {
         let mut props = BTreeMap::new();
         props.insert(
@@ -226,13 +203,16 @@ pub fn log_limited(o: &Outcome, limit: usize) -> Sarif {
                 "GitHub code scanning accepts at most {limit} results a run; the least severe were left out (the JSON report has all of them)"
             )),
         );
-        run.properties = Some(PropertyBag::builder().additional_properties(props).build());
+        run.properties = Some(PropertyBag {
+            additional_properties: props,
+            tags: None,
+        });
     }
-    Sarif::builder()
-        .schema(serde_sarif::sarif::SCHEMA_URL.to_string())
-        .version(serde_json::Value::String("2.1.0".to_string()))
-        .runs(vec![run])
-        .build()
+    Sarif {
+        schema: SCHEMA_URL.to_string(),
+        version: "2.1.0".to_string(),
+        runs: vec![run],
+    }
 }
 
 pub fn render(o: &Outcome) -> String {

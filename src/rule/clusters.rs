@@ -12,22 +12,32 @@
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::{Component, Path, PathBuf};
 
+/// Why a cluster glob cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GlobError {
+    #[error("cluster glob `{0}` matches the whole repository; name the cluster directories, such as `clusters/*/`")]
+    WholeRepository(String),
+    #[error("invalid cluster glob `{glob}`: {error}")]
+    Invalid { glob: String, error: String },
+}
+
 /// Compile one cluster glob; the error says what is wrong with it.
-pub fn compile(text: &str) -> Result<(Glob, bool), String> {
+pub fn compile(text: &str) -> Result<(Glob, bool), GlobError> {
     let trimmed = text.trim();
     let dirs_only = trimmed.ends_with('/');
     let pattern = trimmed.strip_prefix("./").unwrap_or(trimmed);
     let pattern = pattern.trim_end_matches('/');
     if pattern.is_empty() {
-        return Err(format!(
-            "cluster glob `{text}` matches the whole repository; name the cluster directories, such as `clusters/*/`"
-        ));
+        return Err(GlobError::WholeRepository(text.to_string()));
     }
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
         .map(|g| (g, dirs_only))
-        .map_err(|e| format!("invalid cluster glob `{text}`: {e}"))
+        .map_err(|e| GlobError::Invalid {
+            glob: text.to_string(),
+            error: e.to_string(),
+        })
 }
 
 /// The compiled cluster globs and the root they are relative to.
@@ -42,7 +52,7 @@ pub struct ClusterGlobs {
 
 impl ClusterGlobs {
     /// None when no glob is given (every file is shared).
-    pub fn new(globs: &[String], root: &Path) -> Result<Option<ClusterGlobs>, String> {
+    pub fn build(globs: &[String], root: &Path) -> Result<Option<ClusterGlobs>, GlobError> {
         if globs.is_empty() {
             return Ok(None);
         }
@@ -55,9 +65,15 @@ impl ClusterGlobs {
             }
             dirs.add(glob);
         }
+        let set = |b: GlobSetBuilder| {
+            b.build().map_err(|e| GlobError::Invalid {
+                glob: globs.join(", "),
+                error: e.to_string(),
+            })
+        };
         Ok(Some(ClusterGlobs {
-            dirs: dirs.build().map_err(|e| e.to_string())?,
-            files: files.build().map_err(|e| e.to_string())?,
+            dirs: set(dirs)?,
+            files: set(files)?,
             root: absolute(root),
         }))
     }
@@ -127,13 +143,13 @@ mod tests {
     fn globs(g: &[&str]) -> ClusterGlobs {
         let dir = tempfile::tempdir().unwrap();
         let g: Vec<String> = g.iter().map(|s| s.to_string()).collect();
-        ClusterGlobs::new(&g, dir.path()).unwrap().unwrap()
+        ClusterGlobs::build(&g, dir.path()).unwrap().unwrap()
     }
 
     #[test]
     fn directory_globs_make_each_matched_directory_a_cluster() {
         let root = std::env::current_dir().unwrap();
-        let c = ClusterGlobs::new(&["clusters/*/".to_string()], &root)
+        let c = ClusterGlobs::build(&["clusters/*/".to_string()], &root)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -153,7 +169,7 @@ mod tests {
     fn file_globs_make_each_file_a_cluster_and_the_outermost_directory_wins() {
         let root = std::env::current_dir().unwrap();
         let g = ["examples/*.yaml".to_string(), "envs/*".to_string()];
-        let c = ClusterGlobs::new(&g, &root).unwrap().unwrap();
+        let c = ClusterGlobs::build(&g, &root).unwrap().unwrap();
         assert_eq!(
             c.cluster_of("examples/spot.yaml").as_deref(),
             Some("examples/spot.yaml")

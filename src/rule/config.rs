@@ -4,6 +4,7 @@
 use super::declaration::RuleDef;
 use super::finding::Severity;
 use super::located::{LocatedError, SettingsFile};
+use crate::source::NodeRef;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = ".skinflint.yaml";
@@ -128,127 +129,19 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         }
         return Err(sf.error_at(root.span(), "the config must be a mapping"));
     };
+    // Paths in the config are relative to its directory.
+    let dir = Path::new(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     for (key, value) in entries {
         match key {
-            "fail-on" => {
-                let v = value.as_str().unwrap_or_default();
-                if !matches!(v, "error" | "warning" | "info" | "never") {
-                    return Err(sf.error_at(
-                        value.span(),
-                        "`fail-on` must be error, warning, info or never",
-                    ));
-                }
-                config.fail_on = Some(v.to_string());
-            }
-            "rules" => {
-                let Some(rule_entries) = value.entries() else {
-                    if value.value() == Some(crate::source::scalar::Scalar::Null) {
-                        continue;
-                    }
-                    return Err(sf.error_at(
-                        value.span(),
-                        "`rules` must be a mapping of rule id to settings",
-                    ));
-                };
-                for (id, settings) in rule_entries {
-                    let Some(rule) = rules.iter_mut().find(|r| r.id == id) else {
-                        return Err(sf.error_at(settings.key_span(), unknown_rule_message(id)));
-                    };
-                    apply_rule(&sf, rule, settings)?;
-                }
-            }
-            "ignore" => {
-                let Some(items) = value.items() else {
-                    return Err(sf.error_at(value.span(), "`ignore` must be a list of entries"));
-                };
-                let base = Path::new(path).parent().map(|p| {
-                    if p.as_os_str().is_empty() {
-                        PathBuf::from(".")
-                    } else {
-                        p.to_path_buf()
-                    }
-                });
-                for item in items {
-                    config
-                        .ignores
-                        .push(read_ignore(&sf, item, rules, base.clone())?);
-                }
-            }
-            "profiles" => {
-                let Some(items) = value.items() else {
-                    return Err(sf.error_at(
-                        value.span(),
-                        "`profiles` must be a list of {path, workload} entries",
-                    ));
-                };
-                let base = Path::new(path)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                for item in items {
-                    let Some(file) = item.get("path").and_then(|p| p.as_str()) else {
-                        return Err(sf.error_at(item.span(), "a `profiles` entry needs `path`"));
-                    };
-                    for (k, v) in item.entries().into_iter().flatten() {
-                        if k != "path" && k != "workload" {
-                            return Err(sf.error_at(v.key_span(), format!("unknown key `{k}` in a `profiles` entry (expected path, workload)")));
-                        }
-                    }
-                    let full = base.join(file);
-                    if !full.is_file() {
-                        let span = item
-                            .get("path")
-                            .map(|p| p.span())
-                            .unwrap_or_else(|| item.span());
-                        return Err(sf.error_at(span, format!("profile `{file}` not found")));
-                    }
-                    config.profiles.push(crate::profile::attach::ProfileInput {
-                        path: full,
-                        workload: item
-                            .get("workload")
-                            .and_then(|w| w.as_str())
-                            .map(str::to_string),
-                    });
-                }
-            }
+            "fail-on" => config.fail_on = Some(read_fail_on(&sf, value)?),
+            "rules" => apply_rules(&sf, value, rules)?,
+            "ignore" => config.ignores = read_ignores(&sf, value, rules, &dir)?,
+            "profiles" => config.profiles = read_profiles(&sf, value, &dir)?,
             "clusters" => config.clusters = read_clusters(&sf, value)?,
-            "prices" => {
-                // `prices: FILE` or `prices: {file: FILE, label: TEXT}`.
-                let (file, label) = match value.as_str() {
-                    Some(f) => (Some((f, value)), None),
-                    None => (
-                        value.get("file").and_then(|f| Some((f.as_str()?, f))),
-                        value.get("label").and_then(|l| l.as_str()),
-                    ),
-                };
-                if let Some((k, v)) = value
-                    .entries()
-                    .into_iter()
-                    .flatten()
-                    .find(|(k, _)| !matches!(*k, "file" | "label"))
-                {
-                    return Err(sf.error_at(
-                        v.key_span(),
-                        format!("unknown key `{k}` in `prices` (expected file, label)"),
-                    ));
-                }
-                let Some((file, node)) = file else {
-                    return Err(sf.error_at(
-                        value.span(),
-                        "`prices` must be a CSV file path, or {file, label}",
-                    ));
-                };
-                let full = Path::new(path)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default()
-                    .join(file);
-                let table = std::fs::read_to_string(&full)
-                    .map_err(|e| format!("cannot read `{file}`: {e}"))
-                    .and_then(|t| crate::catalog::prices::PriceTable::parse(&t, label, file))
-                    .map_err(|e| sf.error_at(node.span(), e))?;
-                config.prices = Some(table);
-            }
+            "prices" => config.prices = Some(read_prices(&sf, value, &dir)?),
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
@@ -260,6 +153,140 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         }
     }
     Ok(config)
+}
+
+fn read_fail_on(sf: &SettingsFile, value: NodeRef<'_>) -> Result<String, LocatedError> {
+    let v = value.as_str().unwrap_or_default();
+    if !matches!(v, "error" | "warning" | "info" | "never") {
+        return Err(sf.error_at(
+            value.span(),
+            "`fail-on` must be error, warning, info or never",
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// `rules:`: each rule's severity, enablement and parameters.
+fn apply_rules(
+    sf: &SettingsFile,
+    value: NodeRef<'_>,
+    rules: &mut [RuleDef],
+) -> Result<(), LocatedError> {
+    let Some(rule_entries) = value.entries() else {
+        if value.value() == Some(crate::source::scalar::Scalar::Null) {
+            return Ok(());
+        }
+        return Err(sf.error_at(
+            value.span(),
+            "`rules` must be a mapping of rule id to settings",
+        ));
+    };
+    for (id, settings) in rule_entries {
+        let Some(rule) = rules.iter_mut().find(|r| r.id == id) else {
+            return Err(sf.error_at(settings.key_span(), unknown_rule_message(id)));
+        };
+        apply_rule(sf, rule, settings)?;
+    }
+    Ok(())
+}
+
+fn read_ignores(
+    sf: &SettingsFile,
+    value: NodeRef<'_>,
+    rules: &[RuleDef],
+    dir: &Path,
+) -> Result<Vec<ConfigIgnore>, LocatedError> {
+    let Some(items) = value.items() else {
+        return Err(sf.error_at(value.span(), "`ignore` must be a list of entries"));
+    };
+    let base = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    };
+    items
+        .map(|item| read_ignore(sf, item, rules, Some(base.clone())))
+        .collect()
+}
+
+/// `profiles:`: `{path, workload}` entries, each path relative to the config and present.
+fn read_profiles(
+    sf: &SettingsFile,
+    value: NodeRef<'_>,
+    dir: &Path,
+) -> Result<Vec<crate::profile::attach::ProfileInput>, LocatedError> {
+    let Some(items) = value.items() else {
+        return Err(sf.error_at(
+            value.span(),
+            "`profiles` must be a list of {path, workload} entries",
+        ));
+    };
+    let mut profiles = Vec::new();
+    for item in items {
+        let Some(file) = item.get("path").and_then(|p| p.as_str()) else {
+            return Err(sf.error_at(item.span(), "a `profiles` entry needs `path`"));
+        };
+        for (k, v) in item.entries().into_iter().flatten() {
+            if k != "path" && k != "workload" {
+                return Err(sf.error_at(
+                    v.key_span(),
+                    format!("unknown key `{k}` in a `profiles` entry (expected path, workload)"),
+                ));
+            }
+        }
+        let full = dir.join(file);
+        if !full.is_file() {
+            let span = item
+                .get("path")
+                .map(|p| p.span())
+                .unwrap_or_else(|| item.span());
+            return Err(sf.error_at(span, format!("profile `{file}` not found")));
+        }
+        profiles.push(crate::profile::attach::ProfileInput {
+            path: full,
+            workload: item
+                .get("workload")
+                .and_then(|w| w.as_str())
+                .map(str::to_string),
+        });
+    }
+    Ok(profiles)
+}
+
+/// `prices: FILE` or `prices: {file: FILE, label: TEXT}`: the team's price table.
+fn read_prices(
+    sf: &SettingsFile,
+    value: NodeRef<'_>,
+    dir: &Path,
+) -> Result<crate::catalog::prices::PriceTable, LocatedError> {
+    let (file, label) = match value.as_str() {
+        Some(f) => (Some((f, value)), None),
+        None => (
+            value.get("file").and_then(|f| Some((f.as_str()?, f))),
+            value.get("label").and_then(|l| l.as_str()),
+        ),
+    };
+    if let Some((k, v)) = value
+        .entries()
+        .into_iter()
+        .flatten()
+        .find(|(k, _)| !matches!(*k, "file" | "label"))
+    {
+        return Err(sf.error_at(
+            v.key_span(),
+            format!("unknown key `{k}` in `prices` (expected file, label)"),
+        ));
+    }
+    let Some((file, node)) = file else {
+        return Err(sf.error_at(
+            value.span(),
+            "`prices` must be a CSV file path, or {file, label}",
+        ));
+    };
+    let text = std::fs::read_to_string(dir.join(file))
+        .map_err(|e| sf.error_at(node.span(), format!("cannot read `{file}`: {e}")))?;
+    crate::catalog::prices::PriceTable::parse(&text, label, file)
+        .map_err(|e| sf.error_at(node.span(), e.to_string()))
 }
 
 /// `clusters:`: a list of path globs, each compiled here so a bad one is an error at its
@@ -282,7 +309,7 @@ fn read_clusters(
         let Some(text) = item.as_str() else {
             return Err(sf.error_at(item.span(), "a `clusters` entry must be a path glob"));
         };
-        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e))?;
+        super::clusters::compile(text).map_err(|e| sf.error_at(item.span(), e.to_string()))?;
         globs.push(text.to_string());
     }
     Ok(globs)
@@ -475,7 +502,9 @@ fn apply_rule(
                     let Some(decl) = rule.params.decl(name) else {
                         return Err(sf.error_at(v.key_span(), unknown_param_message(rule, name)));
                     };
-                    let given = decl.read(v).map_err(|e| sf.error_at(v.span(), e))?;
+                    let given = decl
+                        .read(v)
+                        .map_err(|e| sf.error_at(v.span(), e.to_string()))?;
                     rule.params.set(name, given);
                 }
             }

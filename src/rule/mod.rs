@@ -7,6 +7,7 @@ pub mod config;
 pub mod declaration;
 pub mod docs;
 pub mod finding;
+pub mod fixture_profile;
 pub mod located;
 pub mod params;
 pub mod registry;

@@ -77,7 +77,7 @@ impl ParamType {
     }
 
     /// Read a YAML value as this type; the error says what was expected.
-    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, String> {
+    pub fn read(self, n: NodeRef<'_>) -> Result<ParamValue, ValueError> {
         let wrong = || {
             let got = match n.value() {
                 Some(s) => format!(
@@ -88,18 +88,20 @@ impl ParamType {
                 None if n.is_seq() => " (got a list)".to_string(),
                 None => " (got a mapping)".to_string(),
             };
-            format!("must be {}{got}", self.expected())
+            ValueError::WrongType {
+                expected: self.expected(),
+                got,
+            }
         };
         if matches!(self, ParamType::StringList | ParamType::RegexList) {
             let items: Vec<String> = match n.items() {
                 Some(items) => items
                     .map(|i| match i.value() {
                         Some(Scalar::Str(s)) => Ok(s.trim().to_string()),
-                        _ => Err(format!(
-                            "must be {} (an item is not a string: `{}`)",
-                            self.expected(),
-                            i.scalar().map_or("…", |s| s.0)
-                        )),
+                        _ => Err(ValueError::ItemNotString {
+                            expected: self.expected(),
+                            item: i.scalar().map_or("…", |s| s.0).to_string(),
+                        }),
                     })
                     .collect::<Result<_, _>>()?,
                 None => match n.value() {
@@ -137,10 +139,10 @@ impl ParamType {
             (ParamType::Duration, Scalar::Str(s)) => match parse_duration(s) {
                 Some(d) => ParamValue::Duration(d),
                 None => {
-                    return Err(format!(
-                        "must be {} (or whole seconds); `{s}` is not a duration",
-                        self.expected()
-                    ))
+                    return Err(ValueError::NotDuration {
+                        expected: self.expected(),
+                        text: s.to_string(),
+                    })
                 }
             },
             (ParamType::Regex, Scalar::Str(s)) => ParamValue::Regex(compile(s)?),
@@ -149,12 +151,54 @@ impl ParamType {
     }
 }
 
-/// Compile a regex parameter; the error is the regex crate's last, most specific line.
-fn compile(pattern: &str) -> Result<regex::Regex, String> {
+/// Why a YAML value is not a value of a parameter type; the message completes "`name` …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// `got` describes what was found: " (got a list)", " (got integer `3`)".
+    #[error("must be {expected}{got}")]
+    WrongType { expected: &'static str, got: String },
+    #[error("must be {expected} (an item is not a string: `{item}`)")]
+    ItemNotString {
+        expected: &'static str,
+        item: String,
+    },
+    #[error("must be {expected} (or whole seconds); `{text}` is not a duration")]
+    NotDuration {
+        expected: &'static str,
+        text: String,
+    },
+    /// `detail` is the regex crate's last, most specific line.
+    #[error("is not a valid regular expression: `{pattern}`: {detail}")]
+    BadRegex { pattern: String, detail: String },
+}
+
+/// Why a value cannot be a declared parameter's: its type, or its bounds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    #[error("`{name}` {error}")]
+    Value { name: String, error: ValueError },
+    #[error("`{name}` must be at least {min} (got {value})")]
+    BelowMin {
+        name: String,
+        min: String,
+        value: String,
+    },
+    #[error("`{name}` must be at most {max} (got {value})")]
+    AboveMax {
+        name: String,
+        max: String,
+        value: String,
+    },
+}
+
+/// Compile a regex parameter.
+fn compile(pattern: &str) -> Result<regex::Regex, ValueError> {
     regex::Regex::new(pattern).map_err(|e| {
         let detail = e.to_string();
-        let last = detail.lines().last().unwrap_or_default().trim().to_string();
-        format!("is not a valid regular expression: `{pattern}`: {last}")
+        ValueError::BadRegex {
+            pattern: pattern.to_string(),
+            detail: detail.lines().last().unwrap_or_default().trim().to_string(),
+        }
     })
 }
 
@@ -271,25 +315,33 @@ pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"
 
 impl ParamDecl {
     /// Read a YAML value for this parameter: its type, then its bounds.
-    pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, String> {
-        let v = self
-            .ty
-            .read(n)
-            .map_err(|e| format!("`{}` {e}", self.name))?;
+    pub fn read(&self, n: NodeRef<'_>) -> Result<ParamValue, ParamError> {
+        let v = self.ty.read(n).map_err(|error| ParamError::Value {
+            name: self.name.clone(),
+            error,
+        })?;
         self.check_range(&v)?;
         Ok(v)
     }
 
-    fn check_range(&self, v: &ParamValue) -> Result<(), String> {
+    fn check_range(&self, v: &ParamValue) -> Result<(), ParamError> {
         let m = v.magnitude();
         if let (Some(min), Some(x)) = (&self.min, m) {
             if min.magnitude().is_some_and(|lo| x < lo) {
-                return Err(format!("`{}` must be at least {min} (got {v})", self.name));
+                return Err(ParamError::BelowMin {
+                    name: self.name.clone(),
+                    min: min.to_string(),
+                    value: v.to_string(),
+                });
             }
         }
         if let (Some(max), Some(x)) = (&self.max, m) {
             if max.magnitude().is_some_and(|hi| x > hi) {
-                return Err(format!("`{}` must be at most {max} (got {v})", self.name));
+                return Err(ParamError::AboveMax {
+                    name: self.name.clone(),
+                    max: max.to_string(),
+                    value: v.to_string(),
+                });
             }
         }
         Ok(())
@@ -435,13 +487,13 @@ impl Params {
     /// The parameters as a check's typed struct (`#[serde(rename_all = "kebab-case",
     /// deny_unknown_fields)]`, no defaults). The engine reads each rule's struct when the
     /// rules load, so a declaration that does not match its check never runs.
-    pub fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let map: serde_json::Map<String, Value> = self
             .values
             .iter()
             .map(|(k, v)| (k.clone(), v.to_check_json()))
             .collect();
-        serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())
+        serde_json::from_value(Value::Object(map))
     }
 }
 
@@ -481,8 +533,26 @@ struct RegexRepr {
 impl TryFrom<RegexRepr> for ParamRegex {
     type Error = regex::Error;
     fn try_from(r: RegexRepr) -> Result<Self, Self::Error> {
-        regex::Regex::new(&r.regex).map(ParamRegex)
+        cached_regex(&r.regex).map(ParamRegex)
     }
+}
+
+/// A pattern compiled once per process: checks read their typed parameters on every run,
+/// and compiling a regex costs more than most checks. Patterns come from rule files and
+/// the config, so the cache stays small.
+pub fn cached_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static COMPILED: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Default::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = regex::Regex::new(pattern)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(pattern.to_string(), r.clone());
+    }
+    Ok(r)
 }
 
 #[cfg(test)]
@@ -490,11 +560,11 @@ mod tests {
     use super::*;
     use crate::source::{yaml, Limits};
 
-    fn decl(text: &str) -> Result<ParamDecl, String> {
+    fn decl(text: &str) -> Result<ParamDecl, (std::ops::Range<usize>, String)> {
         let doc = yaml::parse(text, Limits::default());
         let d = doc.documents.into_iter().next().unwrap();
         let root = NodeRef::root(&d).unwrap();
-        ParamDecl::parse("p", root).map_err(|(_, m)| m)
+        ParamDecl::parse("p", root)
     }
 
     #[test]
@@ -556,7 +626,7 @@ mod tests {
                 "unknown key `descr`",
             ),
         ] {
-            let err = decl(text).unwrap_err();
+            let (_, err) = decl(text).unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
         }
         let l = decl("{type: string-list, default: [a, b], description: x}").unwrap();

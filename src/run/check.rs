@@ -2,7 +2,7 @@
 //! baseline recorded when asked.
 
 use super::{config_choice, fail_severity, note, write_file, write_out, RunError};
-use crate::cli::{CheckArgs, Color, Format};
+use crate::cli::{CheckArgs, Color, Format, PathFormat};
 use crate::engine::{self, Baseline, CheckRequest, Outcome};
 use crate::report;
 use std::io::IsTerminal;
@@ -24,7 +24,7 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     for (format, output) in &reports {
-        let text = render(&outcome, *format, output.is_none(), color);
+        let text = render(&outcome, *format, output.is_none(), color, args.path_format);
         match output {
             Some(path) => write_file(path, &text)?,
             None => write_out(&text)?,
@@ -96,7 +96,23 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
     req.clusters = args.cluster.clone();
     req.follow_symlinks = args.follow_symlinks;
     req.profiles = super::replay::profile_inputs(&args.profiles, &args.profile)?;
+    if args.paths.iter().any(|p| p == "-") {
+        req.stdin = Some(stdin(args)?);
+    }
     Ok(req)
+}
+
+/// Standard input, read here so that an empty one fails the run (exit 2) instead of
+/// passing: `helm template … | skinflint check -` gives empty input when helm fails, and
+/// without `pipefail` only skinflint's exit code reaches CI.
+fn stdin(args: &CheckArgs) -> Result<Vec<u8>, RunError> {
+    let bytes = crate::source::read_stdin(args.rules.max_file_size)
+        .map_err(|e| RunError::Usage(e.to_string()))?;
+    if !args.allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+        let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        return Err(RunError::EmptyStdin(name.to_string()));
+    }
+    Ok(bytes)
 }
 
 fn write_baseline(outcome: &Outcome, path: &std::path::Path) -> Result<(), RunError> {
@@ -115,16 +131,22 @@ fn write_baseline(outcome: &Outcome, path: &std::path::Path) -> Result<(), RunEr
 
 /// One report; a human report on standard output takes the terminal's width and, when
 /// `color`, its colours.
-fn render(outcome: &Outcome, format: Format, to_stdout: bool, color: bool) -> String {
+fn render(
+    outcome: &Outcome,
+    format: Format,
+    to_stdout: bool,
+    color: bool,
+    paths: PathFormat,
+) -> String {
     match format {
-        Format::Json => report::json::render(outcome),
+        Format::Json => report::json::render(outcome, paths),
         Format::Human => {
             let width = if to_stdout {
                 report::human::terminal_width()
             } else {
                 report::human::DEFAULT_WIDTH
             };
-            report::human::render(outcome, to_stdout && color, width)
+            report::human::render(outcome, to_stdout && color, width, paths)
         }
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),

@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 could not run ([`RunError`]).
 
 pub mod check;
+pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod replay;
@@ -32,6 +33,9 @@ pub enum RunError {
     ProfileNotFound(PathBuf),
     /// A calculator whose inputs give no finite answer.
     Compute(String),
+    /// Standard input (named as reported) held nothing to check: most often a failed
+    /// `helm template` or `kustomize build` in a pipeline without `pipefail`.
+    EmptyStdin(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -44,11 +48,28 @@ impl std::fmt::Display for RunError {
             }
             RunError::Stdout(e) => write!(f, "cannot write to standard output: {e}"),
             RunError::ProfileNotFound(p) => write!(f, "profile not found: {}", p.display()),
+            RunError::EmptyStdin(name) => write!(
+                f,
+                "{name}: standard input is empty, so nothing was checked; when it comes from a \
+                 pipeline (`helm template … | skinflint check -`), the command before the pipe \
+                 probably failed: run the pipeline under `set -o pipefail` so its failure fails \
+                 the step, or pass --allow-empty if empty input is expected"
+            ),
         }
     }
 }
 
 impl std::error::Error for RunError {}
+
+impl RunError {
+    /// The config or rule-file error behind this one, which can be shown in its file.
+    pub fn located(&self) -> Option<&crate::rule::LocatedError> {
+        match self {
+            RunError::Tool(ToolError::Config(e) | ToolError::Rules(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<ToolError> for RunError {
     fn from(e: ToolError) -> Self {
@@ -63,13 +84,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
         Command::Rules { format } => rules::list(format),
         Command::Explain { id } => rules::explain(&id),
         Command::Init { path, force } => rules::init(&path, force),
-        Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "skinflint", &mut out);
-            write_out(&String::from_utf8_lossy(&out))?;
-            Ok(0)
-        }
+        Command::Completions { shell } => completions::run(shell),
         Command::Docs { check } => rules::docs(check),
         Command::Cost(args) => cost::run(args),
         Command::Diff(args) => diff::run(*args),

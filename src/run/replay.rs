@@ -3,7 +3,7 @@
 
 use super::{json_line, note, write_out, RunError};
 use crate::cli::ReplayFormat;
-use crate::engine::{self, CheckRequest, ConfigChoice};
+use crate::engine::{self, CheckRequest, ConfigChoice, ToolError};
 use crate::profile::attach::{Attached, ProfileInput};
 use crate::profile::confidence::Thresholds;
 use crate::profile::{self, table::ReplayRow};
@@ -44,7 +44,7 @@ pub fn run(
         );
     }
     let model = crate::model::ModelSet::build(&outcome.files);
-    let (read, notes) = profile::read::read_inputs(&inputs);
+    let (read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
     for n in notes {
         note(&n);
     }

@@ -3,7 +3,7 @@
 use super::{write_file, write_out, RunError};
 use crate::cli::RulesFormat;
 use crate::engine::{self, ConfigChoice, ToolError};
-use crate::rule::{docs, registry, RuleDef};
+use crate::rule::{docs, fixture_profile, registry, RuleDef};
 use std::path::Path;
 
 fn builtin() -> Result<Vec<RuleDef>, RunError> {
@@ -27,23 +27,7 @@ pub fn list(format: RulesFormat) -> Result<u8, RunError> {
                 .collect();
             super::json_line(&list)
         }
-        RulesFormat::Human => {
-            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
-            let mut s = String::new();
-            for r in &rules {
-                let sev = match r.gpu_severity {
-                    Some(g) if g != r.severity => {
-                        format!("{} ({} on GPU pools)", r.severity.as_str(), g.as_str())
-                    }
-                    _ => r.severity.as_str().to_string(),
-                };
-                s.push_str(&format!(
-                    "{:width$}  {:<8} {:<12} {}\n",
-                    r.id, r.category, sev, r.title
-                ));
-            }
-            s
-        }
+        RulesFormat::Human => table(&rules),
     };
     write_out(&text)?;
     Ok(0)
@@ -70,10 +54,67 @@ pub fn explain(id: &str) -> Result<u8, RunError> {
         r.docs.what, r.docs.why, r.docs.fix
     ));
     if let Some((bad, good)) = registry::fixtures(id) {
-        s.push_str(&format!("\nExample that fires (fixtures/{id}/bad.yaml)\n\n{}\nExample that passes (fixtures/{id}/good.yaml)\n\n{}", indent(bad), indent(good)));
+        s.push_str(&example(id, "bad.yaml", "Example that fires", bad));
+        s.push_str(&example(id, "good.yaml", "Example that passes", good));
     }
     write_out(&s)?;
     Ok(0)
+}
+
+/// One aligned line per rule: id, category, severity, title; each column as wide as its
+/// widest entry.
+fn table(rules: &[RuleDef]) -> String {
+    let rows: Vec<[String; 4]> = rules
+        .iter()
+        .map(|r| {
+            let sev = match r.gpu_severity {
+                Some(g) if g != r.severity => {
+                    format!("{} ({} on GPU pools)", r.severity.as_str(), g.as_str())
+                }
+                _ => r.severity.as_str().to_string(),
+            };
+            [r.id.clone(), r.category.clone(), sev, r.title.clone()]
+        })
+        .collect();
+    let width = |c: usize| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    rows.iter()
+        .map(|[id, cat, sev, title]| format!("{id:w0$}  {cat:w1$}  {sev:w2$}  {title}\n"))
+        .collect()
+}
+
+/// A fixture shown as an example, without its test markers, with the profiles it is
+/// replayed with (profile rules fire only on a recorded profile).
+fn example(id: &str, file: &str, heading: &str, text: &str) -> String {
+    let mut s = format!(
+        "\n{heading} (fixtures/{id}/{file})\n\n{}",
+        indent(&docs::example_text(text))
+    );
+    let specs = registry::fixture_profiles(id, file)
+        .map(fixture_profile::ProfileSpec::parse_all)
+        .transpose()
+        .unwrap_or_default()
+        .unwrap_or_default();
+    if !specs.is_empty() {
+        let stem = file.trim_end_matches(".yaml");
+        let what = if specs.len() == 1 {
+            "this profile"
+        } else {
+            "these profiles"
+        };
+        let args: String = specs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!(" --profile {}=profile-{i}.csv", p.workload))
+            .collect();
+        s.push_str(&format!(
+            "\n  Replayed with {what} (described in fixtures/{id}/{stem}.profiles; run as `skinflint check {file}{args}`):\n"
+        ));
+        for p in &specs {
+            s.push_str(&format!("    {}\n", p.describe()));
+        }
+    }
+    s
 }
 
 fn indent(text: &str) -> String {

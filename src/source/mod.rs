@@ -11,7 +11,24 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use text::{LineCol, SourceFile};
-pub use yaml::{Document, Limits, NodeRef, Parsed, YamlProblem};
+
+/// Why an input's bytes could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error(
+        "file is {size} bytes, larger than the {max} byte limit (raise it with --max-file-size)"
+    )]
+    TooLarge { size: u64, max: u64 },
+    /// The file system refused (the I/O error's text: errors are cloned with contents).
+    #[error("cannot read file: {0}")]
+    File(String),
+    #[error("cannot read standard input: {0}")]
+    Stdin(String),
+    /// A path the directory walk could not read, and why.
+    #[error("{0}")]
+    Walk(String),
+}
+pub use yaml::{Document, Limits, NodeRef, Parsed, ProblemKind, YamlProblem};
 
 /// Default largest input read, in bytes.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -304,84 +321,73 @@ pub fn load_all(
                 loaded
             }
             Input::Unreadable(path, why) => {
-                load_bytes(path.to_string_lossy().into_owned(), Err(why.clone()), opts)
+                let why = ReadError::Walk(why.clone());
+                load_bytes(path.to_string_lossy().into_owned(), Err(why), opts)
             }
         })
         .collect()
 }
 
-fn read_stdin(max: u64) -> Result<Vec<u8>, String> {
+/// Standard input, up to one byte over `max` (so that an oversized input is reported).
+pub fn read_stdin(max: u64) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::new();
     std::io::stdin()
         .take(max + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| ReadError::Stdin(e.to_string()))?;
     Ok(buf)
 }
 
-fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+/// A file's bytes, refused unread when it is larger than `max`.
+pub fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::File(e.to_string()))?;
     if meta.len() > max {
-        return Err(format!(
-            "file is {} bytes, larger than the {} byte limit (raise it with --max-file-size)",
-            meta.len(),
-            max
-        ));
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            max,
+        });
     }
     let mut buf = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut buf))
-        .map_err(|e| format!("cannot read file: {e}"))?;
+        .map_err(|e| ReadError::File(e.to_string()))?;
     Ok(buf)
 }
 
 /// Decode and parse one input's bytes. Exposed for tests and benchmarks.
-pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOptions) -> Loaded {
+pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOptions) -> Loaded {
     let bytes = match bytes {
         Ok(b) => b,
-        Err(message) => {
-            let help = if message.contains("limit") {
-                SIZE_HELP
-            } else {
-                "make the path readable (permissions, file type), or list it in .gitignore if it is not a manifest"
+        Err(error) => {
+            let help = match error {
+                ReadError::TooLarge { .. } => SIZE_HELP,
+                _ => "make the path readable (permissions, file type), or list it in .gitignore if it is not a manifest",
             };
-            return Loaded {
-                file: SourceFile::new(name, String::new()),
-                documents: Vec::new(),
-                problems: vec![LoadProblem::new(0..0, message, help)],
-                cluster: None,
-                helm_template: false,
-            };
+            return Loaded::unread(
+                name,
+                String::new(),
+                LoadProblem::new(0..0, error.to_string(), help),
+            );
         }
     };
     if bytes.len() as u64 > opts.max_file_size {
-        return Loaded {
-            file: SourceFile::new(name, String::new()),
-            documents: Vec::new(),
-            problems: vec![LoadProblem::new(
-                0..0,
-                format!(
-                    "input is larger than the {} byte limit (raise it with --max-file-size)",
-                    opts.max_file_size
-                ),
-                SIZE_HELP,
-            )],
-            cluster: None,
-            helm_template: false,
-        };
+        let message = format!(
+            "input is larger than the {} byte limit (raise it with --max-file-size)",
+            opts.max_file_size
+        );
+        return Loaded::unread(
+            name,
+            String::new(),
+            LoadProblem::new(0..0, message, SIZE_HELP),
+        );
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Loaded {
-            file: SourceFile::new(name, String::new()),
-            documents: Vec::new(),
-            problems: vec![LoadProblem::new(
-                0..0,
-                "file is UTF-16 encoded; Kubernetes manifests must be UTF-8",
-                ENCODING_HELP,
-            )],
-            cluster: None,
-            helm_template: false,
-        };
+        let message = "file is UTF-16 encoded; Kubernetes manifests must be UTF-8";
+        return Loaded::unread(
+            name,
+            String::new(),
+            LoadProblem::new(0..0, message, ENCODING_HELP),
+        );
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -390,17 +396,9 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
             let bytes = err.into_bytes();
             // Keep the valid prefix so the error can be shown at its line and column.
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            return Loaded {
-                file: SourceFile::new(name, prefix),
-                documents: Vec::new(),
-                problems: vec![LoadProblem::new(
-                    valid..valid,
-                    format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text"),
-                    ENCODING_HELP,
-                )],
-                cluster: None,
-                helm_template: false,
-            };
+            let message = format!("invalid UTF-8 at byte {valid}; the file is not UTF-8 text");
+            let problem = LoadProblem::new(valid..valid, message, ENCODING_HELP);
+            return Loaded::unread(name, prefix, problem);
         }
     };
     // Drop a UTF-8 byte order mark so columns on line 1 match what editors show.
@@ -420,6 +418,18 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, String>, opts: LoadOption
 }
 
 impl Loaded {
+    /// An input that could not be read as text: `text` is what could be (for the
+    /// problem's line and column), and no documents.
+    fn unread(name: String, text: String, problem: LoadProblem) -> Loaded {
+        Loaded {
+            file: SourceFile::new(name, text),
+            documents: Vec::new(),
+            problems: vec![problem],
+            cluster: None,
+            helm_template: false,
+        }
+    }
+
     /// A chart template, kept (for its name) but not parsed.
     fn helm_template(name: String, text: String) -> Loaded {
         Loaded {
@@ -439,8 +449,8 @@ fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
     let problems = parsed
         .problems
         .into_iter()
-        .map(|p| match &p.first {
-            Some(first) => {
+        .map(|p| match &p.kind {
+            ProblemKind::DuplicateKey { first } => {
                 let line = file.line_col(first.start).line;
                 LoadProblem::new(
                     p.span,
@@ -451,7 +461,7 @@ fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
                     format!("keep one of the two entries (line {line} or this one) and delete the other"),
                 )
             }
-            None if p.message.contains("recursion limit") || p.message.starts_with("nesting deeper") => {
+            ProblemKind::TooDeep => {
                 LoadProblem::new(
                     p.span,
                     format!(
@@ -461,10 +471,8 @@ fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
                     "no Kubernetes manifest nests this deep: check that this is the file you meant",
                 )
             }
-            None if p.message.starts_with("more than") => {
-                LoadProblem::new(p.span, p.message, SIZE_HELP)
-            }
-            None => LoadProblem {
+            ProblemKind::TooManyNodes => LoadProblem::new(p.span, p.message, SIZE_HELP),
+            ProblemKind::Syntax | ProblemKind::UnknownAlias => LoadProblem {
                 span: p.span,
                 message: p.message,
                 help: None,

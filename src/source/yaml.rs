@@ -70,8 +70,22 @@ pub struct Document {
 pub struct YamlProblem {
     pub span: Range<usize>,
     pub message: String,
-    /// For a duplicate key: where the key was first defined.
-    pub first: Option<Range<usize>>,
+    pub kind: ProblemKind,
+}
+
+/// What kind of problem a [`YamlProblem`] is, for callers that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    Syntax,
+    /// A key repeated in one mapping; `first` is where it was first defined.
+    DuplicateKey {
+        first: Range<usize>,
+    },
+    /// Collections nested deeper than [`Limits::max_depth`] (or the parser's own limit).
+    TooDeep,
+    UnknownAlias,
+    /// More nodes than [`Limits::max_nodes`].
+    TooManyNodes,
 }
 
 /// What parsing one input produced.
@@ -98,6 +112,8 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
     problems: Vec<YamlProblem>,
+    /// Between a document's start and end events.
+    in_document: bool,
 }
 
 impl Builder {
@@ -107,6 +123,7 @@ impl Builder {
             stack: Vec::new(),
             anchors: HashMap::new(),
             problems: Vec::new(),
+            in_document: false,
         }
     }
 
@@ -166,7 +183,7 @@ impl Builder {
                     self.problems.push(YamlProblem {
                         span: self.doc.nodes[*k as usize].span.clone(),
                         message: format!("duplicate mapping key `{text}`"),
-                        first: Some(first_span),
+                        kind: ProblemKind::DuplicateKey { first: first_span },
                     });
                 }
                 None => {
@@ -205,108 +222,26 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
     let mut b = Builder::new();
     let mut out = Parsed::default();
     let mut total_nodes = 0usize;
-    let mut in_document = false;
-
     for item in parser {
         let (event, span) = match item {
             Ok(pair) => pair,
             Err(err) => {
-                let m = err.marker();
-                let at = m.byte_offset().unwrap_or_else(|| m.index()).min(text.len());
-                let message = err.info().to_string();
-                b.problems.push(YamlProblem {
-                    span: at..at,
-                    message: if message.is_empty() {
-                        "YAML syntax error".to_string()
-                    } else {
-                        format!("YAML syntax error: {message}")
-                    },
-                    first: None,
-                });
+                b.problems.push(syntax_problem(text, &err));
                 break;
             }
         };
         let range = byte_range(&span);
         let at = range.clone();
-        match event {
-            Event::StreamStart | Event::StreamEnd => {}
-            Event::DocumentStart(..) => {
-                in_document = true;
-            }
-            Event::DocumentEnd => {
-                if in_document {
-                    out.documents.push(b.finish_document());
-                }
-                in_document = false;
-            }
-            Event::Scalar(value, style, anchor, tag) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
-                    _ => Style::Block,
-                };
-                let tag = tag.map(|t| t.to_string());
-                let id = b.push_node(
-                    NodeKind::Scalar {
-                        text: value.into_owned(),
-                        style,
-                        tag,
-                    },
-                    range,
-                    anchor,
-                );
-                b.attach(id);
-            }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                if b.stack.len() >= limits.max_depth {
-                    b.problems.push(YamlProblem {
-                        span: range,
-                        message: format!("nesting deeper than {} levels", limits.max_depth),
-                        first: None,
-                    });
-                    break;
-                }
-                let is_map = matches!(event, Event::MappingStart(..));
-                let id = b.push_node(NodeKind::Seq(Vec::new()), range, anchor);
-                b.stack.push(if is_map {
-                    Frame::Map {
-                        id,
-                        entries: Vec::new(),
-                        key: None,
-                    }
-                } else {
-                    Frame::Seq {
-                        id,
-                        items: Vec::new(),
-                    }
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => b.close(range.end),
-            Event::Alias(anchor) => {
-                let target = b.anchors.get(&anchor).copied();
-                match target {
-                    Some(t) => {
-                        let id = b.push_node(NodeKind::Alias(t), range, 0);
-                        b.attach(id);
-                    }
-                    None => {
-                        b.problems.push(YamlProblem {
-                            span: range,
-                            message: "alias to an unknown anchor".to_string(),
-                            first: None,
-                        });
-                        break;
-                    }
-                }
-            }
-            _ => {}
+        if let Err(p) = b.event(event, range, limits, &mut out.documents) {
+            b.problems.push(p);
+            break;
         }
         total_nodes += 1;
         if total_nodes > limits.max_nodes {
             b.problems.push(YamlProblem {
                 span: at,
                 message: format!("more than {} YAML nodes in one file", limits.max_nodes),
-                first: None,
+                kind: ProblemKind::TooManyNodes,
             });
             break;
         }
@@ -314,6 +249,104 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
     out.problems = std::mem::take(&mut b.problems);
     out.problems.sort_by_key(|p| p.span.start);
     out
+}
+
+/// The parser's error, at its position.
+fn syntax_problem(text: &str, err: &granit_parser::ScanError) -> YamlProblem {
+    let m = err.marker();
+    let at = m.byte_offset().unwrap_or_else(|| m.index()).min(text.len());
+    let message = err.info().to_string();
+    YamlProblem {
+        span: at..at,
+        message: if message.is_empty() {
+            "YAML syntax error".to_string()
+        } else {
+            format!("YAML syntax error: {message}")
+        },
+        kind: match err.kind() {
+            granit_parser::ErrorKind::RecursionLimitExceeded => ProblemKind::TooDeep,
+            _ => ProblemKind::Syntax,
+        },
+    }
+}
+
+impl Builder {
+    /// Apply one parser event; a problem that stops the parse is returned.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        range: Range<usize>,
+        limits: Limits,
+        documents: &mut Vec<Document>,
+    ) -> Result<(), YamlProblem> {
+        match event {
+            Event::DocumentStart(..) => {
+                self.in_document = true;
+            }
+            Event::DocumentEnd => {
+                if self.in_document {
+                    documents.push(self.finish_document());
+                }
+                self.in_document = false;
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                    _ => Style::Block,
+                };
+                let kind = NodeKind::Scalar {
+                    text: value.into_owned(),
+                    style,
+                    tag: tag.map(|t| t.to_string()),
+                };
+                let id = self.push_node(kind, range, anchor);
+                self.attach(id);
+            }
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                if self.stack.len() >= limits.max_depth {
+                    return Err(YamlProblem {
+                        span: range,
+                        message: format!("nesting deeper than {} levels", limits.max_depth),
+                        kind: ProblemKind::TooDeep,
+                    });
+                }
+                let is_map = matches!(event, Event::MappingStart(..));
+                self.open(is_map, range, anchor);
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(range.end),
+            Event::Alias(anchor) => {
+                let Some(t) = self.anchors.get(&anchor).copied() else {
+                    return Err(YamlProblem {
+                        span: range,
+                        message: "alias to an unknown anchor".to_string(),
+                        kind: ProblemKind::UnknownAlias,
+                    });
+                };
+                let id = self.push_node(NodeKind::Alias(t), range, 0);
+                self.attach(id);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Start a sequence or mapping; [`Builder::close`] finishes it.
+    fn open(&mut self, is_map: bool, range: Range<usize>, anchor: usize) {
+        let id = self.push_node(NodeKind::Seq(Vec::new()), range, anchor);
+        self.stack.push(if is_map {
+            Frame::Map {
+                id,
+                entries: Vec::new(),
+                key: None,
+            }
+        } else {
+            Frame::Seq {
+                id,
+                items: Vec::new(),
+            }
+        });
+    }
 }
 
 /// A cursor on a node, remembering the mapping key that led to it (for "missing field"

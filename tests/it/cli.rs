@@ -355,6 +355,32 @@ fn config_errors_have_locations() {
 }
 
 #[test]
+fn config_errors_are_shown_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pool.yaml"), SPOT_POOL).unwrap();
+    let cfg = "rules:\n  empty-node-ttl-too-long:\n    params:\n      max-seconds: banana\n";
+    std::fs::write(p.join(".skinflint.yaml"), cfg).unwrap();
+    let out = run_in(p, &["check", "pool.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // The one-line form for logs, then the line itself with the value underlined.
+    assert!(
+        err.contains(".skinflint.yaml:4:20: `max-seconds` must be a duration"),
+        "{err}"
+    );
+    assert!(err.contains(" 4 │       max-seconds: banana"), "{err}");
+    let column = |line: Option<&str>, c: char| line.and_then(|l| l.chars().position(|x| x == c));
+    let underline = column(err.lines().find(|l| l.contains("──")), '─');
+    let value = column(
+        err.lines()
+            .find(|l| l.contains("banana") && l.contains('│')),
+        'b',
+    );
+    assert!(underline.is_some() && underline == value, "{err}");
+}
+
+#[test]
 fn columns_count_characters_not_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let text = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: café}\nspec:\n  template:\n    spec:\n      requirements:\n        - {key: node.kubernetes.io/instance-type, operator: In, values: [\"é\", g5.xlarg]}\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n";

@@ -160,7 +160,9 @@ fn bin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 
 #[test]
 fn json_findings_name_their_cluster() {
-    let out = bin(&tree(), &["check", ".", "--format", "json"], None);
+    // Paths relative to the tree (inside this repository), as the cluster globs are.
+    let args = ["check", ".", "--format", "json", "--path-format", "cwd"];
+    let out = bin(&tree(), &args, None);
     let v = json(&out);
     let findings = v["findings"].as_array().unwrap();
     assert!(!findings.is_empty());

@@ -209,9 +209,8 @@ pub fn generate_nvidia_smi_of(
     }
 }
 
-/// Profiles for a fixture: `<fixture>.profiles` beside it, one line per workload:
-/// `NS/NAME hours=… interval=… util=… mem=… total=… gpus=… busy=… [model=Tesla_T4]`
-/// (`_` for spaces; A10G without it). Generated into `dir`.
+/// Profiles for a fixture: `<fixture>.profiles` beside it (see
+/// [`skinflint::rule::fixture_profile`]), generated as nvidia-smi CSV into `dir`.
 pub fn fixture_profiles(
     fixture: &Path,
     dir: &Path,
@@ -220,39 +219,25 @@ pub fn fixture_profiles(
     let Ok(text) = std::fs::read_to_string(&spec) else {
         return Vec::new();
     };
+    let specs = skinflint::rule::fixture_profile::ProfileSpec::parse_all(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
     let mut out = Vec::new();
-    for (i, line) in text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .enumerate()
-    {
-        let mut parts = line.split_whitespace();
-        let workload = parts.next().unwrap().to_string();
-        let pairs: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
-        let model = pairs
-            .iter()
-            .find(|(k, _)| *k == "model")
-            .map_or("NVIDIA A10G".to_string(), |(_, v)| v.replace('_', " "));
-        let kv: std::collections::HashMap<&str, f64> = pairs
-            .iter()
-            .filter(|(k, _)| *k != "model")
-            .map(|(k, v)| (*k, v.parse::<f64>().unwrap()))
-            .collect();
+    for (i, p) in specs.into_iter().enumerate() {
         let path = dir.join(format!("profile-{i}.csv"));
         generate_nvidia_smi_of(
             &path,
-            &model,
-            kv["hours"],
-            kv["interval"],
-            kv["util"],
-            kv["mem"],
-            kv["total"],
-            kv["gpus"] as usize,
-            kv["busy"] as usize,
+            &p.model,
+            p.hours,
+            p.interval_s,
+            p.util,
+            p.mem_mib,
+            p.total_mib,
+            p.gpus,
+            p.busy,
         );
         out.push(skinflint::profile::attach::ProfileInput {
             path,
-            workload: Some(workload),
+            workload: Some(p.workload),
         });
     }
     out

@@ -631,7 +631,7 @@ fn replay_prints_a_table_in_every_format_and_plots() {
         "GPU utilisation",
         "current GPU",
         "recommended GPU",
-        "peak memory",
+        "memory GiB",
     ] {
         assert!(svg.contains(label), "the plot lacks {label:?}");
     }
@@ -1219,7 +1219,7 @@ fn replay_json_has_memory_quantiles_and_plots_name_the_gpus() {
     assert!(out.status.success());
     let svg = std::fs::read_to_string(plots.join("ml_llm.svg")).unwrap();
     assert!(
-        svg.contains("too little data") && svg.contains("GPU-ip-10-0-8-81-0"),
+        svg.contains("too short to plot (1 sample per GPU)") && svg.contains("GPU-ip-10-0-8-81-0"),
         "{svg}"
     );
 }
@@ -1362,4 +1362,55 @@ spec:
             f.message
         );
     }
+}
+
+#[test]
+fn a_named_profile_that_cannot_be_read_fails_the_run_one_in_a_directory_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let bad = profiles.join("bad.csv");
+    std::fs::write(&bad, "timestamp, name\n2026/01/01 00:00:00.000, A10G\n").unwrap();
+    let manifests = repo().join("examples/needs-work");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skinflint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let m = manifests.to_str().unwrap();
+    // Named on the command line, by `check` or `replay`: exit 2 with the file and line.
+    for args in [
+        vec!["check", "--no-config", m, "--profiles", "profiles/bad.csv"],
+        vec![
+            "check",
+            "--no-config",
+            m,
+            "--profile",
+            "ml/llm=profiles/bad.csv",
+        ],
+        vec!["replay", "profiles/bad.csv", "--manifests", m],
+    ] {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot read profile profiles/bad.csv: line 1:"),
+            "{args:?}: {err}"
+        );
+    }
+    // Found in a directory the user named: a note, and the run goes on.
+    let out = run(&[
+        "check",
+        "--no-config",
+        "--fail-on",
+        "never",
+        m,
+        "--profiles",
+        "profiles",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("note: profiles/bad.csv: line 1:"), "{err}");
 }

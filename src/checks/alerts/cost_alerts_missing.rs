@@ -6,6 +6,7 @@ use crate::checks::CheckCtx;
 use crate::model::alerts::AlertRule;
 use crate::model::{same_scope, ModelSet};
 use crate::promql::metric_uses;
+use crate::rule::params::cached_regex;
 use crate::rule::params::ParamRegex;
 use crate::rule::Hit;
 
@@ -25,7 +26,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let res: Vec<regex::Regex> = p
         .cost_metric_patterns
         .iter()
-        .filter_map(|p| regex::Regex::new(&format!("^(?:{})$", p.0.as_str())).ok())
+        .filter_map(|p| cached_regex(&format!("^(?:{})$", p.0.as_str())).ok())
         .collect();
     let alerts: Vec<&AlertRule> = model
         .alert_rules

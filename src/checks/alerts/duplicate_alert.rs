@@ -39,7 +39,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
                     format!(
                         "{} has the same name and labels as the alert at {}:{line}; both fire for one problem and notifications are duplicated",
                         describe(r),
-                        file.path
+                        crate::source::display_path(&file.path)
                     ),
                 )
                 .help("remove one of them, or tell them apart with a label"),

@@ -39,7 +39,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let worst = idle.iter().map(|(_, u)| *u).fold(f64::MAX, f64::min);
         let params = crate::profile::recommend::Params {
             cpu_fallback_util: cpu_fallback,
-            ..sizing.clone()
+            ..sizing
         };
         let r = recommend(model, a.workload, &a.profile, &params);
         let fallback = r

@@ -222,5 +222,6 @@ pub fn idle_node_price(
 pub fn pool_ref(model: &ModelSet, pool: &NodePool) -> String {
     let file = &model.files[pool.file].file;
     let line = file.line_col(pool.root.span().start).line;
-    format!("`{}` ({}:{line})", pool.name, file.path)
+    let path = crate::source::display_path(&file.path);
+    format!("`{}` ({path}:{line})", pool.name)
 }
