@@ -102,7 +102,7 @@ fi
 
 echo
 echo "## Scaling: N copies of the corpora, one cluster directory each"
-printf '%-6s %10s %10s %10s %8s %12s %8s %10s\n' copies "YAML MB" "wall s" "x 1 copy" "peak MB" "peak/input" "clusters" ""
+printf '%-6s %10s %10s %10s %8s %12s %8s\n' copies "YAML MB" "wall s" "x 1 copy" "peak MB" "peak/input" "scopes"
 one=""
 one_c=""
 for n in 1 4 16; do
