@@ -78,14 +78,14 @@ pub fn on_demand_fallbacks<'p, 'a>(
     let pools = &model.node_pools;
     let spot_pods = pods_of(model, spot);
     let workloads = &model.workloads;
+    // The cheap tests first (most pools drop out on capacity type), those that read the
+    // pool's YAML again last: the search runs for every spot pool over every pool.
     pools
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.resource != spot.resource && !p.is_static())
+        .filter(|(_, p)| p.capacity_types().on_demand && p.resource != spot.resource)
         .filter(|(_, p)| crate::model::same_scope(p.cluster, spot.cluster))
-        // The cheap tests before those that read the pool's YAML again.
-        .filter(|(_, p)| p.capacity_types().on_demand)
-        .filter(|(_, p)| p.api.coexists_with(spot.api))
+        .filter(|(_, p)| p.api.coexists_with(spot.api) && !p.is_static())
         .filter(|(_, p)| p.same_controller(spot))
         .filter(|(_, p)| same_kind_of_capacity(spot, p))
         .filter(|(_, p)| !p.is_prepaid_before(spot))
@@ -133,12 +133,13 @@ pub fn prepaid_before<'p, 'a>(
     model: &'p ModelSet<'a>,
     spot: &NodePool<'a>,
 ) -> Vec<&'p NodePool<'a>> {
+    // Only pools without spot can be prepaid: that test first, the YAML-reading ones last.
     model
         .node_pools
         .iter()
-        .filter(|p| p.resource != spot.resource && !p.is_static())
-        .filter(|p| p.same_controller(spot) && p.api.coexists_with(spot.api))
-        .filter(|p| same_kind_of_capacity(spot, p))
+        .filter(|p| !p.capacity_types().spot && p.resource != spot.resource)
+        .filter(|p| p.api.coexists_with(spot.api) && !p.is_static())
+        .filter(|p| p.same_controller(spot) && same_kind_of_capacity(spot, p))
         .filter(|p| p.is_prepaid_before(spot))
         .collect()
 }
