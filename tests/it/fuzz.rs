@@ -190,14 +190,10 @@ fn full_check(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// The longest any one input may take: a second when optimised; the unoptimised build
-/// is an order of magnitude slower, and a CI machine may be busy.
+/// The longest any one input may take, in any build: the slowest of the campaign takes
+/// about 0.15 s unoptimised on an idle machine, so a busy CI machine stays well inside.
 fn limit() -> Duration {
-    if cfg!(debug_assertions) {
-        Duration::from_secs(10)
-    } else {
-        Duration::from_secs(1)
-    }
+    Duration::from_secs(1)
 }
 
 #[test]
