@@ -6,7 +6,6 @@
 
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
 use std::path::Path;
-use std::process::{Command, Output};
 
 fn check_text(dir: &Path, yaml: &str, config: Option<&str>) -> Outcome {
     let file = dir.join("manifests.yaml");
@@ -31,14 +30,7 @@ fn messages(o: &Outcome, rule: &str) -> Vec<String> {
         .collect()
 }
 
-fn skinflint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::common::skinflint;
 
 const T4_POOL: &str = "apiVersion: karpenter.sh/v1
 kind: NodePool

@@ -22,13 +22,7 @@ fn skinflint(dir: &Path, args: &[&str]) -> Output {
     if all.first() == Some(&"check") {
         all.splice(1..1, ["--no-config", "--ignore", "cost-alerts-missing"]);
     }
-    Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .args(&all)
-        .env("NO_COLOR", "1")
-        .env_remove("PRE_COMMIT")
-        .output()
-        .unwrap()
+    crate::common::skinflint(dir, &all)
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {

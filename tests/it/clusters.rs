@@ -5,9 +5,8 @@
 
 use crate::common::{expectations, file_rule_line, json, mismatches, repo};
 use skinflint::engine::{self, CheckRequest, ConfigChoice, Outcome};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// The rules that relate resources to each other, whose findings the tree asserts.
 const RELATING_RULES: &[&str] = &[
@@ -137,25 +136,12 @@ fn without_scopes_the_same_files_relate_across_clusters() {
     assert!(rules_at("clusters/staging/alerts.yaml").contains(&"duplicate-alert".to_string()));
 }
 
+/// The binary in `dir`, with `stdin` on standard input when given.
 fn bin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_skinflint"));
-    c.current_dir(dir).env("NO_COLOR", "1").args(args);
-    let Some(text) = stdin else {
-        return c.output().unwrap();
-    };
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    match stdin {
+        Some(text) => crate::common::skinflint_with_stdin(dir, args, text),
+        None => crate::common::skinflint(dir, args),
+    }
 }
 
 #[test]

@@ -308,3 +308,43 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The built binary, run in `dir` the way a test needs: no colour, no standard input, and
+/// none of the variables that CI or pre-commit set and that change what it reports.
+pub fn command(dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_skinflint"));
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    for k in [
+        "PRE_COMMIT",
+        "GITHUB_SHA",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+    ] {
+        c.env_remove(k);
+    }
+    c
+}
+
+/// Run the binary in `dir` with `args`.
+pub fn skinflint(dir: &Path, args: &[&str]) -> std::process::Output {
+    command(dir).args(args).output().expect("the binary runs")
+}
+
+/// Run the binary in `dir` with `args`, `input` on its standard input.
+pub fn skinflint_with_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("piped");
+    // A run that stops reading early (an error) closes the pipe; its output says why.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().expect("the binary runs")
+}

@@ -4,18 +4,8 @@
 use crate::common::{git, json};
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn skinflint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("PRE_COMMIT")
-        .env_remove("GITHUB_SHA")
-        .output()
-        .unwrap()
-}
+use crate::common::skinflint;
 
 /// A GPU pool allowing one instance type, reclaiming empty nodes after `empty`.
 fn pool(name: &str, capacity: &str, instance: &str, gpus: u32, weight: u32, empty: &str) -> String {

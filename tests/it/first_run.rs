@@ -2,19 +2,9 @@
 //! standard input, shell completion, and the same paths in every report format.
 
 use crate::common::repo;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn skinflint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("PRE_COMMIT")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use crate::common::skinflint;
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -82,25 +72,7 @@ fn explain_of_a_profile_rule_shows_the_profile_it_replays() {
 }
 
 /// A run with `input` on standard input.
-fn with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use crate::common::skinflint_with_stdin as with_stdin;
 
 #[test]
 fn empty_standard_input_is_an_error_unless_allowed() {

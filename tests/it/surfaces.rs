@@ -3,8 +3,7 @@
 
 use crate::common;
 use skinflint::report::sarif::Sarif;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 const TREE: &str = "tests/data/surfaces";
 
@@ -12,14 +11,7 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn skinflint(dir: &Path, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_skinflint"));
-    c.current_dir(dir).args(args).env("NO_COLOR", "1");
-    for k in ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"] {
-        c.env_remove(k);
-    }
-    c.output().unwrap()
-}
+use crate::common::skinflint;
 
 /// Compare with the reviewed snapshot `tests/snapshots/NAME.snap`, the version masked.
 fn snapshot(name: &str, actual: &str) {

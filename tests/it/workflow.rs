@@ -13,12 +13,7 @@ fn skinflint(dir: &Path, args: &[&str]) -> Output {
     if all.first() == Some(&"check") {
         all.splice(1..1, ["--ignore", "cost-alerts-missing"]);
     }
-    Command::new(env!("CARGO_BIN_EXE_skinflint"))
-        .current_dir(dir)
-        .args(&all)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    crate::common::skinflint(dir, &all)
 }
 
 fn rules_of(v: &serde_json::Value) -> Vec<String> {

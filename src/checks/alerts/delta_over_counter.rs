@@ -4,7 +4,6 @@
 
 use super::{describe, rule_hit};
 use crate::checks::CheckCtx;
-use crate::promql::metric_uses;
 use crate::promql::names::evident_counter;
 use crate::rule::Hit;
 
@@ -32,35 +31,25 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let Some(p) = crate::checks::params::<Params>(ctx) else {
         return Vec::new();
     };
-    let gauges = p.gauges;
-    let mut hits = Vec::new();
-    for (r, expr, node) in super::parsed_rules(ctx) {
-        let mut seen = Vec::new();
-        for u in metric_uses(expr) {
-            let Some(func) = u.function.as_deref() else {
-                continue;
-            };
-            let Some(instead) = counter_equivalent(func, &u.name) else {
-                continue;
-            };
-            if !evident_counter(&u.name) || gauges.contains(&u.name) || seen.contains(&u.name) {
-                continue;
-            }
-            seen.push(u.name.clone());
-            let span = super::metric_span(ctx, r, node, &u.name);
-            hits.push(
-                rule_hit(
-                    r,
-                    span,
-                    format!(
-                        "{} applies `{func}` to `{}`, which is named as a counter; `{func}` is for gauges and takes each counter reset (an exporter restart) for a large drop, so the alert misfires or misses the growth",
-                        describe(r),
-                        u.name
-                    ),
-                )
-                .help(format!("use {instead}, which accounts for resets; if `{}` really is a gauge, list it in this rule's `gauges` parameter", u.name)),
-            );
-        }
-    }
-    hits
+    let flagged = |func: &str, metric: &str| {
+        counter_equivalent(func, metric).is_some()
+            && evident_counter(metric)
+            && !p.gauges.iter().any(|g| g == metric)
+    };
+    super::function_uses(ctx, flagged)
+        .into_iter()
+        .map(|u| {
+            let (func, metric) = (&u.function, &u.metric);
+            let instead = counter_equivalent(func, metric).unwrap_or_default();
+            rule_hit(
+                u.rule,
+                u.span,
+                format!(
+                    "{} applies `{func}` to `{metric}`, which is named as a counter; `{func}` is for gauges and takes each counter reset (an exporter restart) for a large drop, so the alert misfires or misses the growth",
+                    describe(u.rule)
+                ),
+            )
+            .help(format!("use {instead}, which accounts for resets; if `{metric}` really is a gauge, list it in this rule's `gauges` parameter"))
+        })
+        .collect()
 }

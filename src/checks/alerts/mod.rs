@@ -16,6 +16,44 @@ use crate::model::alerts::AlertRule;
 use crate::rule::Hit;
 use std::ops::Range;
 
+/// A function applied to a metric in a rule's expression, found by [`function_uses`].
+pub struct FunctionUse<'a> {
+    pub rule: &'a AlertRule<'a>,
+    pub function: String,
+    pub metric: String,
+    /// Where the metric is written in the expression.
+    pub span: Range<usize>,
+}
+
+/// Every metric a rule applies a function to that `wanted(function, metric)` accepts, once
+/// per metric and rule: the counter/gauge checks share this walk and differ only in what
+/// they accept and say.
+pub fn function_uses<'a>(
+    ctx: &crate::checks::CheckCtx<'a>,
+    mut wanted: impl FnMut(&str, &str) -> bool,
+) -> Vec<FunctionUse<'a>> {
+    let mut found = Vec::new();
+    for (r, expr, node) in parsed_rules(ctx) {
+        let mut seen: Vec<String> = Vec::new();
+        for u in crate::promql::metric_uses(expr) {
+            let Some(function) = u.function else {
+                continue;
+            };
+            if seen.contains(&u.name) || !wanted(&function, &u.name) {
+                continue;
+            }
+            seen.push(u.name.clone());
+            found.push(FunctionUse {
+                rule: r,
+                span: metric_span(ctx, r, node, &u.name),
+                function,
+                metric: u.name,
+            });
+        }
+    }
+    found
+}
+
 /// A hit about a rule at a span.
 pub fn rule_hit(r: &AlertRule, span: Range<usize>, message: String) -> Hit {
     let mut h = Hit::new(r.file, span, message);
