@@ -9,14 +9,8 @@ use crate::checks::CheckCtx;
 use crate::model::{ModelSet, NodePool, Workload, WorkloadKind};
 use crate::rule::Hit;
 
-/// The parameters, declared with their defaults in the rule file.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Params {
-    /// Count the tolerations the ExtendedResourceToleration admission plugin adds to
-    /// pods requesting extended resources (EKS enables it).
-    extended_resource_toleration: bool,
-}
+/// The parameters: the hosting rules share theirs.
+pub type Params = super::HostingParams;
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let Some(p) = crate::checks::params::<Params>(ctx) else {

@@ -18,6 +18,16 @@ use crate::model::{ModelSet, Workload};
 use crate::rule::Hit;
 use std::ops::Range;
 
+/// The parameters of the rules that ask whether a pool can host a workload, declared with
+/// their defaults in each rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HostingParams {
+    /// Count the tolerations the ExtendedResourceToleration admission plugin adds to
+    /// pods requesting extended resources (EKS enables it).
+    pub extended_resource_toleration: bool,
+}
+
 /// A hit about a workload at a span.
 pub fn workload_hit(w: &Workload, span: Range<usize>, message: String) -> Hit {
     Hit::new(w.file, span, message).resource(w.resource)
