@@ -9,6 +9,7 @@ pub mod plot;
 pub mod read;
 pub mod recommend;
 pub mod series;
+pub mod smi;
 pub mod stats;
 pub mod table;
 pub mod time;

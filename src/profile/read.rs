@@ -1,49 +1,56 @@
 //! Profile readers. Text formats are read line by line, so memory stays constant in the
 //! number of samples.
 
-use super::{time, Profile, MAX_GPUS_PER_FILE};
+use super::{smi, time, Profile, MAX_GPUS_PER_FILE};
+pub use smi::nvidia_smi;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A progress line on standard error for reads that take more than a couple of seconds,
-/// only when standard error is a terminal.
-struct Progress {
+/// only when standard error is a terminal. Ranges of one file read in parallel share it.
+pub(super) struct Progress {
     name: String,
     start: std::time::Instant,
-    shown: bool,
+    shown: AtomicBool,
     terminal: bool,
+    rows: AtomicU64,
 }
 
 impl Progress {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         use std::io::IsTerminal;
         Progress {
             name: name.to_string(),
             start: std::time::Instant::now(),
-            shown: false,
+            shown: AtomicBool::new(false),
             terminal: std::io::stderr().is_terminal(),
+            rows: AtomicU64::new(0),
         }
     }
 
-    fn tick(&mut self, rows: u64) {
-        if !self.terminal
-            || !rows.is_multiple_of(100_000)
-            || self.start.elapsed().as_secs_f64() < 2.0
-        {
+    /// Counts `rows` more rows read (callers report in batches of many thousand rows).
+    pub(super) fn add(&self, rows: u64) {
+        if !self.terminal {
             return;
         }
-        self.shown = true;
+        let total = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
+        if self.start.elapsed().as_secs_f64() < 2.0 {
+            return;
+        }
+        self.shown.store(true, Ordering::Relaxed);
         eprint!(
             "\rskinflint: reading {}: {} rows ({:.0} s)",
             self.name,
-            rows,
+            total,
             self.start.elapsed().as_secs_f64()
         );
     }
 
-    fn done(&self, rows: u64) {
-        if self.shown {
+    pub(super) fn done(&self, rows: u64) {
+        if self.shown.load(Ordering::Relaxed) {
             eprintln!(
                 "\rskinflint: read {}: {} rows in {:.1} s",
                 self.name,
@@ -92,7 +99,7 @@ pub enum ProfileProblem {
 }
 
 impl ProfileError {
-    fn new(file: &str, problem: ProfileProblem) -> Self {
+    pub(super) fn new(file: &str, problem: ProfileProblem) -> Self {
         ProfileError {
             file: file.to_string(),
             at: None,
@@ -100,7 +107,7 @@ impl ProfileError {
         }
     }
 
-    fn at_line(file: &str, (line, problem): (u64, ProfileProblem)) -> Self {
+    pub(super) fn at_line(file: &str, (line, problem): (u64, ProfileProblem)) -> Self {
         ProfileError {
             at: Some(Position::Line(line)),
             ..ProfileError::new(file, problem)
@@ -153,6 +160,10 @@ pub fn read_path(path: &Path) -> Result<Vec<Profile>, ProfileError> {
     let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
     let format = detect(&name, &head)
         .ok_or_else(|| ProfileError::new(&name, ProfileProblem::UnknownFormat))?;
+    if format == Format::NvidiaSmiCsv {
+        drop(reader);
+        return smi::read_file(&name, path).map(|p| vec![p]);
+    }
     read(&name, format, reader)
 }
 
@@ -314,15 +325,28 @@ pub fn read(
 }
 
 /// The longest line read; longer ones are skipped (and counted), so memory stays bounded.
-const MAX_LINE: usize = 64 * 1024;
+pub(super) const MAX_LINE: usize = 64 * 1024;
 
 /// Calls `f` with each line (1-based number, text with invalid UTF-8 replaced) until it
 /// returns `false`. Returns the number of lines skipped for being longer than [`MAX_LINE`];
 /// an error comes with the number of the line it is about.
 fn each_line(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     mut f: impl FnMut(&str) -> Result<bool, ProfileProblem>,
 ) -> Result<u64, (u64, ProfileProblem)> {
+    each_line_bytes(reader, |line| match std::str::from_utf8(line) {
+        Ok(text) => f(text),
+        Err(_) => f(&String::from_utf8_lossy(line)),
+    })
+}
+
+/// [`each_line`] on bytes, without a trailing `\r`. Lines that lie whole in the reader's
+/// buffer are passed without copying; only a line cut by the buffer's end is assembled.
+pub(super) fn each_line_bytes(
+    mut reader: impl BufRead,
+    mut f: impl FnMut(&[u8]) -> Result<bool, ProfileProblem>,
+) -> Result<u64, (u64, ProfileProblem)> {
+    let strip = |l: &[u8]| -> usize { l.len() - usize::from(l.last() == Some(&b'\r')) };
     let mut buf: Vec<u8> = Vec::new();
     let mut overlong = false;
     let mut skipped = 0;
@@ -334,43 +358,46 @@ fn each_line(
         if chunk.is_empty() {
             if !buf.is_empty() && !overlong {
                 number += 1;
-                f(&String::from_utf8_lossy(&buf)).map_err(|e| (number, e))?;
+                f(&buf[..strip(&buf)]).map_err(|e| (number, e))?;
             }
             return Ok(skipped + u64::from(overlong));
         }
-        let (part, end) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (&chunk[..i], Some(i + 1)),
-            None => (chunk, None),
-        };
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            number += 1;
+            let part = &chunk[start..end];
+            start = end + 1;
+            let go_on = if overlong || buf.len() + part.len() > MAX_LINE {
+                skipped += 1;
+                true
+            } else if buf.is_empty() {
+                f(&part[..strip(part)]).map_err(|e| (number, e))?
+            } else {
+                buf.extend_from_slice(part);
+                f(&buf[..strip(&buf)]).map_err(|e| (number, e))?
+            };
+            overlong = false;
+            buf.clear();
+            if !go_on {
+                return Ok(skipped);
+            }
+        }
+        let rest = &chunk[start..];
         if !overlong {
-            if buf.len() + part.len() > MAX_LINE {
+            if buf.len() + rest.len() > MAX_LINE {
                 overlong = true;
                 buf.clear();
             } else {
-                buf.extend_from_slice(part);
+                buf.extend_from_slice(rest);
             }
         }
-        let used = end.unwrap_or(chunk.len());
+        let used = chunk.len();
         reader.consume(used);
-        if end.is_some() {
-            number += 1;
-            if overlong {
-                skipped += 1;
-                overlong = false;
-            } else {
-                let line = String::from_utf8_lossy(&buf);
-                let line = line.strip_suffix('\r').unwrap_or(&line);
-                if !f(line).map_err(|e| (number, e))? {
-                    return Ok(skipped);
-                }
-            }
-            buf.clear();
-        }
     }
 }
 
 /// A note about lines [`each_line`] skipped.
-fn overlong_note(name: &str, skipped: u64) -> Option<String> {
+pub(super) fn overlong_note(name: &str, skipped: u64) -> Option<String> {
     (skipped > 0).then(|| {
         format!(
             "{name}: skipped {skipped} line(s) longer than {} KiB",
@@ -384,10 +411,22 @@ fn sample(v: f64) -> Option<f64> {
     (v.is_finite() && v >= 0.0).then_some(v)
 }
 
+/// A reading as a reader found it: a number already parsed, or text to parse.
+pub(super) enum Reading<'t> {
+    Value(f64),
+    Text(Cow<'t, str>),
+}
+
+impl<'t> From<&'t str> for Reading<'t> {
+    fn from(text: &'t str) -> Self {
+        Reading::Text(Cow::Borrowed(text))
+    }
+}
+
 /// What a reader dropped or changed, so that a profile is never lenient in silence: the
 /// counts end up in one note per file.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-struct Tally {
+pub(super) struct Tally {
     /// Lines or values that should hold a reading and do not parse.
     malformed: u64,
     /// Readings that parse but cannot be true: negative, not finite.
@@ -397,9 +436,9 @@ struct Tally {
 }
 
 impl Tally {
-    /// A utilisation reading from its text; `None` when absent (`[N/A]`, empty) or dropped.
-    fn util(&mut self, text: Option<&str>) -> Option<f64> {
-        let v = self.value(text)?;
+    /// A utilisation reading; `None` when absent (`[N/A]`, empty) or dropped.
+    pub(super) fn util<'t>(&mut self, r: Option<impl Into<Reading<'t>>>) -> Option<f64> {
+        let v = self.value(r?.into())?;
         if v > 100.0 {
             self.clamped += 1;
             return Some(100.0);
@@ -407,9 +446,9 @@ impl Tally {
         Some(v)
     }
 
-    /// A memory reading in MiB from its text.
-    fn mem(&mut self, text: Option<&str>) -> Option<f64> {
-        let v = self.value(text)?;
+    /// A memory reading in MiB.
+    pub(super) fn mem<'t>(&mut self, r: Option<impl Into<Reading<'t>>>) -> Option<f64> {
+        let v = self.value(r?.into())?;
         if v > super::stats::MAX_MEM_MIB {
             self.clamped += 1;
             return Some(super::stats::MAX_MEM_MIB);
@@ -417,14 +456,20 @@ impl Tally {
         Some(v)
     }
 
-    fn value(&mut self, text: Option<&str>) -> Option<f64> {
-        let t = text?.trim();
-        if t.is_empty() || t.starts_with('[') {
-            return None; // not recorded: `[N/A]`, `[Not Supported]`
-        }
-        let Some(v) = number(t).or_else(|| t.parse::<f64>().ok()) else {
-            self.malformed += 1;
-            return None;
+    fn value(&mut self, r: Reading<'_>) -> Option<f64> {
+        let v = match r {
+            Reading::Value(v) => v,
+            Reading::Text(text) => {
+                let t = text.trim();
+                if t.is_empty() || t.starts_with('[') {
+                    return None; // not recorded: `[N/A]`, `[Not Supported]`
+                }
+                let Some(v) = number(t).or_else(|| t.parse::<f64>().ok()) else {
+                    self.malformed += 1;
+                    return None;
+                };
+                v
+            }
         };
         if sample(v).is_none() {
             self.out_of_range += 1;
@@ -433,8 +478,15 @@ impl Tally {
         Some(v)
     }
 
+    /// Adds what another part of the same file dropped or changed.
+    pub(super) fn add(&mut self, other: &Tally) {
+        self.malformed += other.malformed;
+        self.out_of_range += other.out_of_range;
+        self.clamped += other.clamped;
+    }
+
     /// One note for the file, when anything was dropped or clamped.
-    fn note(&self, name: &str) -> Option<String> {
+    pub(super) fn note(&self, name: &str) -> Option<String> {
         let mut parts = Vec::new();
         if self.malformed > 0 {
             parts.push(format!("skipped {} malformed reading(s)", self.malformed));
@@ -456,7 +508,7 @@ impl Tally {
 }
 
 /// A number from an nvidia-smi field such as `35 %`, `1234 MiB` or `[N/A]`.
-fn number(field: &str) -> Option<f64> {
+pub(super) fn number(field: &str) -> Option<f64> {
     let t = field.trim();
     if t.starts_with('[') || t.is_empty() {
         return None;
@@ -466,202 +518,6 @@ fn number(field: &str) -> Option<f64> {
     let number = number
         .trim_end_matches(|c: char| c == '%' || c.is_ascii_alphabetic() && c != 'e' && c != 'E');
     number.parse().ok().filter(|v: &f64| v.is_finite())
-}
-
-/// nvidia-smi `--query-gpu … --format=csv[,nounits]`: any column order, units in the
-/// header or the values, extra columns ignored.
-pub fn nvidia_smi(name: &str, reader: impl BufRead) -> Result<Profile, ProfileError> {
-    let mut p = Profile {
-        source: name.to_string(),
-        ..Profile::default()
-    };
-    let mut cols: Option<SmiColumns> = None;
-    let mut header = String::new();
-    let mut progress = Progress::new(name);
-    let mut too_many_gpus = false;
-    let mut tally = Tally::default();
-    let mut seen = SeenGpus::default();
-    // Each field's byte range in the line, reused from row to row.
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let skipped = each_line(reader, |line| {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed == header {
-            return Ok(true); // blank, or a repeated header
-        }
-        let Some(c) = &cols else {
-            cols = Some(SmiColumns::from_header(line)?);
-            header = trimmed.to_string();
-            return Ok(true);
-        };
-        ranges.clear();
-        let mut start = 0;
-        for field in line.splitn(c.width + 1, ',').take(c.width) {
-            ranges.push((start, start + field.len()));
-            start += field.len() + 1;
-        }
-        let row = SmiRow {
-            cols: c,
-            line,
-            ranges: &ranges,
-        };
-        if !smi_row(&mut p, name, &mut tally, &mut seen, &row) {
-            too_many_gpus = true;
-            return Ok(true);
-        }
-        progress.tick(p.samples);
-        Ok(true)
-    })
-    .map_err(|e| ProfileError::at_line(name, e))?;
-    progress.done(p.samples);
-    p.samples = p.samples_per_gpu();
-    if cols.is_none() {
-        return Err(ProfileError::new(name, ProfileProblem::EmptyCsv));
-    }
-    p.notes.extend(overlong_note(name, skipped));
-    p.notes.extend(tally.note(name));
-    if too_many_gpus {
-        p.notes.push(format!(
-            "{name}: more than {MAX_GPUS_PER_FILE} GPUs; the rest were skipped"
-        ));
-    }
-    Ok(p)
-}
-
-/// Where each column skinflint reads sits in an nvidia-smi row, found once from the header
-/// (by name, lowercase, without the unit), so a row costs no lookups by name.
-struct SmiColumns {
-    /// Fields a row is split into: up to the last column read (exporters query hundreds).
-    width: usize,
-    uuid: Option<usize>,
-    gpu: Option<usize>,
-    index: Option<usize>,
-    timestamp: Option<usize>,
-    name: Option<usize>,
-    hostname: Option<usize>,
-    memory_total: Option<usize>,
-    utilization: Option<usize>,
-    memory_used: Option<usize>,
-}
-
-impl SmiColumns {
-    fn from_header(line: &str) -> Result<SmiColumns, ProfileProblem> {
-        let names: Vec<String> = line
-            .split(',')
-            .map(|f| f.split('[').next().unwrap_or(f).trim().to_ascii_lowercase())
-            .collect();
-        let at = |key: &str| names.iter().position(|n| n == key);
-        let mut cols = SmiColumns {
-            width: 0,
-            uuid: at("uuid"),
-            gpu: at("gpu"),
-            index: at("index"),
-            timestamp: at("timestamp"),
-            name: at("name"),
-            hostname: at("hostname"),
-            memory_total: at("memory.total"),
-            utilization: at("utilization.gpu"),
-            memory_used: at("memory.used"),
-        };
-        if cols.utilization.is_none() && cols.memory_used.is_none() {
-            return Err(ProfileProblem::NoUsableColumn);
-        }
-        cols.width = [
-            cols.uuid,
-            cols.gpu,
-            cols.index,
-            cols.timestamp,
-            cols.name,
-            cols.hostname,
-            cols.memory_total,
-            cols.utilization,
-            cols.memory_used,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .map_or(0, |i| i + 1);
-        Ok(cols)
-    }
-}
-
-/// One data row: the line, its fields' byte ranges, and where the header put each column.
-struct SmiRow<'r> {
-    cols: &'r SmiColumns,
-    line: &'r str,
-    ranges: &'r [(usize, usize)],
-}
-
-impl<'r> SmiRow<'r> {
-    /// The trimmed field of a column, when the row has it and it is not empty.
-    fn get(&self, col: Option<usize>) -> Option<&'r str> {
-        let (a, b) = *self.ranges.get(col?)?;
-        Some(self.line.get(a..b)?.trim()).filter(|f| !f.is_empty())
-    }
-}
-
-/// The GPUs a file has shown, so that recording one on its node is done once, not on
-/// every row.
-#[derive(Default)]
-struct SeenGpus(std::collections::HashSet<String>);
-
-/// One nvidia-smi row; false when it is for a GPU past the per-file limit (and skipped).
-fn smi_row(
-    p: &mut Profile,
-    name: &str,
-    tally: &mut Tally,
-    seen: &mut SeenGpus,
-    row: &SmiRow<'_>,
-) -> bool {
-    let c = row.cols;
-    let gpu_id = row
-        .get(c.uuid)
-        .filter(|u| !u.starts_with('['))
-        .or_else(|| row.get(c.gpu))
-        .or_else(|| row.get(c.index))
-        .unwrap_or("0");
-    if !seen.0.contains(gpu_id) {
-        if p.gpus.len() >= MAX_GPUS_PER_FILE && !p.gpus.contains_key(gpu_id) {
-            return false;
-        }
-        // One nvidia-smi run sees one host: its `hostname` column, else the file.
-        let node = row
-            .get(c.hostname)
-            .filter(|h| !h.starts_with('['))
-            .unwrap_or(name)
-            .to_string();
-        p.node_gpus
-            .entry(node.clone())
-            .or_default()
-            .insert(gpu_id.to_string());
-        p.gpu(gpu_id).node = Some(node);
-        seen.0.insert(gpu_id.to_string());
-    }
-    let ts = row.get(c.timestamp).and_then(time::parse);
-    p.see_time(ts);
-    p.samples += 1;
-    let total = tally.mem(row.get(c.memory_total));
-    let util = tally.util(row.get(c.utilization));
-    let mem = tally.mem(row.get(c.memory_used));
-    let g = p.gpu(gpu_id);
-    if g.name.is_none() {
-        g.name = row
-            .get(c.name)
-            .filter(|n| !n.starts_with('['))
-            .map(str::to_string);
-    }
-    if let Some(total) = total {
-        g.memory_total_mib = Some(total);
-    }
-    if let Some(u) = util {
-        g.add_util_at(u, ts);
-    }
-    if let Some(m) = mem {
-        g.add_mem_at(m, ts);
-    }
-    if let Some(t) = ts {
-        p.series.add(t, util, mem);
-    }
-    true
 }
 
 /// Labels of one exposition line, and the rest of it.
@@ -766,12 +622,14 @@ pub fn dcgm_text(name: &str, reader: impl BufRead) -> Result<Vec<Profile>, Profi
         nodes: BTreeMap::new(),
         too_many: false,
     };
-    let mut progress = Progress::new(name);
+    let progress = Progress::new(name);
     let mut lines = 0u64;
     let mut tally = Tally::default();
     let skipped = each_line(reader, |line| {
         lines += 1;
-        progress.tick(lines);
+        if lines.is_multiple_of(smi::PROGRESS_EVERY) {
+            progress.add(smi::PROGRESS_EVERY);
+        }
         scrape.line(line, &mut tally);
         Ok(true)
     })

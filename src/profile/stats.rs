@@ -140,7 +140,8 @@ impl GpuStats {
         if self.name.is_none() {
             self.name = other.name.clone();
         }
-        if self.memory_total_mib.is_none() {
+        // The later reading of the total wins, as it does within one file.
+        if other.memory_total_mib.is_some() {
             self.memory_total_mib = other.memory_total_mib;
         }
         if self.node.is_none() {

@@ -112,6 +112,11 @@ impl Windows {
             *self = other.clone();
             return;
         }
+        // Widths are the base width times a power of two and origins multiples of them:
+        // once as wide as the other, each of its buckets falls in exactly one of ours.
+        while self.width < other.width {
+            self.compact();
+        }
         for (i, c) in other.cells.iter().enumerate() {
             if c.seen {
                 self.put(o + (i as f64 + 0.5) * other.width, c.util_sum, c.util_n);
