@@ -534,7 +534,7 @@ mod tests {
                 3000 + (i * 13) % 4000
             ));
             if i == rows / 2 {
-                s.push_str("\n");
+                s.push('\n');
             }
         }
         s
