@@ -49,14 +49,10 @@ for d in "${dirs[@]}"; do
   [ -x "$d/skinflint" ] || clean_path="${clean_path:+$clean_path:}$d"
 done
 
-# A release as the release workflow lays it out: an archive per target, and its checksum.
+# A release as the release workflow lays it out (scripts/release/package.sh).
 release() { # directory
   rm -rf "$1"
-  mkdir -p "$1/stage/skinflint-$version-$target"
-  cp "$bin" "$1/stage/skinflint-$version-$target/skinflint"
-  tar -czf "$1/skinflint-$version-$target.tar.gz" -C "$1/stage" "skinflint-$version-$target"
-  (cd "$1" && sha256sum "skinflint-$version-$target.tar.gz" > "skinflint-$version-$target.tar.gz.sha256")
-  rm -rf "$1/stage"
+  bash "$here/scripts/release/package.sh" "$version" "$target" "$bin" "$1" >/dev/null
 }
 
 # --- install.sh -------------------------------------------------------------------
