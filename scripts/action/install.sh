@@ -12,13 +12,14 @@
 # Inputs come from the environment, as action.yml passes them:
 #   SKINFLINT_VERSION           version to install (default: the action's own Cargo.toml)
 #   SKINFLINT_ACTION_PATH       the action's checkout (github.action_path)
-#   SKINFLINT_ACTION_REPOSITORY owner/name of the action (github.action_repository)
+#   SKINFLINT_ACTION_REPOSITORY owner/name of the action (github.action_repository; empty
+#                               for `uses: ./`, where GITHUB_REPOSITORY is used)
 #   SKINFLINT_RELEASE_BASE      where the release files are: a URL or a local directory
 #                               (default: the GitHub release of tag v<version>)
 #   SKINFLINT_BUILD_CMD         the fallback build, run with SKINFLINT_BUILD_ROOT set to the
 #                               directory whose bin/ receives skinflint (default: cargo install)
 #   RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, RUNNER_TOOL_CACHE, GITHUB_OUTPUT, GITHUB_PATH,
-#   GITHUB_SERVER_URL           as GitHub Actions sets them
+#   GITHUB_SERVER_URL, GITHUB_REPOSITORY  as GitHub Actions sets them
 set -euo pipefail
 
 die() { echo "::error title=skinflint install::$*" >&2; exit 1; }
@@ -75,9 +76,9 @@ has_version() { # binary version
 fetch() { # name destination
   local base="${SKINFLINT_RELEASE_BASE:-}"
   if [ -z "$base" ]; then
-    local repo="${SKINFLINT_ACTION_REPOSITORY:-}"
-    [ -n "$repo" ] || die "cannot tell which repository's releases to download: SKINFLINT_ACTION_REPOSITORY (github.action_repository) is empty; set SKINFLINT_RELEASE_BASE"
-    base="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download/v$VERSION"
+    # No repository known (a local action run outside GitHub): no release to fetch.
+    [ -n "$REPOSITORY" ] || return 1
+    base="${GITHUB_SERVER_URL:-https://github.com}/$REPOSITORY/releases/download/v$VERSION"
   fi
   case "$base" in
     *://*) curl -fsSL --retry 3 --retry-delay 2 -o "$2" "$base/$1" 2>/dev/null ;;
@@ -134,14 +135,18 @@ build() {
   elif [ "$(own_version)" = "$VERSION" ]; then
     cargo install --locked --root "$root" --path "$action_path"
   else
+    [ -n "$REPOSITORY" ] || die "no release of skinflint $VERSION, and no repository to build that version from"
     cargo install --locked --root "$root" \
-      --git "${GITHUB_SERVER_URL:-https://github.com}/${SKINFLINT_ACTION_REPOSITORY:?}" --tag "v$VERSION"
+      --git "${GITHUB_SERVER_URL:-https://github.com}/$REPOSITORY" --tag "v$VERSION"
   fi
   BIN="$root/bin/$(exe "$TARGET")"
   has_version "$BIN" "$VERSION" \
     || die "the build did not produce skinflint $VERSION at $BIN"
 }
 
+# The repository whose releases hold the binaries: the action's, or for a local action
+# (`uses: ./`, where github.action_repository is empty) the workflow's own.
+REPOSITORY="${SKINFLINT_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}"
 VERSION="$(version)"
 TARGET="$(target)"
 DIR="$(cache_dir "$VERSION" "$TARGET")"

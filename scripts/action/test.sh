@@ -34,7 +34,7 @@ runner() {
   export RUNNER_OS=Linux RUNNER_ARCH=X64 GITHUB_SERVER_URL=https://github.com
   export SKINFLINT_ACTION_PATH="$here" SKINFLINT_ACTION_REPOSITORY=example/skinflint
   export PATH="$work/runner/bin:$clean_path"
-  unset SKINFLINT_VERSION SKINFLINT_BUILD_CMD GITHUB_EVENT_PATH
+  unset SKINFLINT_VERSION SKINFLINT_BUILD_CMD GITHUB_EVENT_PATH GITHUB_REPOSITORY
   export SKINFLINT_RELEASE_BASE="$work/release"
 }
 output() { sed -n "s/^$1=//p" "$GITHUB_OUTPUT" | tail -n 1; }
@@ -156,6 +156,19 @@ if install install && [ "$(output source)" = build ] \
   pass "another version without a release is built from the repository's tag"
 else
   fail "fallback build of another version"; cat "$work/runner/cargo-args"
+fi
+
+# A local action (`uses: ./`): no action repository, the workflow's repository has no
+# release reachable here (GITHUB_SERVER_URL points at an empty directory).
+runner
+unset SKINFLINT_RELEASE_BASE
+export SKINFLINT_ACTION_REPOSITORY="" GITHUB_REPOSITORY=example/app GITHUB_SERVER_URL="file://$work/empty"
+fake_cargo "$bin"
+if install install && [ "$(output source)" = build ] \
+    && [ "$(cat "$work/runner/cargo-args")" = "install --locked --root $RUNNER_TEMP/skinflint-build --path $here" ]; then
+  pass "a local action (uses: ./) looks for the workflow repository's release, then builds its checkout"
+else
+  fail "local action"
 fi
 
 runner
