@@ -113,7 +113,13 @@ download() {
   fi
   echo "skinflint: $name verified (sha256 $actual)"
   case "$name" in
-    *.zip) (cd "$tmp" && unzip -q "$name") || die "cannot unpack $name" ;;
+    *.zip)
+      if command -v unzip >/dev/null 2>&1; then
+        (cd "$tmp" && unzip -q "$name") || die "cannot unpack $name"
+      else
+        (cd "$tmp" && 7z x -bd -y "$name" >/dev/null) || die "cannot unpack $name"
+      fi
+      ;;
     *) tar -xzf "$tmp/$name" -C "$tmp" || die "cannot unpack $name" ;;
   esac
   local unpacked
@@ -187,7 +193,12 @@ case "${1:-}" in
       source=build
     fi
     echo "skinflint: using $BIN ($source)"
-    dirname "$BIN" >> "${GITHUB_PATH:?GITHUB_PATH is not set}"
+    # GITHUB_PATH takes native paths (C:\... on Windows, where bash is Git Bash).
+    if command -v cygpath >/dev/null 2>&1; then
+      cygpath -w "$(dirname "$BIN")" >> "${GITHUB_PATH:?GITHUB_PATH is not set}"
+    else
+      dirname "$BIN" >> "${GITHUB_PATH:?GITHUB_PATH is not set}"
+    fi
     out source "$source"
     out bin "$BIN"
     ;;
