@@ -72,7 +72,7 @@ has_version() { # binary version
   [ -x "$1" ] && [ "$("$1" --version 2>/dev/null)" = "skinflint $2" ]
 }
 
-# Copy one release file to $2; fails (status 1) when it does not exist.
+# Copy one release file to $2; fails (status 1) when it cannot, saying why in $2.err.
 fetch() { # name destination
   local base="${SKINFLINT_RELEASE_BASE:-}"
   if [ -z "$base" ]; then
@@ -81,8 +81,15 @@ fetch() { # name destination
     base="${GITHUB_SERVER_URL:-https://github.com}/$REPOSITORY/releases/download/v$VERSION"
   fi
   case "$base" in
-    *://*) curl -fsSL --retry 3 --retry-delay 2 -o "$2" "$base/$1" 2>/dev/null ;;
-    *) [ -f "$base/$1" ] && cp "$base/$1" "$2" ;;
+    *://*) curl -fsSL --retry 3 --retry-delay 2 -o "$2" "$base/$1" 2>"$2.err" ;;
+    *)
+      if [ -f "$base/$1" ]; then
+        cp "$base/$1" "$2" 2>"$2.err"
+      else
+        echo "$base/$1: no such file" > "$2.err"
+        return 1
+      fi
+      ;;
   esac
 }
 
@@ -101,6 +108,7 @@ download() {
   name="$(archive_name "$VERSION" "$TARGET")"
   tmp="$(mktemp -d "${RUNNER_TEMP:-/tmp}/skinflint-download.XXXXXX")"
   if ! fetch "$name" "$tmp/$name"; then
+    echo "skinflint: cannot fetch $name: $(tr '\n' ' ' < "$tmp/$name.err")"
     rm -rf "$tmp"
     return 3
   fi

@@ -118,6 +118,7 @@ mkdir -p "$work/empty"
 SKINFLINT_RELEASE_BASE="$work/empty"
 export SKINFLINT_BUILD_CMD="mkdir -p \"\$SKINFLINT_BUILD_ROOT/bin\" && cp '$bin' \"\$SKINFLINT_BUILD_ROOT/bin/\""
 if install install && [ "$(output source)" = build ] && grep -q "no release binary" "$work/log" \
+    && grep -q "cannot fetch skinflint-$version-$target.tar.gz: .*no such file" "$work/log" \
     && [ "$(with_installed_path skinflint --version)" = "skinflint $version" ]; then
   pass "no release for this version: built from source (SKINFLINT_BUILD_CMD)"
 else
