@@ -10,10 +10,14 @@
 #      commit would hold no fallback for the spot pool in an untouched file,
 #   5. the fallback deleted with `git rm`                                -> fails.
 # By default the `skinflint-system` hook runs the binary already built in this checkout
-# (target/debug/skinflint, or $SKINFLINT_BIN), so no second build is needed; with
-# `SKINFLINT_HOOK=rust` the `language: rust` hook is tried instead, which makes pre-commit
-# build skinflint from this checkout (minutes, and crates.io access).
-# Needs git and network access to PyPI (for pre-commit).
+# (target/debug/skinflint, or $SKINFLINT_BIN), so no second build is needed. With
+# `SKINFLINT_HOOK=python` the `skinflint` hook is tried as a user gets it: pre-commit
+# installs this checkout's root pyproject.toml, which pulls the skinflint wheel of the
+# same version; the wheels in $SKINFLINT_WHEELS (built by `maturin build` in pypi/) stand
+# in for PyPI. With `SKINFLINT_HOOK=rust` the `skinflint-cargo` hook is tried instead,
+# which makes pre-commit build skinflint from this checkout (minutes, and crates.io
+# access).
+# Needs git and network access to PyPI (for pre-commit, and setuptools for the hook).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rev="$(git -C "$here" rev-parse HEAD)"
@@ -21,17 +25,26 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 hook="skinflint-system"
-if [ "${SKINFLINT_HOOK:-system}" = rust ]; then
-  hook="skinflint"
-else
-  bin="${SKINFLINT_BIN:-$here/target/debug/skinflint}"
-  if [ ! -x "$bin" ]; then
-    (cd "$here" && cargo build --quiet)
-  fi
-  mkdir -p "$work/bin"
-  ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$work/bin/skinflint"
-  export PATH="$work/bin:$PATH"
-fi
+case "${SKINFLINT_HOOK:-system}" in
+  rust) hook="skinflint-cargo" ;;
+  python)
+    hook="skinflint"
+    wheels="${SKINFLINT_WHEELS:?SKINFLINT_HOOK=python needs SKINFLINT_WHEELS, a directory holding the skinflint wheel}"
+    ls "$wheels"/skinflint-*.whl >/dev/null || { echo "precommit-demo: no skinflint wheel in $wheels"; exit 1; }
+    # pip resolves the hook's `skinflint==<version>` from here before PyPI.
+    export PIP_FIND_LINKS
+    PIP_FIND_LINKS="$(cd "$wheels" && pwd)"
+    ;;
+  *)
+    bin="${SKINFLINT_BIN:-$here/target/debug/skinflint}"
+    if [ ! -x "$bin" ]; then
+      (cd "$here" && cargo build --quiet)
+    fi
+    mkdir -p "$work/bin"
+    ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$work/bin/skinflint"
+    export PATH="$work/bin:$PATH"
+    ;;
+esac
 
 if command -v pre-commit >/dev/null 2>&1; then
   pc=pre-commit
@@ -146,4 +159,4 @@ git add fallback.yaml
 expect pass "the fallback staged again"
 git rm -q fallback.yaml
 expect fail "deleting the only fallback is rejected"
-echo "precommit-demo: all cases passed"
+echo "precommit-demo: all cases passed with the $hook hook"

@@ -20,6 +20,7 @@ mod profiles;
 mod promtool;
 mod realworld;
 mod registry;
+mod release;
 mod seed;
 mod surfaces;
 mod workflow;
