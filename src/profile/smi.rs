@@ -385,12 +385,7 @@ impl<'a> Part<'a> {
         if let Some(total) = total {
             g.memory_total_mib = Some(total);
         }
-        if let Some(u) = util {
-            g.add_util_at(u, ts);
-        }
-        if let Some(m) = mem {
-            g.add_mem_at(m, ts);
-        }
+        g.add_at(util, mem, ts);
         if let Some(t) = ts {
             p.series.add(t, util, mem);
         }

@@ -34,28 +34,32 @@ pub struct GpuStats {
 impl GpuStats {
     /// A utilisation sample, at its time when known.
     pub fn add_util_at(&mut self, pct: f64, t: Option<f64>) {
-        if !pct.is_finite() {
-            return;
-        }
-        self.add_util(pct);
-        if let Some(t) = t {
-            self.windows.add(t, Some(pct));
-            if let Some(s) = &mut self.series {
-                s.add(t, Some(pct.clamp(0.0, 100.0)), None);
-            }
-        }
+        self.add_at(Some(pct), None, t);
     }
 
     /// A memory sample, at its time when known.
     pub fn add_mem_at(&mut self, mib: f64, t: Option<f64>) {
-        if !mib.is_finite() || mib < 0.0 {
+        self.add_at(None, Some(mib), t);
+    }
+
+    /// The readings of one row (utilisation, memory or both) at its time when known: one
+    /// bucket and one plot point for the two.
+    pub fn add_at(&mut self, util: Option<f64>, mem: Option<f64>, t: Option<f64>) {
+        let util = util.filter(|u| u.is_finite());
+        let mem = mem.filter(|m| m.is_finite() && *m >= 0.0);
+        if util.is_none() && mem.is_none() {
             return;
         }
-        self.add_mem(mib);
+        if let Some(u) = util {
+            self.add_util(u);
+        }
+        if let Some(m) = mem {
+            self.add_mem(m);
+        }
         if let Some(t) = t {
-            self.windows.add(t, None);
+            self.windows.add(t, util);
             if let Some(s) = &mut self.series {
-                s.add(t, None, Some(mib));
+                s.add(t, util.map(|u| u.clamp(0.0, 100.0)), mem);
             }
         }
     }
