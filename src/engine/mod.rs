@@ -61,6 +61,9 @@ pub struct CheckRequest {
     pub clusters: Vec<String>,
     /// Follow symlinks that lead out of the checked paths.
     pub follow_symlinks: bool,
+    /// Profiles already read from elsewhere (a Prometheus server); with them the
+    /// profile rules run even when no file is given.
+    pub remote_profiles: Option<Vec<crate::profile::read::NamedProfile>>,
 }
 
 impl CheckRequest {
@@ -81,6 +84,7 @@ impl CheckRequest {
             profiles: Vec::new(),
             clusters: Vec::new(),
             follow_symlinks: false,
+            remote_profiles: None,
         }
     }
 }
@@ -152,6 +156,8 @@ pub enum ToolError {
     Cluster(clusters::GlobError),
     /// A GPU profile named on the command line or in the config that cannot be read.
     Profile(crate::profile::read::ProfileError),
+    /// GPU statistics could not be had from the Prometheus server.
+    Prometheus(crate::profile::prometheus::PromError),
 }
 
 impl std::fmt::Display for ToolError {
@@ -170,6 +176,7 @@ impl std::fmt::Display for ToolError {
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
             ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
             ToolError::Profile(e) => write!(f, "cannot read profile {e}"),
+            ToolError::Prometheus(e) => write!(f, "{e}"),
         }
     }
 }
@@ -261,8 +268,9 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .chain(cfg.profiles.iter())
         .cloned()
         .collect();
-    let (profiles, notes) =
+    let (mut profiles, notes) =
         crate::profile::read::read_inputs(&given).map_err(ToolError::Profile)?;
+    profiles.extend(req.remote_profiles.iter().flatten().cloned());
     // Cluster globs are relative to the config file's directory, else the working one.
     let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
     let root = cfg
@@ -275,7 +283,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
     let clusters = clusters::ClusterGlobs::build(&globs, &root).map_err(ToolError::Cluster)?;
     Ok(Setup {
         clusters,
-        use_profiles: !given.is_empty(),
+        use_profiles: !given.is_empty() || req.remote_profiles.is_some(),
         rules,
         cfg,
         baseline,

@@ -17,6 +17,7 @@ pub fn run(
     headroom: Option<f64>,
     format: ReplayFormat,
     plot: Option<&Path>,
+    prometheus: &crate::cli::PrometheusArgs,
 ) -> Result<u8, RunError> {
     if manifests.is_empty() {
         return Err(RunError::Usage(
@@ -44,13 +45,9 @@ pub fn run(
         );
     }
     let model = crate::model::ModelSet::build(&outcome.files);
-    let (read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
+    let (mut read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
     for n in notes {
         note(&n);
-    }
-    let (attached, unmatched) = profile::attach::attach(&model, read);
-    for u in unmatched {
-        note(&u);
     }
     // The sizing parameters are the profile rules' built-in ones (`replay` reads no config).
     let rules = engine::configured_rules(&ConfigChoice::None)?.0;
@@ -59,6 +56,16 @@ pub fn run(
     })?;
     if let Some(h) = headroom {
         params.memory_headroom = h;
+    }
+    if let Some((profiles, notes)) = super::prometheus::fetch(prometheus, &model, &params)? {
+        for n in notes {
+            note(&n);
+        }
+        read.extend(profiles);
+    }
+    let (attached, unmatched) = profile::attach::attach(&model, read);
+    for u in unmatched {
+        note(&u);
     }
     let rows = profile::table::rows(&model, &attached, &params);
     if let Some(dir) = plot {
