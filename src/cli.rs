@@ -72,7 +72,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         plot: Option<PathBuf>,
         #[command(flatten)]
-        prometheus: PrometheusArgs,
+        prometheus: Box<PrometheusArgs>,
     },
     /// Monthly cost estimates for manifests, and the design's cost calculators.
     Cost(CostArgs),

@@ -10,6 +10,9 @@ use crate::profile::read::NamedProfile;
 use crate::profile::recommend::{Params, SUSTAINED_QUANTILE};
 use std::time::Duration;
 
+/// Profiles from the server, and notes for the user.
+pub type Remote = (Vec<NamedProfile>, Vec<String>);
+
 fn err(e: PromError) -> RunError {
     RunError::Tool(ToolError::Prometheus(e))
 }
@@ -53,24 +56,18 @@ fn until(args: &PrometheusArgs) -> Result<f64, RunError> {
     }
 }
 
-/// Profiles of the GPU workloads in `model` from the server, with a note for each GPU
-/// workload the server has no series for. `None` without `--prometheus`.
-pub fn fetch(
-    args: &PrometheusArgs,
-    model: &ModelSet,
+/// The window, evaluation time and namespaces `args` ask for.
+fn request<'a>(
+    args: &'a PrometheusArgs,
     params: &Params,
-) -> Result<Option<(Vec<NamedProfile>, Vec<String>)>, RunError> {
-    let Some(url) = &args.prometheus else {
-        return Ok(None);
-    };
+) -> Result<prometheus::Request<'a>, RunError> {
     let window_s = query::parse_duration(&args.window).ok_or_else(|| {
         RunError::Usage(format!(
             "--window {}: expected a duration such as 7d, 36h or 90m",
             args.window
         ))
     })?;
-    let mut client = client(args, url)?;
-    let req = prometheus::Request {
+    Ok(prometheus::Request {
         at: until(args)?,
         window: query::Window {
             window_s,
@@ -78,43 +75,87 @@ pub fn fetch(
             sustained_q: SUSTAINED_QUANTILE,
         },
         namespaces: &args.namespace,
-    };
-    let started = std::time::Instant::now();
-    let fetched = prometheus::fetch(&mut client, model, &req).map_err(err)?;
-    if args.prometheus_stats {
-        let s = client.stats;
-        eprintln!(
-            "skinflint: prometheus: {} queries, {} requests, {} bytes received in {:.2} s",
-            s.queries,
-            s.requests,
-            s.bytes,
-            started.elapsed().as_secs_f64()
-        );
+    })
+}
+
+/// A run's conversation with the server: one client, one window and evaluation time.
+pub struct Session<'a> {
+    args: &'a PrometheusArgs,
+    url: &'a str,
+    client: client::Client,
+    req: prometheus::Request<'a>,
+    started: std::time::Instant,
+}
+
+impl<'a> Session<'a> {
+    /// `None` without `--prometheus`.
+    pub fn open(args: &'a PrometheusArgs, params: &Params) -> Result<Option<Self>, RunError> {
+        let Some(url) = &args.prometheus else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            args,
+            url,
+            client: client(args, url)?,
+            req: request(args, params)?,
+            started: std::time::Instant::now(),
+        }))
     }
-    let mut notes = fetched.notes;
-    let (attached, _) = crate::profile::attach::attach(model, fetched.profiles.clone());
-    for (wi, w) in model.workloads.iter().enumerate() {
-        let wanted = args.namespace.is_empty()
-            || w.namespace
-                .as_ref()
-                .is_some_and(|n| args.namespace.contains(n));
-        if w.uses_accelerators() && wanted && !attached.iter().any(|a| a.workload == wi) {
-            notes.push(format!(
-                "{url}: no DCGM series for {} in the {} before the evaluation time",
-                crate::checks::workload::describe(w),
-                args.window
-            ));
+
+    /// Profiles of the GPU workloads in `model`, with a note for each GPU workload the
+    /// server has no series for.
+    pub fn fetch(&mut self, model: &ModelSet) -> Result<Remote, RunError> {
+        let fetched = prometheus::fetch(&mut self.client, model, &self.req).map_err(err)?;
+        let mut notes = fetched.notes;
+        let (attached, _) = crate::profile::attach::attach(model, fetched.profiles.clone());
+        let ns = &self.args.namespace;
+        for (wi, w) in model.workloads.iter().enumerate() {
+            let wanted = ns.is_empty() || w.namespace.as_ref().is_some_and(|n| ns.contains(n));
+            if w.uses_accelerators() && wanted && !attached.iter().any(|a| a.workload == wi) {
+                notes.push(format!(
+                    "{}: no DCGM series for {} in the {} before the evaluation time",
+                    self.url,
+                    crate::checks::workload::describe(w),
+                    self.args.window
+                ));
+            }
+        }
+        Ok((fetched.profiles, notes))
+    }
+
+    /// For `replay --plot`: each workload's raw series over the window, so its plot
+    /// shows what the statistics summarise.
+    pub fn plot_series(
+        &mut self,
+        attached: &mut [crate::profile::attach::Attached],
+    ) -> Result<(), RunError> {
+        for a in attached.iter_mut() {
+            if a.profile.gpus.values().any(|g| g.summary.is_some()) {
+                prometheus::plot_series(&mut self.client, &mut a.profile, &self.req)
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// With `--prometheus-stats`: queries, requests and bytes on standard error.
+    pub fn report(&self) {
+        if self.args.prometheus_stats {
+            let s = self.client.stats;
+            eprintln!(
+                "skinflint: prometheus: {} queries, {} requests, {} bytes received in {:.2} s",
+                s.queries,
+                s.requests,
+                s.bytes,
+                self.started.elapsed().as_secs_f64()
+            );
         }
     }
-    Ok(Some((fetched.profiles, notes)))
 }
 
 /// For `check`: the workloads of the run (its files read once more, without rules) and
 /// their profiles from the server.
-pub fn for_check(
-    args: &PrometheusArgs,
-    req: &CheckRequest,
-) -> Result<Option<(Vec<NamedProfile>, Vec<String>)>, RunError> {
+pub fn for_check(args: &PrometheusArgs, req: &CheckRequest) -> Result<Option<Remote>, RunError> {
     if args.prometheus.is_none() {
         return Ok(None);
     }
@@ -129,5 +170,10 @@ pub fn for_check(
     load.profiles = Vec::new();
     let outcome = engine::check(&load)?;
     let model = ModelSet::build(&outcome.files);
-    fetch(args, &model, &params)
+    let Some(mut session) = Session::open(args, &params)? else {
+        return Ok(None);
+    };
+    let remote = session.fetch(&model)?;
+    session.report();
+    Ok(Some(remote))
 }

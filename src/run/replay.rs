@@ -57,19 +57,27 @@ pub fn run(
     if let Some(h) = headroom {
         params.memory_headroom = h;
     }
-    if let Some((profiles, notes)) = super::prometheus::fetch(prometheus, &model, &params)? {
+    let mut session = super::prometheus::Session::open(prometheus, &params)?;
+    if let Some(s) = &mut session {
+        let (profiles, notes) = s.fetch(&model)?;
         for n in notes {
             note(&n);
         }
         read.extend(profiles);
     }
-    let (attached, unmatched) = profile::attach::attach(&model, read);
+    let (mut attached, unmatched) = profile::attach::attach(&model, read);
     for u in unmatched {
         note(&u);
     }
     let rows = profile::table::rows(&model, &attached, &params);
     if let Some(dir) = plot {
+        if let Some(s) = &mut session {
+            s.plot_series(&mut attached)?;
+        }
         plots(dir, &rows, &attached, &params.confidence)?;
+    }
+    if let Some(s) = &session {
+        s.report();
     }
     write_out(&match format {
         ReplayFormat::Human => report::human(&rows, &params),

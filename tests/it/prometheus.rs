@@ -424,6 +424,24 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     assert_eq!(stats(&stderr_replay).0, queries);
     assert!(bytes_week < 2 * bytes_2d, "{bytes_week} vs {bytes_2d}");
 
+    // Plots come from raw range queries, one per workload, under 11,000 points each.
+    let (_, stderr_plot) = prom("8d", &[&replay[..], &["--plot", "plots"]].concat());
+    assert_eq!(stats(&stderr_plot).0, queries + 2, "{stderr_plot}");
+    let svgs: Vec<String> = std::fs::read_dir(d.join("plots"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(svgs.len(), 2);
+    assert!(
+        svgs.iter()
+            .any(|s| s.contains("GPU-llm-a") && s.contains("GPU-llm-b")),
+        "each GPU has its line"
+    );
+    assert!(
+        !svgs.iter().any(|s| s.contains("too short")),
+        "the plots have data"
+    );
+
     drop(server);
     eprintln!(
         "prometheus replay: {samples} samples per series, {queries} queries, {bytes_week} bytes (week) / {bytes_2d} (2 days), {:.1} s in all",

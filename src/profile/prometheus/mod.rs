@@ -365,6 +365,74 @@ fn assemble(
         .collect()
 }
 
+/// The step of raw range queries for plots: a minute, or the whole minutes that keep a
+/// series under the server's 11,000 points.
+pub fn plot_step(window_s: u64) -> u64 {
+    window_s.div_ceil(11_000).div_ceil(60).max(1) * 60
+}
+
+/// Fills a profile's plot series (the workload's line and its first GPUs' lines) from
+/// the raw utilisation and memory series of its pods: one range query.
+pub fn plot_series(client: &mut Client, p: &mut Profile, req: &Request) -> Result<(), PromError> {
+    let pods: Vec<String> = p.pods.keys().map(|n| regex::escape(n)).collect();
+    if pods.is_empty() {
+        return Ok(());
+    }
+    let names = query::quote(&format!("{}|{}", query::UTIL, query::FB_USED));
+    let pods = query::quote(&pods.join("|"));
+    let ns = p
+        .namespace
+        .as_deref()
+        .map(|n| query::quote(&regex::escape(n)));
+    let sel = |prefix: &str| {
+        let ns = ns
+            .as_ref()
+            .map(|n| format!(",{prefix}namespace=~{n}"))
+            .unwrap_or_default();
+        format!("{{__name__=~{names},{prefix}pod=~{pods}{ns}}}")
+    };
+    let q = format!("{} or {}", sel(""), sel("exported_"));
+    let w = req.window.window_s;
+    let series = client.query_range(&q, req.at - w as f64, req.at, plot_step(w))?;
+    let mut lines = p.gpus.values().filter(|g| g.series.is_some()).count();
+    for s in series {
+        let labels = &s.labels;
+        let is_util = labels.get("__name__").is_some_and(|n| n == query::UTIL);
+        let id = gpu_key(labels);
+        let pod = pod_key(labels).1.unwrap_or_default();
+        let key = if p.gpus.contains_key(&format!("{pod}/{id}")) {
+            format!("{pod}/{id}")
+        } else {
+            id
+        };
+        for (t, v) in &s.values {
+            let (u, m) = if is_util {
+                (Some(v.clamp(0.0, 100.0)), None)
+            } else {
+                (None, Some(v.clamp(0.0, MAX_MEM_MIB)))
+            };
+            p.series.add(*t, u, m);
+        }
+        let Some(g) = p.gpus.get_mut(&key) else {
+            continue;
+        };
+        if g.series.is_none() && lines < super::PLOTTED_GPUS {
+            g.series = Some(Default::default());
+            lines += 1;
+        }
+        if let Some(line) = &mut g.series {
+            for (t, v) in &s.values {
+                if is_util {
+                    line.add(*t, Some(v.clamp(0.0, 100.0)), None);
+                } else {
+                    line.add(*t, None, Some(v.clamp(0.0, MAX_MEM_MIB)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A progress line on standard error between batches, only when it is a terminal.
 struct Progress {
     total: usize,
