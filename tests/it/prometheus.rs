@@ -334,6 +334,7 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     ];
     let scrapes = d.join("dcgm.prom");
     let samples = recordings(&om, &scrapes, &gpus);
+    // Phase times, shown with --nocapture (about 25 s in all on two busy cores).
     let lap = |what: &str| eprintln!("{what}: {:.1} s", started.elapsed().as_secs_f64());
     lap("recordings written");
     let server = start(&prometheus, &promtool, &om, d);
@@ -447,5 +448,4 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
         "prometheus replay: {samples} samples per series, {queries} queries, {bytes_week} bytes (week) / {bytes_2d} (2 days), {:.1} s in all",
         started.elapsed().as_secs_f64()
     );
-    assert!(started.elapsed() < Duration::from_secs(60));
 }

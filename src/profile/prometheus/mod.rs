@@ -42,7 +42,7 @@ pub enum PromError {
 pub const BATCH: usize = 16;
 
 /// What to replay: the window before `at` (Unix seconds), for the GPU workloads of the
-/// model (or, without any, every pod in `namespaces`).
+/// model in `namespaces` (all when empty).
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub at: f64,
@@ -64,8 +64,7 @@ struct Batch {
 }
 
 /// Fetches the statistics of every GPU workload in `model` whose namespace is among
-/// `namespaces` (all when empty). A model without GPU workloads asks for every pod in
-/// those namespaces: their profiles then match no workload and are reported as notes.
+/// `namespaces` (all when empty); without GPU workloads nothing is asked.
 pub fn fetch(client: &mut Client, model: &ModelSet, req: &Request) -> Result<Fetched, PromError> {
     let wanted = |ns: Option<&str>| {
         req.namespaces.is_empty() || ns.is_some_and(|n| req.namespaces.iter().any(|x| x == n))
@@ -80,19 +79,15 @@ pub fn fetch(client: &mut Client, model: &ModelSet, req: &Request) -> Result<Fet
         })
         .collect();
     let mut fetched = Fetched::default();
-    let batches: Vec<PodMatch> = if patterns.is_empty() && model.workloads.is_empty() {
-        vec![PodMatch::namespaces(req.namespaces)]
-    } else {
-        patterns
-            .chunks(BATCH)
-            .map(|c| {
-                Batch {
-                    patterns: c.to_vec(),
-                }
-                .matcher()
-            })
-            .collect()
-    };
+    let batches: Vec<PodMatch> = patterns
+        .chunks(BATCH)
+        .map(|c| {
+            Batch {
+                patterns: c.to_vec(),
+            }
+            .matcher()
+        })
+        .collect();
     let mut progress = Progress::new(batches.len());
     for (i, m) in batches.iter().enumerate() {
         progress.show(i);
@@ -602,6 +597,48 @@ mod tests {
         assert!(c.query("up", 0.0).unwrap().is_empty());
         assert_eq!(h.join().unwrap().len(), 2);
         assert_eq!((c.stats.requests, c.stats.queries), (2, 1));
+    }
+
+    /// A model of `n` one-GPU Deployments.
+    fn gpu_workloads(n: usize) -> (tempfile::TempDir, crate::engine::Outcome) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: llm-{i}, namespace: ml}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: vllm:1\n          resources: {{limits: {{nvidia.com/gpu: 1}}}}\n"
+            ));
+        }
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, text).unwrap();
+        let mut req = crate::engine::CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
+        req.select = Some(vec!["invalid-yaml".to_string()]);
+        let outcome = crate::engine::check(&req).unwrap();
+        (dir, outcome)
+    }
+
+    #[test]
+    fn queries_grow_with_batches_of_workloads() {
+        for (workloads, batches) in [(1, 1), (16, 1), (40, 3)] {
+            let (_dir, outcome) = gpu_workloads(workloads);
+            let model = ModelSet::build(&outcome.files);
+            let (url, h) = serve(vec![(200, EMPTY); batches]);
+            let mut c = client(&url, Auth::None, 0);
+            let req = Request {
+                at: 1_795_343_671.0,
+                window: Window {
+                    window_s: 2_592_000,
+                    sustained_window_s: 300,
+                    sustained_q: 0.99,
+                },
+                namespaces: &[],
+            };
+            let f = fetch(&mut c, &model, &req).unwrap();
+            assert!(f.profiles.is_empty(), "no series: no profile, no error");
+            // An empty batch needs no hours or node query.
+            assert_eq!(c.stats.queries, batches as u64, "{workloads} workloads");
+            let seen = h.join().unwrap();
+            assert!(seen.iter().all(|r| r.contains("time=1795343671.000")));
+        }
     }
 
     fn series(labels: &[(&str, &str)], values: &[(f64, f64)]) -> Series {

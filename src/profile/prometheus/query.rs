@@ -72,15 +72,6 @@ impl PodMatch {
         }
     }
 
-    /// Every pod (with a name) in the given namespaces, or anywhere.
-    pub fn namespaces(namespaces: &[String]) -> PodMatch {
-        let ns: Vec<String> = namespaces.iter().map(|n| regex::escape(n)).collect();
-        PodMatch {
-            pods: ".+".to_string(),
-            namespaces: (!ns.is_empty()).then(|| ns.join("|")),
-        }
-    }
-
     /// The two selectors for `metric`: pods named by `pod`/`namespace` and by
     /// `exported_pod`/`exported_namespace` (a ServiceMonitor without honorLabels).
     fn selectors(&self, metric: &str) -> [String; 2] {
