@@ -61,9 +61,9 @@ pub struct CheckRequest {
     pub clusters: Vec<String>,
     /// Follow symlinks that lead out of the checked paths.
     pub follow_symlinks: bool,
-    /// Profiles already read from elsewhere (a Prometheus server); with them the
-    /// profile rules run even when no file is given.
-    pub remote_profiles: Option<Vec<crate::profile::read::NamedProfile>>,
+    /// Profiles a Prometheus server was asked for; with them the profile rules run
+    /// even when no file is given.
+    pub remote_profiles: Option<crate::profile::prometheus::Asked>,
 }
 
 impl CheckRequest {
@@ -233,6 +233,8 @@ pub struct Setup {
     baseline: Option<Baseline>,
     profiles: Vec<(crate::profile::Profile, Option<String>)>,
     use_profiles: bool,
+    /// Namespaces a server was asked to profile every GPU workload of (all when empty).
+    asked: Option<Vec<String>>,
     inline_suppressions: bool,
     /// Cluster scopes (`clusters:` and `--cluster`), when any are given.
     clusters: Option<clusters::ClusterGlobs>,
@@ -270,7 +272,9 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .collect();
     let (mut profiles, notes) =
         crate::profile::read::read_inputs(&given).map_err(ToolError::Profile)?;
-    profiles.extend(req.remote_profiles.iter().flatten().cloned());
+    if let Some(asked) = &req.remote_profiles {
+        profiles.extend(asked.profiles.iter().cloned());
+    }
     // Cluster globs are relative to the config file's directory, else the working one.
     let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
     let root = cfg
@@ -284,6 +288,7 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
     Ok(Setup {
         clusters,
         use_profiles: !given.is_empty() || req.remote_profiles.is_some(),
+        asked: req.remote_profiles.as_ref().map(|a| a.namespaces.clone()),
         rules,
         cfg,
         baseline,
@@ -536,6 +541,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
                 params: &rule.params,
                 rule,
                 rules,
+                asked: setup.asked.as_deref(),
             };
             for hit in check(&ctx) {
                 findings.push(to_finding(rule, &model, &keys, hit));

@@ -103,7 +103,10 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
         for n in &notes {
             note(n);
         }
-        req.remote_profiles = Some(profiles);
+        req.remote_profiles = Some(crate::profile::prometheus::Asked {
+            profiles,
+            namespaces: args.prometheus.namespace.clone(),
+        });
     }
     Ok(req)
 }

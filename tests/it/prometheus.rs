@@ -365,7 +365,26 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     let served = served_queries(&url) - served_before;
     lap("server check");
     let file_findings = findings(&from_file);
-    assert_eq!(findings(&from_server), file_findings);
+    // The same findings; a workload without data is named for where it was looked for.
+    let same = |f: &String| {
+        f.replace(
+            "the Prometheus server has no DCGM series for its pods in the window",
+            "none of the given profiles belongs to it",
+        )
+    };
+    let server_findings = findings(&from_server);
+    assert_eq!(
+        server_findings.iter().map(same).collect::<Vec<_>>(),
+        file_findings
+    );
+    assert!(
+        server_findings
+            .iter()
+            .any(|f| f.contains("gpu-profile-missing")
+                && f.contains("embed")
+                && f.contains("Prometheus server has no DCGM series")),
+        "{server_findings:#?}"
+    );
     let rules: Vec<&str> = from_file["findings"]
         .as_array()
         .unwrap()
@@ -424,6 +443,31 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     assert_eq!(queries_2d, queries);
     assert_eq!(stats(&stderr_replay).0, queries);
     assert!(bytes_week < 2 * bytes_2d, "{bytes_week} vs {bytes_2d}");
+
+    // A window before the recording: no series for any workload, each one reported
+    // missing, and no other query than the one that found nothing.
+    let early = (T0 - 86_400).to_string();
+    let mut args = check.to_vec();
+    args.extend([
+        "--prometheus",
+        &url,
+        "--window",
+        "1d",
+        "--until",
+        &early,
+        "--prometheus-stats",
+    ]);
+    let (nothing, stderr_nothing) = run(d, &args);
+    let missing: Vec<String> = findings(&nothing)
+        .into_iter()
+        .filter(|f| f.starts_with("\"gpu-"))
+        .collect();
+    assert_eq!(missing.len(), 3, "{missing:#?}");
+    assert!(
+        missing.iter().all(|f| f.contains("gpu-profile-missing")),
+        "{missing:#?}"
+    );
+    assert_eq!(stats(&stderr_nothing).0, 1);
 
     // Plots come from raw range queries, one per workload, under 11,000 points each.
     let (_, stderr_plot) = prom("8d", &[&replay[..], &["--plot", "plots"]].concat());

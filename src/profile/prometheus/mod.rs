@@ -38,6 +38,14 @@ pub enum PromError {
     },
 }
 
+/// Profiles a server was asked for: those of the GPU workloads in `namespaces` (all
+/// when empty). A workload asked for without one has no series in the window.
+#[derive(Debug, Clone, Default)]
+pub struct Asked {
+    pub profiles: Vec<NamedProfile>,
+    pub namespaces: Vec<String>,
+}
+
 /// Workloads per batch query; a batch the server finds too large is split.
 pub const BATCH: usize = 16;
 
