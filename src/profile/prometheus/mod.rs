@@ -607,28 +607,26 @@ mod tests {
         assert_eq!((c.stats.requests, c.stats.queries), (2, 1));
     }
 
-    /// A model of `n` one-GPU Deployments.
-    fn gpu_workloads(n: usize) -> (tempfile::TempDir, crate::engine::Outcome) {
-        let dir = tempfile::tempdir().unwrap();
+    /// The files of `n` one-GPU Deployments.
+    fn gpu_workloads(n: usize) -> Vec<crate::source::Loaded> {
         let mut text = String::new();
         for i in 0..n {
             text.push_str(&format!(
                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: llm-{i}, namespace: ml}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: vllm:1\n          resources: {{limits: {{nvidia.com/gpu: 1}}}}\n"
             ));
         }
-        let path = dir.path().join("m.yaml");
-        std::fs::write(&path, text).unwrap();
-        let mut req = crate::engine::CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
-        req.select = Some(vec!["invalid-yaml".to_string()]);
-        let outcome = crate::engine::check(&req).unwrap();
-        (dir, outcome)
+        vec![crate::source::load_bytes(
+            "m.yaml".to_string(),
+            Ok(text.into_bytes()),
+            Default::default(),
+        )]
     }
 
     #[test]
     fn queries_grow_with_batches_of_workloads() {
         for (workloads, batches) in [(1, 1), (16, 1), (40, 3)] {
-            let (_dir, outcome) = gpu_workloads(workloads);
-            let model = ModelSet::build(&outcome.files);
+            let files = gpu_workloads(workloads);
+            let model = ModelSet::build(&files);
             let (url, h) = serve(vec![(200, EMPTY); batches]);
             let mut c = client(&url, Auth::None, 0);
             let req = Request {
