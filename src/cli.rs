@@ -51,8 +51,9 @@ pub enum Command {
     /// current and recommended instance, the evidence and the monthly saving.
     Replay {
         /// Profile files or directories (nvidia-smi CSV, DCGM scrape, query_range JSON,
-        /// ResourceProfile JSON); optional when every profile is named with --profile.
-        #[arg(required_unless_present = "profile")]
+        /// ResourceProfile JSON); optional when every profile is named with --profile
+        /// or the statistics come from --prometheus.
+        #[arg(required_unless_present_any = ["profile", "prometheus"])]
         profiles: Vec<PathBuf>,
         /// Manifests holding the workloads (and their node pools).
         #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
@@ -70,6 +71,8 @@ pub enum Command {
         /// current and recommended GPU's memory) into this directory.
         #[arg(long, value_name = "DIR")]
         plot: Option<PathBuf>,
+        #[command(flatten)]
+        prometheus: Box<PrometheusArgs>,
     },
     /// Monthly cost estimates for manifests, and the design's cost calculators.
     Cost(CostArgs),
@@ -136,6 +139,8 @@ pub struct CheckArgs {
     /// A profile for one workload, for files without pod labels: NAMESPACE/WORKLOAD=PATH.
     #[arg(long, value_name = "NS/WORKLOAD=PATH", action = clap::ArgAction::Append)]
     pub profile: Vec<String>,
+    #[command(flatten)]
+    pub prometheus: PrometheusArgs,
     /// A cluster: directories (a glob ending in `/`, such as `clusters/*/`) or files whose
     /// resources never relate to another cluster's; repeatable, added to the config's
     /// `clusters:`. Relative to the config file's directory, else the current directory.
@@ -156,6 +161,58 @@ pub struct CheckArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+/// GPU statistics from a Prometheus-compatible server (Prometheus, Thanos, Mimir)
+/// instead of files. Credentials come from the environment or a file, never a flag:
+/// SKINFLINT_PROMETHEUS_TOKEN (bearer) or SKINFLINT_PROMETHEUS_USER and
+/// SKINFLINT_PROMETHEUS_PASSWORD (basic).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PrometheusArgs {
+    /// Query DCGM series on this server (for example http://prometheus:9090, or
+    /// https://mimir/prometheus) for every GPU workload in the manifests.
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// How far back the statistics reach from the evaluation time.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "7d",
+        requires = "prometheus"
+    )]
+    pub window: String,
+    /// The evaluation time: RFC 3339 or Unix seconds (default: now).
+    #[arg(long, value_name = "TIME", requires = "prometheus")]
+    pub until: Option<String>,
+    /// Only workloads in this namespace (repeatable).
+    #[arg(long, value_name = "NS", action = clap::ArgAction::Append, requires = "prometheus")]
+    pub namespace: Vec<String>,
+    /// A file holding the bearer token (instead of SKINFLINT_PROMETHEUS_TOKEN).
+    #[arg(long, value_name = "FILE", requires = "prometheus")]
+    pub prometheus_token_file: Option<PathBuf>,
+    /// A file holding the basic-auth password (with SKINFLINT_PROMETHEUS_USER).
+    #[arg(long, value_name = "FILE", requires = "prometheus")]
+    pub prometheus_password_file: Option<PathBuf>,
+    /// An extra request header, such as `X-Scope-OrgID: tenant` (repeatable).
+    #[arg(long, value_name = "NAME: VALUE", action = clap::ArgAction::Append, requires = "prometheus")]
+    pub prometheus_header: Vec<String>,
+    /// PEM certificates to trust besides the public roots (a private CA).
+    #[arg(long, value_name = "FILE", requires = "prometheus")]
+    pub prometheus_ca: Option<PathBuf>,
+    /// Seconds one request may take.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120,
+        requires = "prometheus"
+    )]
+    pub prometheus_timeout: u64,
+    /// Further tries after a connection error, 429 or 5xx answer (with backoff).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "prometheus")]
+    pub prometheus_retries: u32,
+    /// Print the number of requests and bytes exchanged with the server on standard error.
+    #[arg(long, requires = "prometheus")]
+    pub prometheus_stats: bool,
 }
 
 /// The config and rule selection shared by `check` and `diff`.

@@ -22,6 +22,9 @@ pub struct CheckCtx<'a> {
     /// Every configured rule (enabled or not), for checks that share another rule's
     /// parameters (the GPU profile rules judge confidence by `gpu-profile-too-short`'s).
     pub rules: &'a [RuleDef],
+    /// When a Prometheus server was asked for every GPU workload's profile: the
+    /// namespaces asked about (all when empty).
+    pub asked: Option<&'a [String]>,
 }
 
 pub type CheckFn = fn(&CheckCtx) -> Vec<Hit>;

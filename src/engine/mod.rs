@@ -61,6 +61,9 @@ pub struct CheckRequest {
     pub clusters: Vec<String>,
     /// Follow symlinks that lead out of the checked paths.
     pub follow_symlinks: bool,
+    /// Profiles a Prometheus server was asked for; with them the profile rules run
+    /// even when no file is given.
+    pub remote_profiles: Option<crate::profile::prometheus::Asked>,
 }
 
 impl CheckRequest {
@@ -81,6 +84,7 @@ impl CheckRequest {
             profiles: Vec::new(),
             clusters: Vec::new(),
             follow_symlinks: false,
+            remote_profiles: None,
         }
     }
 }
@@ -152,6 +156,8 @@ pub enum ToolError {
     Cluster(clusters::GlobError),
     /// A GPU profile named on the command line or in the config that cannot be read.
     Profile(crate::profile::read::ProfileError),
+    /// GPU statistics could not be had from the Prometheus server.
+    Prometheus(crate::profile::prometheus::PromError),
 }
 
 impl std::fmt::Display for ToolError {
@@ -170,6 +176,7 @@ impl std::fmt::Display for ToolError {
             ToolError::NoYaml(p) => write!(f, "no .yaml or .yml files found in: {p}"),
             ToolError::Cluster(e) => write!(f, "--cluster: {e}"),
             ToolError::Profile(e) => write!(f, "cannot read profile {e}"),
+            ToolError::Prometheus(e) => write!(f, "{e}"),
         }
     }
 }
@@ -226,6 +233,8 @@ pub struct Setup {
     baseline: Option<Baseline>,
     profiles: Vec<(crate::profile::Profile, Option<String>)>,
     use_profiles: bool,
+    /// Namespaces a server was asked to profile every GPU workload of (all when empty).
+    asked: Option<Vec<String>>,
     inline_suppressions: bool,
     /// Cluster scopes (`clusters:` and `--cluster`), when any are given.
     clusters: Option<clusters::ClusterGlobs>,
@@ -261,8 +270,11 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
         .chain(cfg.profiles.iter())
         .cloned()
         .collect();
-    let (profiles, notes) =
+    let (mut profiles, notes) =
         crate::profile::read::read_inputs(&given).map_err(ToolError::Profile)?;
+    if let Some(asked) = &req.remote_profiles {
+        profiles.extend(asked.profiles.iter().cloned());
+    }
     // Cluster globs are relative to the config file's directory, else the working one.
     let globs: Vec<String> = cfg.clusters.iter().chain(&req.clusters).cloned().collect();
     let root = cfg
@@ -275,7 +287,8 @@ pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
     let clusters = clusters::ClusterGlobs::build(&globs, &root).map_err(ToolError::Cluster)?;
     Ok(Setup {
         clusters,
-        use_profiles: !given.is_empty(),
+        use_profiles: !given.is_empty() || req.remote_profiles.is_some(),
+        asked: req.remote_profiles.as_ref().map(|a| a.namespaces.clone()),
         rules,
         cfg,
         baseline,
@@ -528,6 +541,7 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
                 params: &rule.params,
                 rule,
                 rules,
+                asked: setup.asked.as_deref(),
             };
             for hit in check(&ctx) {
                 findings.push(to_finding(rule, &model, &keys, hit));

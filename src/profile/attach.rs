@@ -45,7 +45,7 @@ pub struct Attached {
 /// 0, 1 or 3), so `llm-train-x7k2p` is not mistaken for a pod of Deployment `llm`.
 const SAFE: &str = "[bcdfghjklmnpqrstvwxz2456789]";
 
-fn pod_pattern(w: &Workload) -> Option<Regex> {
+pub fn pod_pattern(w: &Workload) -> Option<Regex> {
     let name = regex::escape(w.object_name());
     let p = match w.kind {
         WorkloadKind::Deployment => format!("^{name}-{SAFE}{{5,10}}-{SAFE}{{5}}$"),

@@ -28,7 +28,7 @@ impl Coverage {
 
 /// Coverage of a profile's timed samples; `None` when no sample had a time.
 pub fn coverage(p: &Profile) -> Option<Coverage> {
-    let hours: BTreeSet<i64> = p.gpus.values().flat_map(|g| g.windows.hours()).collect();
+    let hours: BTreeSet<i64> = p.gpus.values().flat_map(|g| g.hours()).collect();
     let (first, last) = (*hours.first()?, *hours.last()?);
     let (mut gaps, mut longest, mut prev) = (0, 0, first);
     for &h in hours.iter().skip(1) {

@@ -6,6 +6,7 @@ pub mod attach;
 pub mod confidence;
 pub mod gpus;
 pub mod plot;
+pub mod prometheus;
 pub mod read;
 pub mod recommend;
 pub mod series;
@@ -188,7 +189,7 @@ impl Profile {
     pub fn sustained_util(&self, window_s: f64, q: f64) -> Option<f64> {
         self.gpus
             .values()
-            .filter_map(|g| g.windows.sustained(window_s, q))
+            .filter_map(|g| g.sustained(window_s, q))
             .reduce(f64::max)
     }
 

@@ -560,7 +560,7 @@ type NodeGpus = BTreeMap<String, std::collections::BTreeSet<String>>;
 
 /// The node a DCGM series is from: `Hostname` (`hostname` on newer exporters), else a
 /// node label a relabelling added. Not `instance`: that is the exporter's address.
-fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
+pub(crate) fn node_label<'v>(get: impl Fn(&str) -> Option<&'v str>) -> Option<String> {
     [
         "Hostname",
         "hostname",
@@ -591,7 +591,7 @@ fn pod_profile<'p>(
 }
 
 /// A GPU's id: its UUID (unique), else its index, which is only unique on its host.
-fn gpu_id(uuid: Option<String>, index: Option<String>, node: Option<&str>) -> String {
+pub(crate) fn gpu_id(uuid: Option<String>, index: Option<String>, node: Option<&str>) -> String {
     uuid.unwrap_or_else(|| {
         let index = index.unwrap_or_else(|| "0".to_string());
         match node {

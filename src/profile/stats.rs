@@ -29,6 +29,50 @@ pub struct GpuStats {
     /// This GPU's own line in plots; kept for the first [`super::PLOTTED_GPUS`] GPUs of a
     /// profile only, so memory stays bounded however many GPUs a file holds.
     pub series: Option<super::series::Series>,
+    /// Statistics a Prometheus server computed over the GPU's series (no samples are
+    /// held then): quantiles, the sustained peak and the hours with data come from here.
+    pub summary: Option<Box<Summary>>,
+}
+
+/// A GPU's statistics as a server summarised them. Quantiles are kept at the levels
+/// asked for; a level in between answers with the next one up (never lower, so an idle
+/// GPU is not made to look idler than it was).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// (quantile, percent), ascending by quantile.
+    pub util: Vec<(f64, f64)>,
+    /// (quantile, MiB), ascending by quantile.
+    pub mem: Vec<(f64, f64)>,
+    /// (window seconds, quantile, percent): the quantile of the window means.
+    pub sustained: Option<(f64, f64, f64)>,
+    /// Start hours (Unix seconds / 3600) in which the GPU had a sample.
+    pub hours: std::collections::BTreeSet<i64>,
+}
+
+impl Summary {
+    fn at(levels: &[(f64, f64)], q: f64) -> Option<f64> {
+        levels.iter().find(|(l, _)| *l >= q - 1e-9).map(|(_, v)| *v)
+    }
+
+    /// Combines another summary of the same GPU: the larger figure of each.
+    fn merge(&mut self, other: &Summary) {
+        let up = |a: &mut Vec<(f64, f64)>, b: &[(f64, f64)]| {
+            for (q, v) in b {
+                match a.iter_mut().find(|(l, _)| (*l - q).abs() < 1e-9) {
+                    Some(x) => x.1 = x.1.max(*v),
+                    None => a.push((*q, *v)),
+                }
+            }
+            a.sort_by(|x, y| x.0.total_cmp(&y.0));
+        };
+        up(&mut self.util, &other.util);
+        up(&mut self.mem, &other.mem);
+        self.sustained = match (self.sustained, other.sustained) {
+            (Some(a), Some(b)) if a.0 == b.0 && a.1 == b.1 => Some((a.0, a.1, a.2.max(b.2))),
+            (a, b) => a.or(b),
+        };
+        self.hours.extend(other.hours.iter().copied());
+    }
 }
 
 impl GpuStats {
@@ -95,6 +139,9 @@ impl GpuStats {
         if self.util_samples == 0 {
             return None;
         }
+        if let Some(s) = &self.summary {
+            return Some(Summary::at(&s.util, q).unwrap_or(self.max_util));
+        }
         let rank = (q * self.util_samples as f64).ceil().max(1.0) as u64;
         let mut seen = 0;
         for (i, c) in self.util.iter().enumerate() {
@@ -112,6 +159,9 @@ impl GpuStats {
         if self.mem_samples == 0 {
             return None;
         }
+        if let Some(s) = &self.summary {
+            return Some(Summary::at(&s.mem, q).unwrap_or(self.peak_mem_mib));
+        }
         let rank = (q * self.mem_samples as f64).ceil().max(1.0) as u64;
         let mut seen = 0;
         for (bin, c) in &self.mem {
@@ -127,7 +177,26 @@ impl GpuStats {
         Some(self.peak_mem_mib)
     }
 
+    /// The `q` quantile of the GPU's `window_s` utilisation means.
+    pub fn sustained(&self, window_s: f64, q: f64) -> Option<f64> {
+        match self.summary.as_ref().and_then(|s| s.sustained) {
+            Some((w, l, v)) if (w - window_s).abs() < 1e-9 && l >= q - 1e-9 => Some(v),
+            _ => self.windows.sustained(window_s, q),
+        }
+    }
+
+    /// Start hours (Unix seconds / 3600) in which the GPU had a sample.
+    pub fn hours(&self) -> impl Iterator<Item = i64> + '_ {
+        let summarised = self.summary.iter().flat_map(|s| s.hours.iter().copied());
+        summarised.chain(self.windows.hours())
+    }
+
     pub fn merge(&mut self, other: &GpuStats) {
+        match (&mut self.summary, &other.summary) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.summary = Some(b.clone()),
+            _ => {}
+        }
         if self.util.is_empty() {
             self.util = vec![0; (100.0 / UTIL_BIN) as usize + 1];
         }

@@ -99,6 +99,15 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
     if args.paths.iter().any(|p| p == "-") {
         req.stdin = Some(stdin(args)?);
     }
+    if let Some((profiles, notes)) = super::prometheus::for_check(&args.prometheus, &req)? {
+        for n in &notes {
+            note(n);
+        }
+        req.remote_profiles = Some(crate::profile::prometheus::Asked {
+            profiles,
+            namespaces: args.prometheus.namespace.clone(),
+        });
+    }
     Ok(req)
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod cost;
 pub mod diff;
+pub mod prometheus;
 pub mod replay;
 pub mod rules;
 
@@ -95,6 +96,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
             memory_headroom,
             format,
             plot,
+            prometheus,
         } => replay::run(
             &profiles,
             manifests,
@@ -102,6 +104,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
             memory_headroom,
             format,
             plot.as_deref(),
+            &prometheus,
         ),
     }
 }

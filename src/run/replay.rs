@@ -17,6 +17,7 @@ pub fn run(
     headroom: Option<f64>,
     format: ReplayFormat,
     plot: Option<&Path>,
+    prometheus: &crate::cli::PrometheusArgs,
 ) -> Result<u8, RunError> {
     if manifests.is_empty() {
         return Err(RunError::Usage(
@@ -44,13 +45,9 @@ pub fn run(
         );
     }
     let model = crate::model::ModelSet::build(&outcome.files);
-    let (read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
+    let (mut read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
     for n in notes {
         note(&n);
-    }
-    let (attached, unmatched) = profile::attach::attach(&model, read);
-    for u in unmatched {
-        note(&u);
     }
     // The sizing parameters are the profile rules' built-in ones (`replay` reads no config).
     let rules = engine::configured_rules(&ConfigChoice::None)?.0;
@@ -60,9 +57,27 @@ pub fn run(
     if let Some(h) = headroom {
         params.memory_headroom = h;
     }
+    let mut session = super::prometheus::Session::open(prometheus, &params)?;
+    if let Some(s) = &mut session {
+        let (profiles, notes) = s.fetch(&model)?;
+        for n in notes {
+            note(&n);
+        }
+        read.extend(profiles);
+    }
+    let (mut attached, unmatched) = profile::attach::attach(&model, read);
+    for u in unmatched {
+        note(&u);
+    }
     let rows = profile::table::rows(&model, &attached, &params);
     if let Some(dir) = plot {
+        if let Some(s) = &mut session {
+            s.plot_series(&mut attached)?;
+        }
         plots(dir, &rows, &attached, &params.confidence)?;
+    }
+    if let Some(s) = &session {
+        s.report();
     }
     write_out(&match format {
         ReplayFormat::Human => report::human(&rows, &params),

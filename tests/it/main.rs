@@ -17,6 +17,7 @@ mod fuzz;
 mod helm;
 mod pairing;
 mod profiles;
+mod prometheus;
 mod promtool;
 mod realworld;
 mod registry;
