@@ -1,4 +1,4 @@
-//! The schemas built into skinflint (`schemas/karpenter`, `schemas/kubernetes`), each
+//! The schemas built into skinflint (`schemas/<domain>/<name>.yaml`), each
 //! parsed and compiled once, on first use, and the resource kinds they describe.
 
 use super::{compile, to_json, Validator};
@@ -23,6 +23,21 @@ macro_rules! embed {
 
 const SCHEMAS: &[Embedded] = &[
     embed!("kubernetes", "object-meta"),
+    embed!("kubernetes", "pod-template"),
+    embed!("kubernetes", "pod"),
+    embed!("kubernetes", "deployment"),
+    embed!("kubernetes", "replicaset"),
+    embed!("kubernetes", "statefulset"),
+    embed!("kubernetes", "daemonset"),
+    embed!("kubernetes", "job"),
+    embed!("kubernetes", "cronjob"),
+    embed!("kubernetes", "hpa-v2"),
+    embed!("kubernetes", "pdb-v1"),
+    embed!("kubernetes", "priorityclass-v1"),
+    embed!("keda", "scaledobject-v1alpha1"),
+    embed!("eks", "nodeclass-v1"),
+    embed!("prometheus", "rule-file"),
+    embed!("prometheus", "prometheusrule-v1"),
     embed!("karpenter", "provisioner-v1alpha5"),
     embed!("karpenter", "awsnodetemplate-v1alpha1"),
     embed!("karpenter", "nodeoverlay-v1alpha1"),
@@ -69,7 +84,63 @@ const RESOURCES: &[(&str, &str, &str)] = &[
         "EC2NodeClass",
         "urn:skinflint:karpenter:ec2nodeclass-v1",
     ),
+    (
+        "eks.amazonaws.com/v1",
+        "NodeClass",
+        "urn:skinflint:eks:nodeclass-v1",
+    ),
+    ("v1", "Pod", "urn:skinflint:kubernetes:pod"),
+    (
+        "apps/v1",
+        "Deployment",
+        "urn:skinflint:kubernetes:deployment",
+    ),
+    (
+        "apps/v1",
+        "ReplicaSet",
+        "urn:skinflint:kubernetes:replicaset",
+    ),
+    (
+        "apps/v1",
+        "StatefulSet",
+        "urn:skinflint:kubernetes:statefulset",
+    ),
+    ("apps/v1", "DaemonSet", "urn:skinflint:kubernetes:daemonset"),
+    ("batch/v1", "Job", "urn:skinflint:kubernetes:job"),
+    ("batch/v1", "CronJob", "urn:skinflint:kubernetes:cronjob"),
+    (
+        "autoscaling/v2",
+        "HorizontalPodAutoscaler",
+        "urn:skinflint:kubernetes:hpa-v2",
+    ),
+    (
+        "policy/v1",
+        "PodDisruptionBudget",
+        "urn:skinflint:kubernetes:pdb-v1",
+    ),
+    (
+        "scheduling.k8s.io/v1",
+        "PriorityClass",
+        "urn:skinflint:kubernetes:priorityclass-v1",
+    ),
+    (
+        "keda.sh/v1alpha1",
+        "ScaledObject",
+        "urn:skinflint:keda:scaledobject-v1alpha1",
+    ),
+    (
+        "monitoring.coreos.com/v1",
+        "PrometheusRule",
+        "urn:skinflint:prometheus:prometheusrule-v1",
+    ),
 ];
+
+/// The schema of a pod template (`metadata` and `spec`), for the kinds that nest pod
+/// templates in their own structures (LeaderWorkerSet, Ray, Kubeflow, JobSet, Volcano).
+pub const POD_TEMPLATE: &str = "urn:skinflint:kubernetes:pod-template";
+
+/// The schema of a plain Prometheus rule file.
+pub const RULE_FILE: &str = "urn:skinflint:prometheus:rule-file";
 
 /// Every embedded schema's JSON, parsed once.
 static DOCUMENTS: LazyLock<Vec<Value>> = LazyLock::new(|| SCHEMAS.iter().map(parse).collect());

@@ -198,19 +198,31 @@ fn describe(
             (ViolationKind::Type { expected }, target.span(), message)
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
-            if !context.is_empty()
-                && context.iter().all(|branch| {
-                    branch.len() == 1
-                        && matches!(branch[0].kind(), ValidationErrorKind::Type { .. })
-                }) =>
+            if !context.is_empty() && context.iter().all(|b| b.len() == 1) =>
         {
-            // `anyOf: [{type: integer}, {type: string}]` (int-or-string): one type list.
+            // `anyOf: [{type: integer}, {type: string, pattern: ...}]` (int-or-string,
+            // quantities): one list of what each branch accepts.
             let mut expected = Vec::new();
+            let mut accepted = Vec::new();
             for branch in context {
-                if let ValidationErrorKind::Type { kind } = branch[0].kind() {
-                    match kind {
-                        TypeKind::Single(t) => expected.push(t.to_string()),
-                        TypeKind::Multiple(ts) => expected.extend(ts.iter().map(|t| t.to_string())),
+                match branch[0].kind() {
+                    ValidationErrorKind::Type { kind } => {
+                        let types: Vec<String> = match kind {
+                            TypeKind::Single(t) => vec![t.to_string()],
+                            TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
+                        };
+                        accepted.push(list_or(types.iter().cloned()));
+                        expected.extend(types);
+                    }
+                    ValidationErrorKind::Pattern { pattern } => {
+                        accepted.push(format!("a string matching `{pattern}`"));
+                    }
+                    _ => {
+                        return (
+                            ViolationKind::Other,
+                            target.span(),
+                            other_message(fallback, &shown),
+                        )
                     }
                 }
             }
@@ -218,9 +230,14 @@ fn describe(
             let message = format!(
                 "{shown} is {}; expected {}",
                 json_type(instance),
-                list_or(expected.iter().cloned())
+                list_or(accepted.into_iter())
             );
-            (ViolationKind::Type { expected }, target.span(), message)
+            let kind = if expected.is_empty() {
+                ViolationKind::Other
+            } else {
+                ViolationKind::Type { expected }
+            };
+            (kind, target.span(), message)
         }
         ValidationErrorKind::Enum { options } => {
             let allowed: Vec<String> = match options.as_ref() {
@@ -252,10 +269,7 @@ fn describe(
             let name = property
                 .as_str()
                 .map_or_else(|| render(property), str::to_string);
-            let message = match target.key {
-                Some(_) => format!("required field `{name}` is missing"),
-                None => format!("required field `{name}` is missing at the top level"),
-            };
+            let message = format!("required field `{name}` is missing");
             (ViolationKind::Required { name }, target.key_span(), message)
         }
         _ => (

@@ -1,5 +1,7 @@
 //! The span tree as JSON, read the way Kubernetes reads YAML: YAML 1.1 scalars, `<<`
-//! merge keys applied, aliases followed, keys as strings.
+//! merge keys applied, aliases followed, keys as strings, and mapping entries whose value
+//! is null left out (the API server treats `field: ~` as a field not written: it prunes
+//! it from custom resources and decodes it as unset in built-in kinds).
 
 use crate::source::scalar::Scalar;
 use crate::source::NodeRef;
@@ -27,7 +29,12 @@ fn convert(node: NodeRef<'_>, depth: usize, budget: &mut usize) -> Option<Value>
     if let Some(entries) = node.entries() {
         let mut map = Map::new();
         for (k, v) in entries {
-            map.insert(k.to_string(), convert(v, depth + 1, budget)?);
+            match convert(v, depth + 1, budget)? {
+                Value::Null => {}
+                value => {
+                    map.insert(k.to_string(), value);
+                }
+            }
         }
         return Some(Value::Object(map));
     }
