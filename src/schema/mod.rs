@@ -184,6 +184,12 @@ fn describe(
     fallback: &str,
 ) -> (ViolationKind, Range<usize>, String) {
     let shown = shown(target, instance);
+    // A scalar is underlined itself; a whole mapping or list at its key.
+    let at = if target.scalar().is_some() {
+        target.span()
+    } else {
+        target.key_span()
+    };
     match kind {
         ValidationErrorKind::Type { kind } => {
             let expected: Vec<String> = match kind {
@@ -195,7 +201,7 @@ fn describe(
                 json_type(instance),
                 list_or(expected.iter().cloned())
             );
-            (ViolationKind::Type { expected }, target.span(), message)
+            (ViolationKind::Type { expected }, at.clone(), message)
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
             if !context.is_empty() && context.iter().all(|b| b.len() == 1) =>
@@ -215,12 +221,12 @@ fn describe(
                         expected.extend(types);
                     }
                     ValidationErrorKind::Pattern { pattern } => {
-                        accepted.push(format!("a string matching `{pattern}`"));
+                        accepted.push(pattern_name(pattern));
                     }
                     _ => {
                         return (
                             ViolationKind::Other,
-                            target.span(),
+                            at.clone(),
                             other_message(fallback, &shown),
                         )
                     }
@@ -237,18 +243,31 @@ fn describe(
             } else {
                 ViolationKind::Type { expected }
             };
-            (kind, target.span(), message)
+            (kind, at.clone(), message)
         }
         ValidationErrorKind::Enum { options } => {
             let allowed: Vec<String> = match options.as_ref() {
                 Value::Array(a) => a.iter().map(render).collect(),
                 other => vec![render(other)],
             };
-            let message = format!(
-                "{shown} is not allowed; allowed values: {}",
-                list(allowed.iter().cloned())
-            );
-            (ViolationKind::Enum { allowed }, target.span(), message)
+            let close = instance.as_str().and_then(|v| {
+                let names = match options.as_ref() {
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                };
+                crate::suggest::did_you_mean(v, names)
+            });
+            let message = match close {
+                Some(c) => format!(
+                    "{shown} is not allowed (did you mean `{c}`?); allowed values: {}",
+                    list(allowed.iter().cloned())
+                ),
+                None => format!(
+                    "{shown} is not allowed; allowed values: {}",
+                    list(allowed.iter().cloned())
+                ),
+            };
+            (ViolationKind::Enum { allowed }, at.clone(), message)
         }
         ValidationErrorKind::Constant { expected_value } => {
             let allowed = vec![render(expected_value)];
@@ -256,14 +275,14 @@ fn describe(
                 "{shown} is not allowed; the only allowed value is {}",
                 allowed[0]
             );
-            (ViolationKind::Enum { allowed }, target.span(), message)
+            (ViolationKind::Enum { allowed }, at.clone(), message)
         }
         ValidationErrorKind::Pattern { pattern } => (
             ViolationKind::Pattern {
                 pattern: pattern.clone(),
             },
-            target.span(),
-            format!("{shown} does not match the pattern `{pattern}`"),
+            at.clone(),
+            format!("{shown} is not {}", pattern_name(pattern)),
         ),
         ValidationErrorKind::Required { property } => {
             let name = property
@@ -274,9 +293,19 @@ fn describe(
         }
         _ => (
             ViolationKind::Other,
-            target.span(),
+            at.clone(),
             other_message(fallback, &shown),
         ),
+    }
+}
+
+/// How a message names what a pattern accepts: Kubernetes quantities by name, others
+/// by the expression.
+fn pattern_name(pattern: &str) -> String {
+    if pattern.contains("[KMGTPE]i") {
+        "a quantity such as `500m`, `4` or `16Gi`".to_string()
+    } else {
+        format!("a string matching `{pattern}`")
     }
 }
 
