@@ -192,10 +192,7 @@ fn describe(
     };
     match kind {
         ValidationErrorKind::Type { kind } => {
-            let expected: Vec<String> = match kind {
-                TypeKind::Single(t) => vec![t.to_string()],
-                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
-            };
+            let expected = type_names(kind);
             let message = format!(
                 "{shown} is {}; expected {}",
                 json_type(instance),
@@ -206,68 +203,15 @@ fn describe(
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
             if !context.is_empty() && context.iter().all(|b| b.len() == 1) =>
         {
-            // `anyOf: [{type: integer}, {type: string, pattern: ...}]` (int-or-string,
-            // quantities): one list of what each branch accepts.
-            let mut expected = Vec::new();
-            let mut accepted = Vec::new();
-            for branch in context {
-                match branch[0].kind() {
-                    ValidationErrorKind::Type { kind } => {
-                        let types: Vec<String> = match kind {
-                            TypeKind::Single(t) => vec![t.to_string()],
-                            TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
-                        };
-                        accepted.push(list_or(types.iter().cloned()));
-                        expected.extend(types);
-                    }
-                    ValidationErrorKind::Pattern { pattern } => {
-                        accepted.push(pattern_name(pattern));
-                    }
-                    _ => {
-                        return (
-                            ViolationKind::Other,
-                            at.clone(),
-                            other_message(fallback, &shown),
-                        )
-                    }
-                }
+            let branches = context.iter().map(|b| b[0].kind());
+            match any_of(branches, &shown, instance) {
+                Some((kind, message)) => (kind, at, message),
+                None => (ViolationKind::Other, at, other_message(fallback, &shown)),
             }
-            expected.dedup();
-            let message = format!(
-                "{shown} is {}; expected {}",
-                json_type(instance),
-                list_or(accepted.into_iter())
-            );
-            let kind = if expected.is_empty() {
-                ViolationKind::Other
-            } else {
-                ViolationKind::Type { expected }
-            };
-            (kind, at.clone(), message)
         }
         ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<String> = match options.as_ref() {
-                Value::Array(a) => a.iter().map(render).collect(),
-                other => vec![render(other)],
-            };
-            let close = instance.as_str().and_then(|v| {
-                let names = match options.as_ref() {
-                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
-                    _ => Vec::new(),
-                };
-                crate::suggest::did_you_mean(v, names)
-            });
-            let message = match close {
-                Some(c) => format!(
-                    "{shown} is not allowed (did you mean `{c}`?); allowed values: {}",
-                    list(allowed.iter().cloned())
-                ),
-                None => format!(
-                    "{shown} is not allowed; allowed values: {}",
-                    list(allowed.iter().cloned())
-                ),
-            };
-            (ViolationKind::Enum { allowed }, at.clone(), message)
+            let (kind, message) = not_in_enum(options, &shown, instance);
+            (kind, at, message)
         }
         ValidationErrorKind::Constant { expected_value } => {
             let allowed = vec![render(expected_value)];
@@ -297,6 +241,71 @@ fn describe(
             other_message(fallback, &shown),
         ),
     }
+}
+
+/// `anyOf: [{type: integer}, {type: string, pattern: ...}]` (int-or-string,
+/// quantities) as one list of what each branch accepts; None when a branch failed for
+/// another reason than its type or pattern.
+fn any_of<'e>(
+    branches: impl Iterator<Item = &'e ValidationErrorKind>,
+    shown: &str,
+    instance: &Value,
+) -> Option<(ViolationKind, String)> {
+    let mut expected = Vec::new();
+    let mut accepted = Vec::new();
+    for kind in branches {
+        match kind {
+            ValidationErrorKind::Type { kind } => {
+                let types = type_names(kind);
+                accepted.push(list_or(types.iter().cloned()));
+                expected.extend(types);
+            }
+            ValidationErrorKind::Pattern { pattern } => accepted.push(pattern_name(pattern)),
+            _ => return None,
+        }
+    }
+    expected.dedup();
+    let message = format!(
+        "{shown} is {}; expected {}",
+        json_type(instance),
+        list_or(accepted.into_iter())
+    );
+    let kind = if expected.is_empty() {
+        ViolationKind::Other
+    } else {
+        ViolationKind::Type { expected }
+    };
+    Some((kind, message))
+}
+
+fn type_names(kind: &TypeKind) -> Vec<String> {
+    match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// A value outside an `enum`, with the closest allowed value when one is close.
+fn not_in_enum(options: &Value, shown: &str, instance: &Value) -> (ViolationKind, String) {
+    let allowed: Vec<String> = match options {
+        Value::Array(a) => a.iter().map(render).collect(),
+        other => vec![render(other)],
+    };
+    let names = match options {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let close = instance
+        .as_str()
+        .and_then(|v| crate::suggest::did_you_mean(v, names));
+    let values = list(allowed.iter().cloned());
+    let message = match close {
+        Some(c) => {
+            format!("{shown} is not allowed (did you mean `{c}`?); allowed values: {values}")
+        }
+        None => format!("{shown} is not allowed; allowed values: {values}"),
+    };
+    (ViolationKind::Enum { allowed }, message)
 }
 
 /// How a message names what a pattern accepts: Kubernetes quantities by name, others
