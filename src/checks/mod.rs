@@ -82,6 +82,8 @@ fn reads<P: DeserializeOwned>(params: &Params) -> Result<(), serde_json::Error> 
 /// Every check, named after the rule it implements.
 pub const CHECKS: &[CheckDef] = &[
     model::<NoParams>("invalid-yaml", core::invalid_yaml::run),
+    model::<NoParams>("unknown-field", core::unknown_field::run),
+    model::<NoParams>("schema-violation", core::schema_violation::run),
     model::<NoParams>(
         "nodepool-without-limits",
         karpenter::nodepool_without_limits::run,

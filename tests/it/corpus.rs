@@ -58,6 +58,46 @@ fn every_rule_runs_over_the_whole_corpus_without_panic_or_hang() {
         .filter(|f| f.file.path.contains("corpus/karpenter/"))
         .count();
     assert!(karpenter_files > 80);
+    // The schema rules on Karpenter's own examples: exactly the upstream mistakes (a
+    // misspelt `allowPrivilegeEscalation`, taint values written as booleans, a
+    // `nodeClassRef.group` with a version in it), nothing else.
+    let mut schema: Vec<(String, &str, usize)> = o
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unknown-field" || f.rule == "schema-violation")
+        .filter_map(|f| {
+            let file = &o.files[f.file].file;
+            let rel = file.path.split("corpus/karpenter/").nth(1)?;
+            Some((
+                rel.to_string(),
+                f.rule.as_str(),
+                file.line_col(f.span.start).line,
+            ))
+        })
+        .collect();
+    schema.sort();
+    let expected = [
+        ("v1/windows-custom-userdata.yaml", "schema-violation", 32),
+        (
+            "v1alpha5/docs-snippets/scheduling-01-taints-and-tolerations.yaml",
+            "schema-violation",
+            14,
+        ),
+        (
+            "v1beta1/docs-snippets/scheduling-01-taints-and-tolerations.yaml",
+            "schema-violation",
+            16,
+        ),
+        ("workloads/arm64.yaml", "unknown-field", 27),
+        ("workloads/disruption-budget.yaml", "unknown-field", 37),
+        ("workloads/gpu-amd.yaml", "unknown-field", 29),
+        ("workloads/gpu-nvidia.yaml", "unknown-field", 29),
+    ];
+    let expected: Vec<(String, &str, usize)> = expected
+        .iter()
+        .map(|(f, r, l)| (f.to_string(), *r, *l))
+        .collect();
+    assert_eq!(schema, expected);
 }
 
 /// Undo the yaml-test-suite's visual markers (see its SOURCES.md).
