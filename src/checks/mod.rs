@@ -174,7 +174,7 @@ pub const CHECKS: &[CheckDef] = &[
         workload::deprecated_karpenter_annotation::run,
     ),
     model::<NoParams>("promql-syntax-error", alerts::promql_syntax_error::run),
-    model::<NoParams>(
+    model::<alerts::invalid_rule_structure::Params>(
         "invalid-rule-structure",
         alerts::invalid_rule_structure::run,
     ),
@@ -208,6 +208,7 @@ pub const CHECKS: &[CheckDef] = &[
         alerts::cost_alerts_missing::run,
     ),
     model::<NoParams>("duplicate-alert", alerts::duplicate_alert::run),
+    model::<NoParams>("invalid-template", alerts::invalid_template::run),
     model::<gpu_profile::gpu_overprovisioned::Params>(
         "gpu-overprovisioned",
         gpu_profile::gpu_overprovisioned::run,

@@ -188,6 +188,9 @@ fn param_schema(d: &ParamDecl) -> Value {
     }
     schema["description"] = json!(description);
     schema["default"] = d.default.to_json();
+    if let Some(values) = &d.values {
+        schema["enum"] = json!(values);
+    }
     if matches!(d.ty, ParamType::Integer | ParamType::Number) {
         if let Some(min) = &d.min {
             schema["minimum"] = min.to_json();

@@ -189,6 +189,12 @@ pub enum ParamError {
         max: String,
         value: String,
     },
+    #[error("`{name}` must be one of {values} (got {value})")]
+    NotAChoice {
+        name: String,
+        values: String,
+        value: String,
+    },
 }
 
 /// Compile a regex parameter.
@@ -307,11 +313,13 @@ pub struct ParamDecl {
     pub default: ParamValue,
     pub min: Option<ParamValue>,
     pub max: Option<ParamValue>,
+    /// The values a `string` parameter may take, when it is a choice.
+    pub values: Option<Vec<String>>,
     /// One line for the docs.
     pub description: String,
 }
 
-pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"];
+pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "values", "description"];
 
 impl ParamDecl {
     /// Read a YAML value for this parameter: its type, then its bounds.
@@ -321,6 +329,15 @@ impl ParamDecl {
             error,
         })?;
         self.check_range(&v)?;
+        if let (Some(values), ParamValue::Str(s)) = (&self.values, &v) {
+            if !values.contains(s) {
+                return Err(ParamError::NotAChoice {
+                    name: self.name.clone(),
+                    values: values.join(", "),
+                    value: s.clone(),
+                });
+            }
+        }
         Ok(v)
     }
 
@@ -347,8 +364,11 @@ impl ParamDecl {
         Ok(())
     }
 
-    /// The bounds as text (`0s to 1h`, `at least 1`), if any.
+    /// The bounds as text (`0s to 1h`, `at least 1`, `one of a, b`), if any.
     pub fn range_text(&self) -> Option<String> {
+        if let Some(values) = &self.values {
+            return Some(format!("one of {}", values.join(", ")));
+        }
         match (&self.min, &self.max) {
             (Some(lo), Some(hi)) => Some(format!("{lo} to {hi}")),
             (Some(lo), None) => Some(format!("at least {lo}")),
@@ -409,8 +429,23 @@ impl ParamDecl {
             default: ParamValue::Bool(false),
             min: None,
             max: None,
+            values: None,
             description,
         };
+        if let Some(v) = n.get("values") {
+            let items: Option<Vec<String>> = v
+                .items()
+                .map(|i| i.map(|x| x.as_str().map(str::to_string)).collect())
+                .and_then(|x: Option<Vec<String>>| x.filter(|l| !l.is_empty()));
+            if ty != ParamType::String || items.is_none() {
+                return Err((
+                    v.span(),
+                    "`values` must be a non-empty list of strings, on a string parameter"
+                        .to_string(),
+                ));
+            }
+            decl.values = items;
+        }
         for bound in ["min", "max"] {
             let Some(b) = n.get(bound) else { continue };
             if !ty.bounded() {
