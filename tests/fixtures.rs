@@ -20,7 +20,7 @@ use common::{expectations, mismatches, positions, repo, Expect};
 use libtest_mimic::{Arguments, Failed, Trial};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
 use skinflint::rule::registry::{builtin_rules, fixtures};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Directories of `fixtures/` that belong to no rule: the seed design document's examples.
 const NOT_RULES: &[&str] = &["seed"];
@@ -30,8 +30,16 @@ fn main() {
     libtest_mimic::run(&args, trials()).exit();
 }
 
+/// The example custom rules, whose fixtures run like the built-in rules' ones.
+fn policies() -> Vec<PathBuf> {
+    vec![repo().join("policies")]
+}
+
 fn trials() -> Vec<Trial> {
-    let rules = builtin_rules().expect("the built-in rules load");
+    let mut rules = builtin_rules().expect("the built-in rules load");
+    let custom =
+        skinflint::rule::custom::load(&policies(), &rules).expect("the example custom rules load");
+    rules.extend(custom);
     let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let mut trials = Vec::new();
     for id in &ids {
@@ -143,6 +151,7 @@ fn findings(
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut req = CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
     req.config = ConfigChoice::None;
+    req.rules_dirs = policies();
     if let Some(c) = config {
         let file = tmp.path().join(".skinflint.yaml");
         std::fs::write(&file, c).map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod core;
 pub mod gpu_profile;
 pub mod karpenter;
+pub mod policy;
 pub mod workload;
 
 use crate::model::ModelSet;
@@ -235,6 +236,9 @@ pub const CHECKS: &[CheckDef] = &[
         core::suppressions::unknown_rules,
     ),
     suppressions("unused-suppression", core::suppressions::unused),
+    // Generic checks for custom rules (no built-in rule uses them).
+    model::<policy::forbidden_pattern::Params>("forbidden-pattern", policy::forbidden_pattern::run),
+    model::<policy::required_pattern::Params>("required-pattern", policy::required_pattern::run),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static CheckDef> {
@@ -247,7 +251,7 @@ pub enum RuleCheckError {
     #[error("rule `{rule}` names check `{check}`, which does not exist")]
     NoSuchCheck { rule: String, check: String },
     /// `error` says which field the check's parameter struct did not accept.
-    #[error("rule `{rule}` declares parameters that check `{check}` does not read: {error}")]
+    #[error("the parameters of rule `{rule}` do not fit check `{check}`: {error}")]
     ParamsNotRead {
         rule: String,
         check: String,

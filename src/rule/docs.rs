@@ -177,6 +177,16 @@ fn param_schema(d: &ParamDecl) -> Value {
         ParamType::String => json!({"type": "string"}),
         ParamType::Regex => json!({"type": "string", "format": "regex"}),
         ParamType::StringList | ParamType::RegexList => string_list,
+        ParamType::Match => json!({
+            "type": "object",
+            "required": ["kinds"],
+            "additionalProperties": false,
+            "properties": {
+                "kinds": {"type": "array", "items": {"type": "string"}},
+                "namespaces": {"type": "array", "items": {"type": "string"}},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}}
+            }
+        }),
         ParamType::Duration => json!({"oneOf": [
             {"type": "string", "pattern": "^(0|([0-9]+(ms|[ywdhms]))+)$"},
             {"type": "integer", "minimum": 0, "description": "seconds"}

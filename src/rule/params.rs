@@ -24,6 +24,9 @@ pub enum ParamType {
     Regex,
     /// A list of regular expressions (a comma-separated string is accepted too).
     RegexList,
+    /// Which resources a policy applies to: `kinds` (apiVersion/Kind), optional
+    /// `namespaces` and `labels` (see [`super::resource_match`]).
+    Match,
 }
 
 impl ParamType {
@@ -36,6 +39,7 @@ impl ParamType {
         ParamType::Duration,
         ParamType::Regex,
         ParamType::RegexList,
+        ParamType::Match,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +52,7 @@ impl ParamType {
             ParamType::Duration => "duration",
             ParamType::Regex => "regex",
             ParamType::RegexList => "regex-list",
+            ParamType::Match => "match",
         }
     }
 
@@ -66,6 +71,7 @@ impl ParamType {
             ParamType::Duration => "a duration such as 30s, 5m or 1h30m",
             ParamType::Regex => "a regular expression",
             ParamType::RegexList => "a list of regular expressions",
+            ParamType::Match => "a mapping of kinds, namespaces and labels",
         }
     }
 
@@ -93,6 +99,11 @@ impl ParamType {
                 got,
             }
         };
+        if self == ParamType::Match {
+            return super::resource_match::ResourceMatch::read(n)
+                .map(ParamValue::Match)
+                .map_err(ValueError::BadMatch);
+        }
         if matches!(self, ParamType::StringList | ParamType::RegexList) {
             let items: Vec<String> = match n.items() {
                 Some(items) => items
@@ -167,6 +178,9 @@ pub enum ValueError {
         expected: &'static str,
         text: String,
     },
+    /// What is wrong with a `match` value.
+    #[error("{0}")]
+    BadMatch(String),
     /// `detail` is the regex crate's last, most specific line.
     #[error("is not a valid regular expression: `{pattern}`: {detail}")]
     BadRegex { pattern: String, detail: String },
@@ -230,6 +244,7 @@ pub enum ParamValue {
     Duration(Duration),
     Regex(regex::Regex),
     RegexList(Vec<regex::Regex>),
+    Match(super::resource_match::ResourceMatch),
 }
 
 impl ParamValue {
@@ -244,6 +259,7 @@ impl ParamValue {
             ParamValue::Regex(r) => format!("{:?}", r.as_str()),
             ParamValue::List(l) => quoted(l.iter().map(String::as_str).collect()),
             ParamValue::RegexList(l) => quoted(l.iter().map(regex::Regex::as_str).collect()),
+            ParamValue::Match(m) => m.to_json().to_string(),
             other => other.to_string(),
         }
     }
@@ -261,6 +277,7 @@ impl ParamValue {
             ParamValue::RegexList(l) => {
                 json!(l.iter().map(regex::Regex::as_str).collect::<Vec<_>>())
             }
+            ParamValue::Match(m) => m.to_json(),
         }
     }
 
@@ -301,6 +318,7 @@ impl std::fmt::Display for ParamValue {
                 let items: Vec<&str> = l.iter().map(regex::Regex::as_str).collect();
                 write!(f, "{}", items.join(", "))
             }
+            ParamValue::Match(m) => write!(f, "{}", m.to_json()),
         }
     }
 }
