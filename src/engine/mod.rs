@@ -217,11 +217,17 @@ pub fn configured_rules(
     // After the config, so the parameters every check will read are the ones checked.
     for rule in &rules {
         checks::validate(rule).map_err(|e| {
-            let key = match e {
-                checks::RuleCheckError::NoSuchCheck { .. } => "check",
-                checks::RuleCheckError::ParamsNotRead { .. } => "params",
+            // An unknown parameter is shown where it is declared.
+            let path: Vec<&str> = match &e {
+                checks::RuleCheckError::NoSuchCheck { .. } => vec!["check"],
+                checks::RuleCheckError::ParamsNotRead { error, .. } => {
+                    let unknown = error
+                        .strip_prefix("unknown field `")
+                        .and_then(|s| s.split('`').next());
+                    std::iter::once("params").chain(unknown).collect()
+                }
             };
-            let mut located = crate::rule::custom::locate(rule, key, e.to_string());
+            let mut located = crate::rule::custom::locate(rule, &path, e.to_string());
             if let checks::RuleCheckError::NoSuchCheck { check, .. } = &e {
                 if let Some(near) =
                     crate::suggest::did_you_mean(check, checks::CHECKS.iter().map(|c| c.name))

@@ -53,7 +53,7 @@ pub fn load(dirs: &[PathBuf], known: &[RuleDef]) -> Result<Vec<RuleDef>, Located
                 };
                 return Err(locate(
                     &rule,
-                    "id",
+                    &["id"],
                     format!(
                         "rule id `{}` is already taken by {whose}; give this rule another id",
                         rule.id
@@ -66,8 +66,9 @@ pub fn load(dirs: &[PathBuf], known: &[RuleDef]) -> Result<Vec<RuleDef>, Located
     Ok(loaded)
 }
 
-/// An error about `key` of a rule's file (its value, else the start of the file).
-pub fn locate(rule: &RuleDef, key: &str, message: impl Into<String>) -> LocatedError {
+/// An error about the value at `path` in a rule's file (the key of a mapping), else the
+/// nearest part of the path there is, else the start of the file.
+pub fn locate(rule: &RuleDef, path: &[&str], message: impl Into<String>) -> LocatedError {
     let message = message.into();
     let text = std::fs::read_to_string(&rule.source).ok().or_else(|| {
         super::registry::RULE_FILES
@@ -77,7 +78,18 @@ pub fn locate(rule: &RuleDef, key: &str, message: impl Into<String>) -> LocatedE
     });
     let at = text.and_then(|t| {
         let sf = SettingsFile::parse(&rule.source, &t).ok()?;
-        let span = sf.root()?.get(key)?.span();
+        let mut node = sf.root()?.get(path.first()?)?;
+        for key in &path[1..] {
+            match node.get(key) {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        let span = if node.is_map() || node.is_seq() {
+            node.key_span()
+        } else {
+            node.span()
+        };
         Some(sf.error_at(span, message.clone()))
     });
     at.unwrap_or(LocatedError {
