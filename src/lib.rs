@@ -18,5 +18,6 @@ pub mod promql;
 pub mod report;
 pub mod rule;
 pub mod run;
+pub mod schema;
 pub mod source;
 pub mod suggest;
