@@ -238,6 +238,7 @@ pub const CHECKS: &[CheckDef] = &[
     suppressions("unused-suppression", core::suppressions::unused),
     // Generic checks for custom rules (no built-in rule uses them).
     model::<policy::forbidden_pattern::Params>("forbidden-pattern", policy::forbidden_pattern::run),
+    model::<policy::json_schema::Params>("json-schema", policy::json_schema::run),
     model::<policy::required_pattern::Params>("required-pattern", policy::required_pattern::run),
 ];
 

@@ -177,6 +177,7 @@ fn param_schema(d: &ParamDecl) -> Value {
         ParamType::String => json!({"type": "string"}),
         ParamType::Regex => json!({"type": "string", "format": "regex"}),
         ParamType::StringList | ParamType::RegexList => string_list,
+        ParamType::JsonSchema => json!({"type": ["object", "boolean"]}),
         ParamType::Match => json!({
             "type": "object",
             "required": ["kinds"],

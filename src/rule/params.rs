@@ -27,6 +27,9 @@ pub enum ParamType {
     /// Which resources a policy applies to: `kinds` (apiVersion/Kind), optional
     /// `namespaces` and `labels` (see [`super::resource_match`]).
     Match,
+    /// A JSON Schema (written in YAML), compiled when it is read so that a broken one is
+    /// an error at its line; `$ref`s reach only the same schema or the embedded ones.
+    JsonSchema,
 }
 
 impl ParamType {
@@ -40,6 +43,7 @@ impl ParamType {
         ParamType::Regex,
         ParamType::RegexList,
         ParamType::Match,
+        ParamType::JsonSchema,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +57,7 @@ impl ParamType {
             ParamType::Regex => "regex",
             ParamType::RegexList => "regex-list",
             ParamType::Match => "match",
+            ParamType::JsonSchema => "json-schema",
         }
     }
 
@@ -72,6 +77,7 @@ impl ParamType {
             ParamType::Regex => "a regular expression",
             ParamType::RegexList => "a list of regular expressions",
             ParamType::Match => "a mapping of kinds, namespaces and labels",
+            ParamType::JsonSchema => "a JSON Schema",
         }
     }
 
@@ -103,6 +109,13 @@ impl ParamType {
             return super::resource_match::ResourceMatch::read(n)
                 .map(ParamValue::Match)
                 .map_err(ValueError::BadMatch);
+        }
+        if self == ParamType::JsonSchema {
+            let schema = crate::schema::to_json(n)
+                .filter(|v| v.is_object() || v.is_boolean())
+                .ok_or_else(wrong)?;
+            crate::schema::compile(&schema).map_err(|e| ValueError::BadSchema(e.to_string()))?;
+            return Ok(ParamValue::Json(schema));
         }
         if matches!(self, ParamType::StringList | ParamType::RegexList) {
             let items: Vec<String> = match n.items() {
@@ -181,6 +194,9 @@ pub enum ValueError {
     /// What is wrong with a `match` value.
     #[error("{0}")]
     BadMatch(String),
+    /// Why a JSON Schema does not compile.
+    #[error("is not a usable JSON Schema: {0}")]
+    BadSchema(String),
     /// `detail` is the regex crate's last, most specific line.
     #[error("is not a valid regular expression: `{pattern}`: {detail}")]
     BadRegex { pattern: String, detail: String },
@@ -245,6 +261,8 @@ pub enum ParamValue {
     Regex(regex::Regex),
     RegexList(Vec<regex::Regex>),
     Match(super::resource_match::ResourceMatch),
+    /// A JSON Schema.
+    Json(Value),
 }
 
 impl ParamValue {
@@ -260,6 +278,7 @@ impl ParamValue {
             ParamValue::List(l) => quoted(l.iter().map(String::as_str).collect()),
             ParamValue::RegexList(l) => quoted(l.iter().map(regex::Regex::as_str).collect()),
             ParamValue::Match(m) => m.to_json().to_string(),
+            ParamValue::Json(v) => v.to_string(),
             other => other.to_string(),
         }
     }
@@ -278,6 +297,7 @@ impl ParamValue {
                 json!(l.iter().map(regex::Regex::as_str).collect::<Vec<_>>())
             }
             ParamValue::Match(m) => m.to_json(),
+            ParamValue::Json(v) => v.clone(),
         }
     }
 
@@ -319,6 +339,7 @@ impl std::fmt::Display for ParamValue {
                 write!(f, "{}", items.join(", "))
             }
             ParamValue::Match(m) => write!(f, "{}", m.to_json()),
+            ParamValue::Json(v) => write!(f, "{v}"),
         }
     }
 }

@@ -64,7 +64,27 @@ fn policy_text(id: &str) -> String {
 #[test]
 fn a_broken_custom_rule_stops_the_run_at_its_file_line_and_column() {
     let image = policy_text("container-image-latest");
+    let team = policy_text("gpu-deployment-without-team");
+    let allowed = policy_text("instance-type-not-allowed");
     let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "invalid schema",
+            team.replace(
+                "team: {type: string, pattern: \"^[a-z][a-z0-9-]*$\"}",
+                "team: {type: text}",
+            ),
+            "rule.yaml:40:7",
+            "`schema` is not a usable JSON Schema",
+        ),
+        (
+            "a reference out of the schema",
+            allowed.replace(
+                "values: {items: {$ref: \"#/$defs/allowed\"}}",
+                "values: {items: {$ref: \"https://example.com/allowed.json\"}}",
+            ),
+            "rule.yaml:17:7",
+            "`$ref` to `https://example.com/allowed.json` refused",
+        ),
         (
             "bad YAML",
             image.replace("category: reliability", "category: [reliability"),

@@ -3,10 +3,11 @@
 
 pub mod field_path;
 pub mod forbidden_pattern;
+pub mod json_schema;
 pub mod required_pattern;
 
 /// The checks custom rules name; no built-in rule uses them.
-pub const GENERIC_CHECKS: &[&str] = &["forbidden-pattern", "required-pattern"];
+pub const GENERIC_CHECKS: &[&str] = &["forbidden-pattern", "json-schema", "required-pattern"];
 
 use crate::checks::CheckCtx;
 use crate::model::Resource;
