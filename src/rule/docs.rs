@@ -245,6 +245,26 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
         );
     }
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    // A custom rule (from `rules-dirs:`) is set like a built-in one; its parameters are
+    // checked against its own declaration when skinflint runs.
+    let custom_rule = json!({
+        "description": "a custom rule from `rules-dirs`",
+        "oneOf": [
+            {"type": "boolean"},
+            {"enum": ["off", "on", "error", "warning", "info"]},
+            {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "severity": severity,
+                    "gpu-severity": severity,
+                    "params": {"type": "object"}
+                }
+            }
+        ]
+    });
+    let rule_id = json!({"anyOf": [{"enum": ids}, {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)+$"}]});
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://skinflint.dev/schemas/config.schema.json",
@@ -292,7 +312,12 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     }
                 ]
             },
-            "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
+            "rules": {"type": ["object", "null"], "additionalProperties": custom_rule, "properties": rule_props},
+            "rules-dirs": {
+                "type": "array",
+                "description": "directories of custom rule files (the built-in rule format), relative to this file",
+                "items": {"type": "string", "minLength": 1}
+            },
             "ignore": {
                 "type": "array",
                 "items": {
@@ -300,7 +325,7 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     "additionalProperties": false,
                     "minProperties": 1,
                     "properties": {
-                        "rules": {"oneOf": [{"enum": ids}, {"type": "array", "items": {"enum": ids}}]},
+                        "rules": {"oneOf": [rule_id, {"type": "array", "items": rule_id}]},
                         "paths": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}], "description": "globs, relative to the working directory or to this file"},
                         "kind": {"type": "string"},
                         "name": {"type": "string", "description": "glob"},

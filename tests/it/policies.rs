@@ -369,3 +369,57 @@ fn custom_rules_carry_their_docs_to_sarif_rules_and_explain() {
     let out = skinflint(dir.path(), &["explain", "container-image-latest"]);
     assert_eq!(out.status.code(), Some(2), "unknown without --rules");
 }
+
+#[test]
+fn the_readme_examples_are_the_shipped_policies() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## Writing your own policy\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a section on writing policies");
+    let mut policies = String::new();
+    for e in std::fs::read_dir(repo().join("policies")).unwrap() {
+        policies.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+    }
+    let blocks: Vec<&str> = section
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 3, "{blocks:?}");
+    for b in blocks.iter().filter(|b| !b.contains("rules-dirs")) {
+        assert!(policies.contains(b), "README block not in policies/:\n{b}");
+    }
+    // The finding it shows is what the policy reports.
+    let out = skinflint(
+        &repo(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--rules",
+            "policies",
+            "--select",
+            "gpu-deployment-without-team,instance-type-not-allowed",
+            "fixtures/gpu-deployment-without-team/bad.yaml",
+            "fixtures/instance-type-not-allowed/bad.yaml",
+        ],
+    );
+    let messages: Vec<String> = json(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    for shown in [
+        "Deployment `llm-server`: `metadata`: required field `labels` is missing (GPU Deployment without an owning team)",
+        "NodePool `gpu`: `spec.template.spec.requirements[0].values[1]`: `p4d.24xlarge` is not allowed; allowed values: `g5.xlarge`, ",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.starts_with(shown)) && section.contains(shown.trim_end_matches(", ")),
+            "{shown}\n{messages:#?}"
+        );
+    }
+}
