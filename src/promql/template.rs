@@ -77,6 +77,9 @@ enum Tok<'a> {
     Other,
 }
 
+/// An action's tokens, each with its byte range in the template.
+type Tokens<'a> = Vec<(Tok<'a>, Range<usize>)>;
+
 /// A control structure still open: its keyword, where it opened, the variables
 /// declared inside it.
 struct Block<'a> {
@@ -152,11 +155,7 @@ fn comment(text: &str, open: usize, at: usize) -> Result<usize, TemplateError> {
 
 /// The tokens of the action opened at `open`, its body starting at `from`, and where
 /// the action ends (after `}}`).
-fn lex_action(
-    text: &str,
-    open: usize,
-    from: usize,
-) -> Result<(Vec<(Tok<'_>, Range<usize>)>, usize), TemplateError> {
+fn lex_action(text: &str, open: usize, from: usize) -> Result<(Tokens<'_>, usize), TemplateError> {
     let b = text.as_bytes();
     let mut i = from;
     let mut toks = Vec::new();
@@ -374,33 +373,31 @@ fn pipeline<'a>(
     let mut depth = 0usize;
     for (t, at) in body {
         match t {
-            Tok::Ident(name) => {
-                if !GO_FUNCTIONS.contains(name) && !PROMETHEUS_FUNCTIONS.contains(name) {
-                    let hint = crate::suggest::did_you_mean(
-                        name,
-                        GO_FUNCTIONS.iter().chain(PROMETHEUS_FUNCTIONS).copied(),
-                    )
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                    return Err(error(
-                        at.clone(),
-                        format!("function `{name}` is not defined{hint}"),
-                    ));
-                }
+            Tok::Ident(name)
+                if !GO_FUNCTIONS.contains(name) && !PROMETHEUS_FUNCTIONS.contains(name) =>
+            {
+                let hint = crate::suggest::did_you_mean(
+                    name,
+                    GO_FUNCTIONS.iter().chain(PROMETHEUS_FUNCTIONS).copied(),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                return Err(error(
+                    at.clone(),
+                    format!("function `{name}` is not defined{hint}"),
+                ));
             }
-            Tok::Var(v) => {
-                if !blocks.iter().any(|b| b.vars.contains(v)) {
-                    let hint = crate::suggest::did_you_mean(
-                        v,
-                        blocks.iter().flat_map(|b| b.vars.iter().copied()),
-                    )
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                    return Err(error(
-                        at.clone(),
-                        format!("variable `{v}` is not defined{hint}"),
-                    ));
-                }
+            Tok::Var(v) if !blocks.iter().any(|b| b.vars.contains(v)) => {
+                let hint = crate::suggest::did_you_mean(
+                    v,
+                    blocks.iter().flat_map(|b| b.vars.iter().copied()),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                return Err(error(
+                    at.clone(),
+                    format!("variable `{v}` is not defined{hint}"),
+                ));
             }
             Tok::Open => depth += 1,
             Tok::Close => {

@@ -415,7 +415,7 @@ fn skinflint_and_promtool_agree_on_mutated_corpus_rule_files() {
         row[0] += 1;
         row[1] += usize::from(!ok);
         row[2] += usize::from(skinflint_rejects);
-        if skinflint_rejects == !ok {
+        if skinflint_rejects != *ok {
             row[3] += 1;
         } else {
             disagreements.push(format!(
