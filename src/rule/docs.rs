@@ -213,6 +213,31 @@ fn param_schema(d: &ParamDecl) -> Value {
     schema
 }
 
+/// The settings of a custom rule (from `rules-dirs:`), set like a built-in rule's (its
+/// parameters are checked against its own declaration when skinflint runs), and a rule
+/// id: a built-in one, or any kebab-case id a custom rule may have.
+fn custom_rule_schemas(severity: &Value, ids: &[&str]) -> (Value, Value) {
+    let custom_rule = json!({
+        "description": "a custom rule from `rules-dirs`",
+        "oneOf": [
+            {"type": "boolean"},
+            {"enum": ["off", "on", "error", "warning", "info"]},
+            {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "severity": severity,
+                    "gpu-severity": severity,
+                    "params": {"type": "object"}
+                }
+            }
+        ]
+    });
+    let rule_id = json!({"anyOf": [{"enum": ids}, {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)+$"}]});
+    (custom_rule, rule_id)
+}
+
 /// The JSON Schema of `.skinflint.yaml` (draft 2020-12).
 pub fn config_schema(rules: &[RuleDef]) -> Value {
     let severity = json!({"enum": ["error", "warning", "info"]});
@@ -245,26 +270,7 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
         );
     }
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    // A custom rule (from `rules-dirs:`) is set like a built-in one; its parameters are
-    // checked against its own declaration when skinflint runs.
-    let custom_rule = json!({
-        "description": "a custom rule from `rules-dirs`",
-        "oneOf": [
-            {"type": "boolean"},
-            {"enum": ["off", "on", "error", "warning", "info"]},
-            {
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                    "enabled": {"type": "boolean"},
-                    "severity": severity,
-                    "gpu-severity": severity,
-                    "params": {"type": "object"}
-                }
-            }
-        ]
-    });
-    let rule_id = json!({"anyOf": [{"enum": ids}, {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)+$"}]});
+    let (custom_rule, rule_id) = custom_rule_schemas(&severity, &ids);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://skinflint.dev/schemas/config.schema.json",
