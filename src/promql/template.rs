@@ -227,7 +227,7 @@ fn lex_action(text: &str, open: usize, from: usize) -> Result<(Tokens<'_>, usize
                 i = number_end(text, i + 1);
                 toks.push((Tok::Other, start..i));
             }
-            _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
+            _ if word_end(text, i) > i => {
                 i = word_end(text, i);
                 let word = &text[start..i];
                 let tok = match word {
@@ -478,6 +478,7 @@ mod tests {
             ("{{ if }}{{ end }}", "if", "needs a value"),
             ("{{ $v # }}", "#", "unexpected character"),
             ("{{/* open }}", "{{/* open }}", "comment"),
+            ("{{ € }}", "€", "unexpected character"),
         ] {
             let (got_at, msg) = err(t);
             assert_eq!(got_at, at, "{t}: {msg}");
