@@ -26,12 +26,18 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
+        /// Also list the custom rules of this directory of rule files (repeatable).
+        #[arg(long = "rules", value_name = "DIR", action = clap::ArgAction::Append)]
+        rules_dirs: Vec<PathBuf>,
     },
     /// Show a rule's documentation with its bad and good example.
     Explain {
         /// Rule id, e.g. `nodepool-without-limits`.
         #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: String,
+        /// Also know the custom rules of this directory of rule files (repeatable).
+        #[arg(long = "rules", value_name = "DIR", action = clap::ArgAction::Append)]
+        rules_dirs: Vec<PathBuf>,
     },
     /// Write a commented .skinflint.yaml listing every rule and its parameters.
     Init {
@@ -224,6 +230,10 @@ pub struct RuleArgs {
     /// Ignore any `.skinflint.yaml`.
     #[arg(long)]
     pub no_config: bool,
+    /// Also run the custom rules of this directory of rule files (repeatable; added to the
+    /// config's `rules-dirs:`).
+    #[arg(long = "rules", value_name = "DIR", action = clap::ArgAction::Append)]
+    pub rules_dirs: Vec<PathBuf>,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleId, hide_possible_values = true)]
     pub select: Option<Vec<String>>,

@@ -7,7 +7,10 @@
 //! fail, listed together. `bad.yaml` must expect at least one finding, `good.yaml` none, and
 //! a fixture expects only its own rule's findings (another rule's case belongs in that
 //! rule's fixtures). A `# with: [rule-id]` comment runs another rule beside it, for the
-//! suppression rules, which judge what the others found. `<name>.profiles` beside a fixture
+//! suppression rules, which judge what the others found. A `# config: {…}` comment is the
+//! `.skinflint.yaml` the fixture runs with (a parameter other than the default). Custom
+//! rules of `examples/policies/` are loaded beside the built-in ones, and their fixtures
+//! run the same way. `<name>.profiles` beside a fixture
 //! generates the GPU profiles it is replayed with (see `common::fixture_profiles`).
 
 #[path = "it/common.rs"]
@@ -17,7 +20,7 @@ use common::{expectations, mismatches, positions, repo, Expect};
 use libtest_mimic::{Arguments, Failed, Trial};
 use skinflint::engine::{self, CheckRequest, ConfigChoice};
 use skinflint::rule::registry::{builtin_rules, fixtures};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Directories of `fixtures/` that belong to no rule: the seed design document's examples.
 const NOT_RULES: &[&str] = &["seed"];
@@ -27,8 +30,16 @@ fn main() {
     libtest_mimic::run(&args, trials()).exit();
 }
 
+/// The example custom rules, whose fixtures run like the built-in rules' ones.
+fn policies() -> Vec<PathBuf> {
+    vec![repo().join("policies")]
+}
+
 fn trials() -> Vec<Trial> {
-    let rules = builtin_rules().expect("the built-in rules load");
+    let mut rules = builtin_rules().expect("the built-in rules load");
+    let custom =
+        skinflint::rule::custom::load(&policies(), &rules).expect("the example custom rules load");
+    rules.extend(custom);
     let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let mut trials = Vec::new();
     for id in &ids {
@@ -104,7 +115,7 @@ fn check_fixture(id: &str, name: &str) -> Result<(), Failed> {
         }
     }
     let own: Vec<Expect> = expected.into_iter().filter(|e| e.rule == id).collect();
-    let found = findings(id, &companions(&text), &path)?;
+    let found = findings(id, &companions(&text), config(&text), &path)?;
     problems.extend(mismatches(&found, &own));
     if problems.is_empty() {
         Ok(())
@@ -123,15 +134,29 @@ fn companions(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The config of a `# config: {…}` comment.
+fn config(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.trim_start().strip_prefix("# config:"))
+        .map(str::trim)
+}
+
 /// (line, column, rule) of the findings of `rule`, run with `with` and nothing else.
 fn findings(
     rule: &str,
     with: &[String],
+    config: Option<&str>,
     path: &Path,
 ) -> Result<Vec<(usize, usize, String)>, Failed> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut req = CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
     req.config = ConfigChoice::None;
+    req.rules_dirs = policies();
+    if let Some(c) = config {
+        let file = tmp.path().join(".skinflint.yaml");
+        std::fs::write(&file, c).map_err(|e| e.to_string())?;
+        req.config = ConfigChoice::File(file);
+    }
     req.select = Some(
         std::iter::once(rule.to_string())
             .chain(with.iter().cloned())

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod core;
 pub mod gpu_profile;
 pub mod karpenter;
+pub mod policy;
 pub mod workload;
 
 use crate::model::ModelSet;
@@ -179,7 +180,7 @@ pub const CHECKS: &[CheckDef] = &[
         workload::deprecated_karpenter_annotation::run,
     ),
     model::<NoParams>("promql-syntax-error", alerts::promql_syntax_error::run),
-    model::<NoParams>(
+    model::<alerts::invalid_rule_structure::Params>(
         "invalid-rule-structure",
         alerts::invalid_rule_structure::run,
     ),
@@ -213,6 +214,7 @@ pub const CHECKS: &[CheckDef] = &[
         alerts::cost_alerts_missing::run,
     ),
     model::<NoParams>("duplicate-alert", alerts::duplicate_alert::run),
+    model::<NoParams>("invalid-template", alerts::invalid_template::run),
     model::<gpu_profile::gpu_overprovisioned::Params>(
         "gpu-overprovisioned",
         gpu_profile::gpu_overprovisioned::run,
@@ -239,6 +241,10 @@ pub const CHECKS: &[CheckDef] = &[
         core::suppressions::unknown_rules,
     ),
     suppressions("unused-suppression", core::suppressions::unused),
+    // Generic checks for custom rules (no built-in rule uses them).
+    model::<policy::forbidden_pattern::Params>("forbidden-pattern", policy::forbidden_pattern::run),
+    model::<policy::json_schema::Params>("json-schema", policy::json_schema::run),
+    model::<policy::required_pattern::Params>("required-pattern", policy::required_pattern::run),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static CheckDef> {
@@ -251,7 +257,7 @@ pub enum RuleCheckError {
     #[error("rule `{rule}` names check `{check}`, which does not exist")]
     NoSuchCheck { rule: String, check: String },
     /// `error` says which field the check's parameter struct did not accept.
-    #[error("rule `{rule}` declares parameters that check `{check}` does not read: {error}")]
+    #[error("the parameters of rule `{rule}` do not fit check `{check}`: {error}")]
     ParamsNotRead {
         rule: String,
         check: String,

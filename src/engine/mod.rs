@@ -64,6 +64,8 @@ pub struct CheckRequest {
     /// Profiles a Prometheus server was asked for; with them the profile rules run
     /// even when no file is given.
     pub remote_profiles: Option<crate::profile::prometheus::Asked>,
+    /// Directories of custom rule files (`--rules`), beside the config's `rules-dirs:`.
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 impl CheckRequest {
@@ -85,6 +87,7 @@ impl CheckRequest {
             clusters: Vec::new(),
             follow_symlinks: false,
             remote_profiles: None,
+            rules_dirs: Vec::new(),
         }
     }
 }
@@ -183,9 +186,11 @@ impl std::fmt::Display for ToolError {
 
 impl std::error::Error for ToolError {}
 
-/// The built-in rules with the user's config applied.
+/// The built-in rules and the custom rules of `rules_dirs` and the config's `rules-dirs:`,
+/// with the user's config applied.
 pub fn configured_rules(
     choice: &ConfigChoice,
+    rules_dirs: &[PathBuf],
 ) -> Result<(Vec<RuleDef>, config::Config), ToolError> {
     let mut rules = registry::builtin_rules().map_err(ToolError::Rules)?;
     let path = match choice {
@@ -203,6 +208,15 @@ pub fn configured_rules(
         }
         ConfigChoice::None => None,
     };
+    let mut dirs = rules_dirs.to_vec();
+    if let Some(p) = &path {
+        dirs.extend(config::rules_dirs(p).map_err(ToolError::Config)?);
+    }
+    let custom = crate::rule::custom::load(&dirs, &rules).map_err(ToolError::Rules)?;
+    if !custom.is_empty() {
+        rules.extend(custom);
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+    }
     let cfg = match path {
         Some(p) => config::load_and_apply(&p, &mut rules).map_err(ToolError::Config)?,
         None => config::Config::default(),
@@ -210,12 +224,27 @@ pub fn configured_rules(
     // After the config, so the parameters every check will read are the ones checked.
     for rule in &rules {
         checks::validate(rule).map_err(|e| {
-            ToolError::Rules(LocatedError {
-                path: rule.source.clone(),
-                line: 1,
-                column: 1,
-                message: e.to_string(),
-            })
+            // An unknown parameter is shown where it is declared.
+            let path: Vec<&str> = match &e {
+                checks::RuleCheckError::NoSuchCheck { .. } => vec!["check"],
+                checks::RuleCheckError::ParamsNotRead { error, .. } => {
+                    let unknown = error
+                        .strip_prefix("unknown field `")
+                        .and_then(|s| s.split('`').next());
+                    std::iter::once("params").chain(unknown).collect()
+                }
+            };
+            let mut located = crate::rule::custom::locate(rule, &path, e.to_string());
+            if let checks::RuleCheckError::NoSuchCheck { check, .. } = &e {
+                if let Some(near) =
+                    crate::suggest::did_you_mean(check, checks::CHECKS.iter().map(|c| c.name))
+                {
+                    located
+                        .message
+                        .push_str(&format!(" (did you mean `{near}`?)"));
+                }
+            }
+            ToolError::Rules(located)
         })?;
     }
     Ok((rules, cfg))
@@ -244,7 +273,7 @@ pub struct Setup {
 
 /// Read the config, select the rules, load the baseline and the profiles.
 pub fn prepare(req: &CheckRequest) -> Result<Setup, ToolError> {
-    let (mut rules, cfg) = configured_rules(&req.config)?;
+    let (mut rules, cfg) = configured_rules(&req.config, &req.rules_dirs)?;
     for id in req.select.iter().flatten().chain(req.ignore.iter()) {
         if !rules.iter().any(|r| &r.id == id) {
             return Err(ToolError::UnknownRule(id.clone()));

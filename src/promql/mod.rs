@@ -3,6 +3,7 @@
 
 mod locate;
 pub mod names;
+pub mod template;
 
 use promql_parser::parser::{self, Expr};
 use std::time::Duration;

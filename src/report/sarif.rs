@@ -41,9 +41,14 @@ fn descriptor(r: &RuleDef) -> ReportingDescriptor {
         "{}\n\nWhy it costs money: {}\n\nHow to fix: {}",
         r.docs.what, r.docs.why, r.docs.fix
     );
+    let more = if r.custom {
+        format!("A custom rule, declared in `{}`.", r.source)
+    } else {
+        format!("Run `skinflint explain {}` for examples.", r.id)
+    };
     let help_md = format!(
-        "**{}**\n\n{}\n\n**Why it costs money.** {}\n\n**How to fix.** {}\n\nRun `skinflint explain {}` for examples.",
-        r.title, r.docs.what, r.docs.why, r.docs.fix, r.id
+        "**{}**\n\n{}\n\n**Why it costs money.** {}\n\n**How to fix.** {}\n\n{more}",
+        r.title, r.docs.what, r.docs.why, r.docs.fix
     );
     ReportingDescriptor {
         id: r.id.clone(),

@@ -37,6 +37,8 @@ pub struct Config {
     pub clusters: Vec<String>,
     /// `prices:`: the team's own price table, used for every dollar figure.
     pub prices: Option<crate::catalog::prices::PriceTable>,
+    /// `rules-dirs:`: directories of custom rule files, relative to the config.
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 /// One `ignore:` entry: findings it hides, by rule, path glob and resource.
@@ -119,6 +121,7 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
         profiles: Vec::new(),
         clusters: Vec::new(),
         prices: None,
+        rules_dirs: Vec::new(),
     };
     let Some(root) = sf.root() else {
         return Ok(config);
@@ -142,17 +145,63 @@ pub fn apply_text(path: &str, text: &str, rules: &mut [RuleDef]) -> Result<Confi
             "profiles" => config.profiles = read_profiles(&sf, value, &dir)?,
             "clusters" => config.clusters = read_clusters(&sf, value)?,
             "prices" => config.prices = Some(read_prices(&sf, value, &dir)?),
+            "rules-dirs" => config.rules_dirs = read_rules_dirs(&sf, value, &dir)?,
             other => {
                 return Err(sf.error_at(
                     value.key_span(),
                     format!(
-                    "unknown key `{other}` (expected `rules`, `ignore`, `profiles`, `clusters`, `prices` or `fail-on`)"
+                    "unknown key `{other}` (expected `rules`, `rules-dirs`, `ignore`, `profiles`, `clusters`, `prices` or `fail-on`)"
                 ),
                 ))
             }
         }
     }
     Ok(config)
+}
+
+/// The `rules-dirs:` of a config file, read before the rules are configured (its custom
+/// rules are among those `rules:` and `ignore:` may name).
+pub fn rules_dirs(path: &Path) -> Result<Vec<PathBuf>, LocatedError> {
+    let display = path.to_string_lossy().into_owned();
+    let Ok(text) = std::fs::read_to_string(path) else {
+        // Reported when the config is applied.
+        return Ok(Vec::new());
+    };
+    let sf = SettingsFile::parse(&display, &text)?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match sf.root().and_then(|r| r.get("rules-dirs")) {
+        Some(value) => read_rules_dirs(&sf, value, &dir),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `rules-dirs:`: a list of directories, each relative to the config and present.
+fn read_rules_dirs(
+    sf: &SettingsFile,
+    value: NodeRef<'_>,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, LocatedError> {
+    let Some(items) = value.items() else {
+        return Err(sf.error_at(
+            value.span(),
+            "`rules-dirs` must be a list of directories of rule files, such as [\"policies/\"]",
+        ));
+    };
+    let mut dirs = Vec::new();
+    for item in items {
+        let Some(d) = item.as_str().filter(|d| !d.is_empty()) else {
+            return Err(sf.error_at(item.span(), "a `rules-dirs` entry must be a directory path"));
+        };
+        let full = dir.join(d);
+        if !full.is_dir() {
+            return Err(sf.error_at(
+                item.span(),
+                format!("rules directory `{d}` not found (paths are relative to the config file)"),
+            ));
+        }
+        dirs.push(full);
+    }
+    Ok(dirs)
 }
 
 fn read_fail_on(sf: &SettingsFile, value: NodeRef<'_>) -> Result<String, LocatedError> {

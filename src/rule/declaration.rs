@@ -32,6 +32,8 @@ pub struct RuleDef {
     /// Path of the declaration inside the repository (`rules/karpenter/….yaml`).
     pub source: String,
     pub enabled: bool,
+    /// Declared in a team's rules directory rather than built in.
+    pub custom: bool,
 }
 
 pub const RULE_KEYS: &[&str] = &[
@@ -143,11 +145,15 @@ impl RuleDef {
             },
             source: path.to_string(),
             enabled: true,
+            custom: false,
         })
     }
 
-    /// The domain the rule belongs to (its folder under `rules/`).
+    /// The domain the rule belongs to (its folder under `rules/`; `custom` for a team's).
     pub fn domain(&self) -> &str {
+        if self.custom {
+            return "custom";
+        }
         self.source
             .strip_prefix("rules/")
             .and_then(|s| s.split('/').next())

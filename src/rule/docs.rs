@@ -177,6 +177,17 @@ fn param_schema(d: &ParamDecl) -> Value {
         ParamType::String => json!({"type": "string"}),
         ParamType::Regex => json!({"type": "string", "format": "regex"}),
         ParamType::StringList | ParamType::RegexList => string_list,
+        ParamType::JsonSchema => json!({"type": ["object", "boolean"]}),
+        ParamType::Match => json!({
+            "type": "object",
+            "required": ["kinds"],
+            "additionalProperties": false,
+            "properties": {
+                "kinds": {"type": "array", "items": {"type": "string"}},
+                "namespaces": {"type": "array", "items": {"type": "string"}},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}}
+            }
+        }),
         ParamType::Duration => json!({"oneOf": [
             {"type": "string", "pattern": "^(0|([0-9]+(ms|[ywdhms]))+)$"},
             {"type": "integer", "minimum": 0, "description": "seconds"}
@@ -188,6 +199,9 @@ fn param_schema(d: &ParamDecl) -> Value {
     }
     schema["description"] = json!(description);
     schema["default"] = d.default.to_json();
+    if let Some(values) = &d.values {
+        schema["enum"] = json!(values);
+    }
     if matches!(d.ty, ParamType::Integer | ParamType::Number) {
         if let Some(min) = &d.min {
             schema["minimum"] = min.to_json();
@@ -197,6 +211,31 @@ fn param_schema(d: &ParamDecl) -> Value {
         }
     }
     schema
+}
+
+/// The settings of a custom rule (from `rules-dirs:`), set like a built-in rule's (its
+/// parameters are checked against its own declaration when skinflint runs), and a rule
+/// id: a built-in one, or any kebab-case id a custom rule may have.
+fn custom_rule_schemas(severity: &Value, ids: &[&str]) -> (Value, Value) {
+    let custom_rule = json!({
+        "description": "a custom rule from `rules-dirs`",
+        "oneOf": [
+            {"type": "boolean"},
+            {"enum": ["off", "on", "error", "warning", "info"]},
+            {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "severity": severity,
+                    "gpu-severity": severity,
+                    "params": {"type": "object"}
+                }
+            }
+        ]
+    });
+    let rule_id = json!({"anyOf": [{"enum": ids}, {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)+$"}]});
+    (custom_rule, rule_id)
 }
 
 /// The JSON Schema of `.skinflint.yaml` (draft 2020-12).
@@ -231,6 +270,7 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
         );
     }
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let (custom_rule, rule_id) = custom_rule_schemas(&severity, &ids);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://skinflint.dev/schemas/config.schema.json",
@@ -278,7 +318,12 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     }
                 ]
             },
-            "rules": {"type": ["object", "null"], "additionalProperties": false, "properties": rule_props},
+            "rules": {"type": ["object", "null"], "additionalProperties": custom_rule, "properties": rule_props},
+            "rules-dirs": {
+                "type": "array",
+                "description": "directories of custom rule files (the built-in rule format), relative to this file",
+                "items": {"type": "string", "minLength": 1}
+            },
             "ignore": {
                 "type": "array",
                 "items": {
@@ -286,7 +331,7 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
                     "additionalProperties": false,
                     "minProperties": 1,
                     "properties": {
-                        "rules": {"oneOf": [{"enum": ids}, {"type": "array", "items": {"enum": ids}}]},
+                        "rules": {"oneOf": [rule_id, {"type": "array", "items": rule_id}]},
                         "paths": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}], "description": "globs, relative to the working directory or to this file"},
                         "kind": {"type": "string"},
                         "name": {"type": "string", "description": "glob"},

@@ -4,6 +4,7 @@
 
 pub mod clusters;
 pub mod config;
+pub mod custom;
 pub mod declaration;
 pub mod docs;
 pub mod finding;
@@ -11,6 +12,7 @@ pub mod fixture_profile;
 pub mod located;
 pub mod params;
 pub mod registry;
+pub mod resource_match;
 pub mod suppression;
 
 pub use declaration::RuleDef;

@@ -24,6 +24,12 @@ pub enum ParamType {
     Regex,
     /// A list of regular expressions (a comma-separated string is accepted too).
     RegexList,
+    /// Which resources a policy applies to: `kinds` (apiVersion/Kind), optional
+    /// `namespaces` and `labels` (see [`super::resource_match`]).
+    Match,
+    /// A JSON Schema (written in YAML), compiled when it is read so that a broken one is
+    /// an error at its line; `$ref`s reach only the same schema or the embedded ones.
+    JsonSchema,
 }
 
 impl ParamType {
@@ -36,6 +42,8 @@ impl ParamType {
         ParamType::Duration,
         ParamType::Regex,
         ParamType::RegexList,
+        ParamType::Match,
+        ParamType::JsonSchema,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +56,8 @@ impl ParamType {
             ParamType::Duration => "duration",
             ParamType::Regex => "regex",
             ParamType::RegexList => "regex-list",
+            ParamType::Match => "match",
+            ParamType::JsonSchema => "json-schema",
         }
     }
 
@@ -66,6 +76,8 @@ impl ParamType {
             ParamType::Duration => "a duration such as 30s, 5m or 1h30m",
             ParamType::Regex => "a regular expression",
             ParamType::RegexList => "a list of regular expressions",
+            ParamType::Match => "a mapping of kinds, namespaces and labels",
+            ParamType::JsonSchema => "a JSON Schema",
         }
     }
 
@@ -93,6 +105,18 @@ impl ParamType {
                 got,
             }
         };
+        if self == ParamType::Match {
+            return super::resource_match::ResourceMatch::read(n)
+                .map(ParamValue::Match)
+                .map_err(ValueError::BadMatch);
+        }
+        if self == ParamType::JsonSchema {
+            let schema = crate::schema::to_json(n)
+                .filter(|v| v.is_object() || v.is_boolean())
+                .ok_or_else(wrong)?;
+            crate::schema::compile(&schema).map_err(|e| ValueError::BadSchema(e.to_string()))?;
+            return Ok(ParamValue::Json(schema));
+        }
         if matches!(self, ParamType::StringList | ParamType::RegexList) {
             let items: Vec<String> = match n.items() {
                 Some(items) => items
@@ -167,6 +191,12 @@ pub enum ValueError {
         expected: &'static str,
         text: String,
     },
+    /// What is wrong with a `match` value.
+    #[error("{0}")]
+    BadMatch(String),
+    /// Why a JSON Schema does not compile.
+    #[error("is not a usable JSON Schema: {0}")]
+    BadSchema(String),
     /// `detail` is the regex crate's last, most specific line.
     #[error("is not a valid regular expression: `{pattern}`: {detail}")]
     BadRegex { pattern: String, detail: String },
@@ -187,6 +217,12 @@ pub enum ParamError {
     AboveMax {
         name: String,
         max: String,
+        value: String,
+    },
+    #[error("`{name}` must be one of {values} (got {value})")]
+    NotAChoice {
+        name: String,
+        values: String,
         value: String,
     },
 }
@@ -224,6 +260,9 @@ pub enum ParamValue {
     Duration(Duration),
     Regex(regex::Regex),
     RegexList(Vec<regex::Regex>),
+    Match(super::resource_match::ResourceMatch),
+    /// A JSON Schema.
+    Json(Value),
 }
 
 impl ParamValue {
@@ -238,6 +277,8 @@ impl ParamValue {
             ParamValue::Regex(r) => format!("{:?}", r.as_str()),
             ParamValue::List(l) => quoted(l.iter().map(String::as_str).collect()),
             ParamValue::RegexList(l) => quoted(l.iter().map(regex::Regex::as_str).collect()),
+            ParamValue::Match(m) => m.to_json().to_string(),
+            ParamValue::Json(v) => v.to_string(),
             other => other.to_string(),
         }
     }
@@ -255,6 +296,8 @@ impl ParamValue {
             ParamValue::RegexList(l) => {
                 json!(l.iter().map(regex::Regex::as_str).collect::<Vec<_>>())
             }
+            ParamValue::Match(m) => m.to_json(),
+            ParamValue::Json(v) => v.clone(),
         }
     }
 
@@ -295,6 +338,8 @@ impl std::fmt::Display for ParamValue {
                 let items: Vec<&str> = l.iter().map(regex::Regex::as_str).collect();
                 write!(f, "{}", items.join(", "))
             }
+            ParamValue::Match(m) => write!(f, "{}", m.to_json()),
+            ParamValue::Json(v) => write!(f, "{v}"),
         }
     }
 }
@@ -307,11 +352,13 @@ pub struct ParamDecl {
     pub default: ParamValue,
     pub min: Option<ParamValue>,
     pub max: Option<ParamValue>,
+    /// The values a `string` parameter may take, when it is a choice.
+    pub values: Option<Vec<String>>,
     /// One line for the docs.
     pub description: String,
 }
 
-pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "description"];
+pub const PARAM_KEYS: &[&str] = &["type", "default", "min", "max", "values", "description"];
 
 impl ParamDecl {
     /// Read a YAML value for this parameter: its type, then its bounds.
@@ -321,6 +368,15 @@ impl ParamDecl {
             error,
         })?;
         self.check_range(&v)?;
+        if let (Some(values), ParamValue::Str(s)) = (&self.values, &v) {
+            if !values.contains(s) {
+                return Err(ParamError::NotAChoice {
+                    name: self.name.clone(),
+                    values: values.join(", "),
+                    value: s.clone(),
+                });
+            }
+        }
         Ok(v)
     }
 
@@ -347,8 +403,11 @@ impl ParamDecl {
         Ok(())
     }
 
-    /// The bounds as text (`0s to 1h`, `at least 1`), if any.
+    /// The bounds as text (`0s to 1h`, `at least 1`, `one of a, b`), if any.
     pub fn range_text(&self) -> Option<String> {
+        if let Some(values) = &self.values {
+            return Some(format!("one of {}", values.join(", ")));
+        }
         match (&self.min, &self.max) {
             (Some(lo), Some(hi)) => Some(format!("{lo} to {hi}")),
             (Some(lo), None) => Some(format!("at least {lo}")),
@@ -409,8 +468,23 @@ impl ParamDecl {
             default: ParamValue::Bool(false),
             min: None,
             max: None,
+            values: None,
             description,
         };
+        if let Some(v) = n.get("values") {
+            let items: Option<Vec<String>> = v
+                .items()
+                .map(|i| i.map(|x| x.as_str().map(str::to_string)).collect())
+                .and_then(|x: Option<Vec<String>>| x.filter(|l| !l.is_empty()));
+            if ty != ParamType::String || items.is_none() {
+                return Err((
+                    v.span(),
+                    "`values` must be a non-empty list of strings, on a string parameter"
+                        .to_string(),
+                ));
+            }
+            decl.values = items;
+        }
         for bound in ["min", "max"] {
             let Some(b) = n.get(bound) else { continue };
             if !ty.bounded() {

@@ -82,6 +82,7 @@ fn request(args: &CheckArgs) -> Result<CheckRequest, RunError> {
     let mut req = CheckRequest::new(args.paths.clone());
     req.config = config_choice(args.rules.no_config, args.rules.config.clone())?;
     req.select = args.rules.select.clone();
+    req.rules_dirs = args.rules.rules_dirs.clone();
     req.ignore = args.rules.ignore.clone();
     req.load.max_file_size = args.rules.max_file_size;
     req.inline_suppressions = !args.no_inline_suppressions;

@@ -26,6 +26,7 @@ pub fn run(args: DiffArgs) -> Result<u8, RunError> {
     let mut check = CheckRequest::new(paths);
     check.config = config_choice(args.rules.no_config, args.rules.config)?;
     check.select = args.rules.select;
+    check.rules_dirs = args.rules.rules_dirs;
     check.ignore = args.rules.ignore;
     check.load.max_file_size = args.rules.max_file_size;
     let outcome = diff::run(&diff::DiffRequest {

@@ -82,8 +82,8 @@ impl From<ToolError> for RunError {
 pub fn run(cli: Cli) -> Result<u8, RunError> {
     match cli.command {
         Command::Check(args) => check::run(*args),
-        Command::Rules { format } => rules::list(format),
-        Command::Explain { id } => rules::explain(&id),
+        Command::Rules { format, rules_dirs } => rules::list(format, &rules_dirs),
+        Command::Explain { id, rules_dirs } => rules::explain(&id, &rules_dirs),
         Command::Init { path, force } => rules::init(&path, force),
         Command::Completions { shell } => completions::run(shell),
         Command::Docs { check } => rules::docs(check),

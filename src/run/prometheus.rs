@@ -159,7 +159,7 @@ pub fn for_check(args: &PrometheusArgs, req: &CheckRequest) -> Result<Option<Rem
     if args.prometheus.is_none() {
         return Ok(None);
     }
-    let (rules, _) = engine::configured_rules(&req.config)?;
+    let (rules, _) = engine::configured_rules(&req.config, &req.rules_dirs)?;
     let params = crate::checks::gpu_profile::sizing(&rules).ok_or_else(|| {
         RunError::Usage("the configured GPU profile rules declare no sizing parameters".into())
     })?;

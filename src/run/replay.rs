@@ -50,7 +50,7 @@ pub fn run(
         note(&n);
     }
     // The sizing parameters are the profile rules' built-in ones (`replay` reads no config).
-    let rules = engine::configured_rules(&ConfigChoice::None)?.0;
+    let rules = engine::configured_rules(&ConfigChoice::None, &[])?.0;
     let mut params = crate::checks::gpu_profile::sizing(&rules).ok_or_else(|| {
         RunError::Usage("the built-in GPU profile rules declare no sizing parameters".into())
     })?;

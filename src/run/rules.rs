@@ -4,15 +4,20 @@ use super::{write_file, write_out, RunError};
 use crate::cli::RulesFormat;
 use crate::engine::{self, ConfigChoice, ToolError};
 use crate::rule::{docs, fixture_profile, registry, RuleDef};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn builtin() -> Result<Vec<RuleDef>, RunError> {
-    Ok(engine::configured_rules(&ConfigChoice::None)?.0)
+    Ok(engine::configured_rules(&ConfigChoice::None, &[])?.0)
+}
+
+/// The built-in rules and the custom rules of `dirs`, with their defaults.
+fn with_custom(dirs: &[PathBuf]) -> Result<Vec<RuleDef>, RunError> {
+    Ok(engine::configured_rules(&ConfigChoice::None, dirs)?.0)
 }
 
 /// `skinflint rules`: every rule with its category, severity and title.
-pub fn list(format: RulesFormat) -> Result<u8, RunError> {
-    let rules = builtin()?;
+pub fn list(format: RulesFormat, dirs: &[PathBuf]) -> Result<u8, RunError> {
+    let rules = with_custom(dirs)?;
     let text = match format {
         RulesFormat::Json => {
             let list: Vec<serde_json::Value> = rules
@@ -22,6 +27,7 @@ pub fn list(format: RulesFormat) -> Result<u8, RunError> {
                         "id": r.id, "title": r.title, "severity": r.severity,
                         "gpu_severity": r.gpu_severity, "category": r.category,
                         "check": r.check, "params": docs::params_json(r),
+                        "custom": r.custom, "source": r.source,
                     })
                 })
                 .collect();
@@ -34,8 +40,8 @@ pub fn list(format: RulesFormat) -> Result<u8, RunError> {
 }
 
 /// `skinflint explain ID`: the rule's documentation with its two fixtures.
-pub fn explain(id: &str) -> Result<u8, RunError> {
-    let rules = builtin()?;
+pub fn explain(id: &str, dirs: &[PathBuf]) -> Result<u8, RunError> {
+    let rules = with_custom(dirs)?;
     let Some(r) = rules.iter().find(|r| r.id == id) else {
         return Err(ToolError::UnknownRule(id.to_string()).into());
     };
@@ -53,7 +59,7 @@ pub fn explain(id: &str) -> Result<u8, RunError> {
         "\nWhat it flags\n  {}\n\nWhy it costs money\n  {}\n\nHow to fix\n  {}\n",
         r.docs.what, r.docs.why, r.docs.fix
     ));
-    if let Some((bad, good)) = registry::fixtures(id) {
+    if let Some((bad, good)) = registry::fixtures(id).filter(|_| !r.custom) {
         s.push_str(&example(id, "bad.yaml", "Example that fires", bad));
         s.push_str(&example(id, "good.yaml", "Example that passes", good));
     }

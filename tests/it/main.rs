@@ -16,6 +16,7 @@ mod first_run;
 mod fuzz;
 mod helm;
 mod pairing;
+mod policies;
 mod profiles;
 mod prometheus;
 mod promtool;

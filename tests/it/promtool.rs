@@ -1,7 +1,9 @@
 //! Agreement with promtool: on every plain rule file of the alerts corpus and every
 //! rule document in the fixtures (PrometheusRule objects unwrapped to their `spec`),
-//! skinflint reports `promql-syntax-error` or `invalid-rule-structure` exactly where
-//! `promtool check rules` rejects the document. Skipped, with a message, without promtool.
+//! skinflint reports `promql-syntax-error`, `invalid-rule-structure` or `invalid-template`
+//! exactly where `promtool check rules` rejects the document; the same holds for mutants of
+//! the corpus rule files, each with one mistake promtool rejects. Skipped, with a message,
+//! without promtool (a failure with `CI` set).
 
 use crate::common;
 
@@ -19,6 +21,14 @@ const EXCEPTIONS: &[(&str, usize, &str)] = &[(
     1,
     "`partial_response_strategy` is valid in a PrometheusRule (for Thanos Ruler); the operator drops it before Prometheus reads the group, while promtool sees it as an unknown field",
 )];
+
+/// The rules that report what `promtool check rules` rejects.
+const PARITY_RULES: &[&str] = &[
+    "promql-syntax-error",
+    "invalid-rule-structure",
+    "invalid-template",
+    "invalid-yaml",
+];
 
 fn promtool() -> Option<PathBuf> {
     let out = Command::new("promtool").arg("--version").output().ok()?;
@@ -88,10 +98,7 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
     for path in &files {
         let mut req = CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
         req.config = ConfigChoice::None;
-        req.select = Some(vec![
-            "promql-syntax-error".into(),
-            "invalid-rule-structure".into(),
-        ]);
+        req.select = Some(PARITY_RULES.iter().map(|r| r.to_string()).collect());
         let outcome = engine::check(&req).unwrap();
         let loaded = skinflint::source::load_all(
             &[Input::File(path.clone())],
@@ -131,10 +138,10 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
                 .output()
                 .unwrap();
             let promtool_rejects = out.status.code() == Some(1);
-            let skinflint_rejects = outcome.findings.iter().any(|f| {
-                (f.rule == "promql-syntax-error" || f.rule == "invalid-rule-structure")
-                    && range.contains(&f.span.start)
-            });
+            let skinflint_rejects = outcome
+                .findings
+                .iter()
+                .any(|f| PARITY_RULES.contains(&f.rule.as_str()) && range.contains(&f.span.start));
             compared += 1;
             let name = path.to_string_lossy();
             let excepted = EXCEPTIONS
@@ -167,5 +174,281 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
         compared >= expected_at_least,
         "{compared} documents compared, expected at least {expected_at_least}"
     );
+    assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
+}
+
+/// One mistake made in a copy of a rule document (a plain `{groups: …}` JSON value).
+type Mutation = (&'static str, fn(&mut serde_json::Value) -> bool);
+
+/// The first alerting rule of the document.
+fn first_alert(doc: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
+    doc["groups"]
+        .as_array_mut()?
+        .iter_mut()
+        .filter_map(|g| g["rules"].as_array_mut())
+        .flatten()
+        .find(|r| r.get("alert").is_some())
+}
+
+fn first_rule(doc: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
+    doc["groups"]
+        .as_array_mut()?
+        .iter_mut()
+        .filter_map(|g| g["rules"].as_array_mut())
+        .flatten()
+        .find(|r| r.get("expr").is_some())
+}
+
+const MUTATIONS: &[Mutation] = &[
+    ("unchanged", |_| true),
+    ("broken template", |doc| {
+        let Some(r) = first_alert(doc) else {
+            return false;
+        };
+        let annotations = r
+            .as_object_mut()
+            .unwrap()
+            .entry("annotations")
+            .or_insert_with(|| serde_json::json!({}));
+        let Some(a) = annotations.as_object_mut() else {
+            return false;
+        };
+        let text = a
+            .get("summary")
+            .and_then(|s| s.as_str())
+            .unwrap_or("Instance down")
+            .to_string();
+        a.insert(
+            "summary".into(),
+            format!("{text} on {{{{ $labels.instance ").into(),
+        );
+        true
+    }),
+    ("undefined template variable", |doc| {
+        let Some(r) = first_alert(doc) else {
+            return false;
+        };
+        let labels = r
+            .as_object_mut()
+            .unwrap()
+            .entry("labels")
+            .or_insert_with(|| serde_json::json!({}));
+        let Some(l) = labels.as_object_mut() else {
+            return false;
+        };
+        l.insert("instance".into(), "{{ $label.instance }}".into());
+        true
+    }),
+    ("invalid label name", |doc| {
+        let Some(r) = first_rule(doc) else {
+            return false;
+        };
+        let labels = r
+            .as_object_mut()
+            .unwrap()
+            .entry("labels")
+            .or_insert_with(|| serde_json::json!({}));
+        let Some(l) = labels.as_object_mut() else {
+            return false;
+        };
+        l.insert("cost-center".into(), "ml-serving".into());
+        true
+    }),
+    ("bad duration", |doc| {
+        let Some(r) = first_alert(doc) else {
+            return false;
+        };
+        r["for"] = "5x".into();
+        true
+    }),
+    ("bad expression", |doc| {
+        let Some(r) = first_rule(doc) else {
+            return false;
+        };
+        let expr = match &r["expr"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        r["expr"] = format!("sum by (job) ({expr}").into();
+        true
+    }),
+    ("repeated group name", |doc| {
+        let Some(groups) = doc["groups"].as_array_mut() else {
+            return false;
+        };
+        let Some(first) = groups.first().cloned() else {
+            return false;
+        };
+        let mut copy = first;
+        // Another group of the same name (its rules renamed so they are not duplicates).
+        for r in copy["rules"].as_array_mut().into_iter().flatten() {
+            for key in ["alert", "record"] {
+                if let Some(name) = r.get(key).and_then(|n| n.as_str()) {
+                    r[key] = format!("{name}Copy").into();
+                }
+            }
+        }
+        groups.push(copy);
+        true
+    }),
+];
+
+/// Every rule document of the alerts corpus as a plain rule file (PrometheusRule objects
+/// unwrapped to their `spec`), with its name.
+fn corpus_rule_documents(dir: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut files = Vec::new();
+    yaml_files(dir, &mut files);
+    files.sort();
+    let mut docs = Vec::new();
+    for path in &files {
+        let loaded = skinflint::source::load_all(
+            &[Input::File(path.clone())],
+            Default::default(),
+            None,
+            None,
+        );
+        for (di, doc) in loaded[0].documents.iter().enumerate() {
+            let Some(root) = NodeRef::root(doc) else {
+                continue;
+            };
+            let value = if skinflint::model::alerts::plain_groups(doc).is_some() {
+                to_json(root, 0)
+            } else if root.get("kind").and_then(|k| k.as_str()) == Some("PrometheusRule") {
+                match root.path(&["spec", "groups"]) {
+                    Some(g) => serde_json::json!({ "groups": to_json(g, 0) }),
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            let name = path.strip_prefix(dir).unwrap_or(path).to_string_lossy();
+            docs.push((format!("{name} document {di}"), value));
+        }
+    }
+    docs
+}
+
+/// Which of `files` `promtool check rules` accepts, in one run (it reports each file).
+fn promtool_accepts(promtool: &Path, files: &[PathBuf]) -> Vec<bool> {
+    let out = Command::new(promtool)
+        .args(["check", "rules", "--lint=none"])
+        .args(files)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut verdicts = std::collections::HashMap::new();
+    let mut current = None;
+    for line in stdout.lines() {
+        if let Some(f) = line.strip_prefix("Checking ") {
+            current = Some(f.to_string());
+            verdicts.insert(f.to_string(), false);
+        } else if line.trim_start().starts_with("SUCCESS") {
+            if let Some(f) = &current {
+                verdicts.insert(f.clone(), true);
+            }
+        }
+    }
+    files
+        .iter()
+        .map(|f| {
+            *verdicts
+                .get(f.to_string_lossy().as_ref())
+                .unwrap_or_else(|| panic!("promtool did not report {}", f.display()))
+        })
+        .collect()
+}
+
+#[test]
+fn skinflint_and_promtool_agree_on_mutated_corpus_rule_files() {
+    let Some(promtool) = promtool() else {
+        common::skip("`promtool` (Debian package `prometheus`, for the promtool agreement)");
+        return;
+    };
+    let Some(corpus) = corpus() else {
+        common::skip("../shared/corpus (for the mutated rule files)");
+        return;
+    };
+    let started = std::time::Instant::now();
+    let docs = corpus_rule_documents(&corpus.join("alerts"));
+    assert!(docs.len() >= 30, "only {} rule documents found", docs.len());
+    let tmp = tempfile::tempdir().unwrap();
+    // (mutation, document name, file)
+    let mut mutants = Vec::new();
+    for (di, (name, doc)) in docs.iter().enumerate() {
+        for (mi, (mutation, apply)) in MUTATIONS.iter().enumerate() {
+            let mut m = doc.clone();
+            if !apply(&mut m) {
+                continue;
+            }
+            let file = tmp.path().join(format!("d{di}-m{mi}.yaml"));
+            std::fs::write(&file, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+            mutants.push((*mutation, name.as_str(), file));
+        }
+    }
+    let files: Vec<PathBuf> = mutants.iter().map(|m| m.2.clone()).collect();
+    let mut promtool_ok = Vec::new();
+    for chunk in files.chunks(100) {
+        promtool_ok.extend(promtool_accepts(&promtool, chunk));
+    }
+    let promtool_time = started.elapsed();
+    let mut req = CheckRequest::new(
+        files
+            .iter()
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect(),
+    );
+    req.config = ConfigChoice::None;
+    req.select = Some(PARITY_RULES.iter().map(|r| r.to_string()).collect());
+    let outcome = engine::check(&req).unwrap();
+    let rejected: std::collections::HashSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| PARITY_RULES.contains(&f.rule.as_str()))
+        .map(|f| outcome.files[f.file].file.path.as_str())
+        .collect();
+    // mutation -> (mutants, promtool rejects, skinflint rejects, agreed)
+    let mut table: Vec<(&str, [usize; 4])> = MUTATIONS.iter().map(|m| (m.0, [0; 4])).collect();
+    let mut disagreements = Vec::new();
+    for ((mutation, name, file), ok) in mutants.iter().zip(&promtool_ok) {
+        let skinflint_rejects = rejected.contains(file.to_string_lossy().as_ref());
+        let row = &mut table.iter_mut().find(|r| r.0 == *mutation).unwrap().1;
+        row[0] += 1;
+        row[1] += usize::from(!ok);
+        row[2] += usize::from(skinflint_rejects);
+        if skinflint_rejects != *ok {
+            row[3] += 1;
+        } else {
+            disagreements.push(format!(
+                "{name}, {mutation}: promtool {}, skinflint {} ({})",
+                if *ok { "accepts" } else { "rejects" },
+                if skinflint_rejects {
+                    "rejects"
+                } else {
+                    "accepts"
+                },
+                file.display()
+            ));
+        }
+    }
+    eprintln!(
+        "{:<28} {:>7} {:>16} {:>17} {:>7}",
+        "mutation", "mutants", "promtool rejects", "skinflint rejects", "agreed"
+    );
+    for (m, [n, p, s, a]) in &table {
+        eprintln!("{m:<28} {n:>7} {p:>16} {s:>17} {a:>7}");
+    }
+    eprintln!(
+        "{} mutants of {} rule documents in {:.1}s ({:.1}s writing them and running promtool, {} runs)",
+        mutants.len(),
+        docs.len(),
+        started.elapsed().as_secs_f64(),
+        promtool_time.as_secs_f64(),
+        files.len().div_ceil(100)
+    );
+    if !disagreements.is_empty() {
+        // Keep the files to look at.
+        let kept = tmp.keep();
+        eprintln!("mutants kept in {}", kept.display());
+    }
     assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
 }

@@ -42,12 +42,60 @@ const FIX: &str =
 /// Where a problem is and what it is.
 type Problems = Vec<(Range<usize>, String)>;
 
+/// The parameters, declared with their defaults in the rule file.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Params {
+    /// `legacy` (Prometheus 2) or `utf8` (Prometheus 3).
+    label_names: String,
+}
+
+/// Which names Prometheus accepts for labels, annotations and recorded metrics.
+#[derive(Clone, Copy)]
+enum Names {
+    /// `[a-zA-Z_][a-zA-Z0-9_]*` (metric names may also hold `:`): Prometheus 2.
+    Legacy,
+    /// Any non-empty UTF-8: Prometheus 3.
+    Utf8,
+}
+
+impl Names {
+    fn valid(self, name: &str, metric: bool) -> bool {
+        let mut chars = name.chars();
+        match self {
+            Names::Utf8 => !name.is_empty(),
+            Names::Legacy => {
+                let extra = |c: char| c == '_' || (metric && c == ':');
+                chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || extra(c))
+                    && chars.all(|c| c.is_ascii_alphanumeric() || extra(c))
+            }
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Names::Legacy => "letters, digits and `_`, not starting with a digit (Prometheus 2; set `label-names: utf8` for Prometheus 3)",
+            Names::Utf8 => "non-empty",
+        }
+    }
+}
+
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
+    let Some(p) = crate::checks::params::<Params>(ctx) else {
+        return Vec::new();
+    };
+    let names = if p.label_names == "utf8" {
+        Names::Utf8
+    } else {
+        Names::Legacy
+    };
     let model = ctx.model;
     let mut hits = Vec::new();
     for s in &model.rule_sources {
         let mut problems = Problems::new();
-        source_problems(model, s, &mut problems);
+        source_problems(model, s, names, &mut problems);
         hits.extend(problems.into_iter().map(|(span, message)| {
             let mut h = Hit::new(s.file, span, message).help(FIX);
             h.resource = s.resource;
@@ -56,7 +104,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     }
     for r in &model.alert_rules {
         let mut problems = Problems::new();
-        rule_problems(r, &mut problems);
+        rule_problems(r, names, &mut problems);
         hits.extend(problems.into_iter().map(|(span, message)| {
             rule_hit(r, span, format!("{}: {message}", describe(r))).help(FIX)
         }));
@@ -65,7 +113,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
 }
 
 /// The file's own keys and each group's.
-fn source_problems(model: &ModelSet, s: &RuleSource, out: &mut Problems) {
+fn source_problems(model: &ModelSet, s: &RuleSource, scheme: Names, out: &mut Problems) {
     if s.resource.is_none() {
         for (k, v) in s.container.entries().into_iter().flatten() {
             if !FILE_KEYS.contains(&k) {
@@ -103,6 +151,32 @@ fn source_problems(model: &ModelSet, s: &RuleSource, out: &mut Problems) {
             }
         }
         group_values(g, out);
+        for (k, v) in g
+            .get("labels")
+            .and_then(|l| l.entries())
+            .into_iter()
+            .flatten()
+        {
+            label_name(k, v, "label", scheme, out);
+        }
+    }
+}
+
+/// A label or annotation name Prometheus refuses.
+fn label_name(k: &str, v: NodeRef<'_>, what: &str, names: Names, out: &mut Problems) {
+    if k == "__name__" && what == "label" {
+        out.push((
+            v.key_span(),
+            "`__name__` is not a valid label name".to_string(),
+        ));
+    } else if !names.valid(k, false) {
+        out.push((
+            v.key_span(),
+            format!(
+                "`{k}` is not a valid {what} name: names must be {}",
+                names.rule()
+            ),
+        ));
     }
 }
 
@@ -127,7 +201,7 @@ fn group_values(g: NodeRef<'_>, out: &mut Problems) {
 }
 
 /// One rule's keys, kind (alert or record) and values.
-fn rule_problems(r: &AlertRule, out: &mut Problems) {
+fn rule_problems(r: &AlertRule, names: Names, out: &mut Problems) {
     for (k, v) in r.node.entries().into_iter().flatten() {
         if !RULE_KEYS.contains(&k) {
             out.push((v.key_span(), format!("unknown key `{k}` in a rule")));
@@ -149,7 +223,7 @@ fn rule_problems(r: &AlertRule, out: &mut Problems) {
         out.push((start, "`expr` must be set".to_string()));
     }
     if let (Some(rec), None) = (&r.record, &r.alert) {
-        if rec.value.is_empty() || rec.value.contains('{') || rec.value.contains('}') {
+        if rec.value.contains('{') || rec.value.contains('}') || !names.valid(&rec.value, true) {
             out.push((
                 rec.node.span(),
                 format!("`{}` is not a valid recording rule name", rec.value),
@@ -170,11 +244,11 @@ fn rule_problems(r: &AlertRule, out: &mut Problems) {
             "the alert name must not be empty".to_string(),
         ));
     }
-    rule_values(r, out);
+    rule_values(r, names, out);
 }
 
 /// A rule's durations and label and annotation names.
-fn rule_values(r: &AlertRule, out: &mut Problems) {
+fn rule_values(r: &AlertRule, names: Names, out: &mut Problems) {
     for (key, node) in [("for", r.for_), ("keep_firing_for", r.keep_firing_for)] {
         if let Some(n) = bad_duration(node) {
             out.push((
@@ -185,9 +259,7 @@ fn rule_values(r: &AlertRule, out: &mut Problems) {
     }
     for (what, map) in [("label", &r.labels), ("annotation", &r.annotations)] {
         for (k, _, v) in map {
-            if k.is_empty() || k == "__name__" && what == "label" {
-                out.push((v.key_span(), format!("`{k}` is not a valid {what} name")));
-            }
+            label_name(k, *v, what, names, out);
         }
     }
 }

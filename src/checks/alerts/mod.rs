@@ -7,6 +7,7 @@ pub mod cost_alerts_missing;
 pub mod delta_over_counter;
 pub mod duplicate_alert;
 pub mod invalid_rule_structure;
+pub mod invalid_template;
 pub mod promql_syntax_error;
 pub mod rate_over_non_counter;
 pub mod rate_window_too_short;
