@@ -91,7 +91,16 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     } else {
         Names::Legacy
     };
-    let model = ctx.model;
+    hits(ctx.model, names)
+}
+
+/// What this rule reports on the structure of rule files, with Prometheus 2's label names
+/// (the stricter scheme): the lines another rule leaves to this one.
+pub fn structure_problems(model: &ModelSet) -> Vec<Hit> {
+    hits(model, Names::Legacy)
+}
+
+fn hits(model: &ModelSet, names: Names) -> Vec<Hit> {
     let mut hits = Vec::new();
     for s in &model.rule_sources {
         let mut problems = Problems::new();

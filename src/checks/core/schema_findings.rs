@@ -176,7 +176,7 @@ fn owned_elsewhere(ctx: &CheckCtx) -> HashSet<(usize, usize)> {
     let model = ctx.model;
     let mut hits = invalid_nodepool_field::run(ctx);
     hits.extend(deprecated_karpenter_api::run(ctx));
-    hits.extend(invalid_rule_structure::run(ctx));
+    hits.extend(invalid_rule_structure::structure_problems(model));
     hits.into_iter()
         .map(|h| (h.file, model.files[h.file].file.line_col(h.span.start).line))
         .collect()
