@@ -28,7 +28,15 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let max = max_distance(name);
+    closest_within(name, candidates, max_distance(name))
+}
+
+/// The closest candidate at most `max` edits away (the first one on ties), if any.
+pub fn closest_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .filter_map(|c| Some((distance_within(name, c, max)?, c)))

@@ -285,6 +285,9 @@ fn type_names(kind: &TypeKind) -> Vec<String> {
     }
 }
 
+/// The most edits between a value and an allowed one for it to be suggested.
+const VALUE_SLIP: usize = 2;
+
 /// A value outside an `enum`, with the closest allowed value when one is close.
 fn not_in_enum(options: &Value, shown: &str, instance: &Value) -> (ViolationKind, String) {
     let allowed: Vec<String> = match options {
@@ -295,9 +298,11 @@ fn not_in_enum(options: &Value, shown: &str, instance: &Value) -> (ViolationKind
         Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
         _ => Vec::new(),
     };
+    // Allowed values are often alike (instance types, zones): only a slip of a letter or
+    // two is a typo; anything further is a different value, not a misspelt one.
     let close = instance
         .as_str()
-        .and_then(|v| crate::suggest::did_you_mean(v, names));
+        .and_then(|v| crate::suggest::closest_within(v, names, VALUE_SLIP));
     let values = list(allowed.iter().cloned());
     let message = match close {
         Some(c) => {
