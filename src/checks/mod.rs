@@ -242,9 +242,9 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     suppressions("unused-suppression", core::suppressions::unused),
     // Generic checks for custom rules (no built-in rule uses them).
-    model::<policy::forbidden_pattern::Params>("forbidden-pattern", policy::forbidden_pattern::run),
+    model::<policy::PatternParams>("forbidden-pattern", policy::forbidden_pattern::run),
     model::<policy::json_schema::Params>("json-schema", policy::json_schema::run),
-    model::<policy::required_pattern::Params>("required-pattern", policy::required_pattern::run),
+    model::<policy::PatternParams>("required-pattern", policy::required_pattern::run),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static CheckDef> {

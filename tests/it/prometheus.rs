@@ -182,51 +182,36 @@ fn recordings(om: &Path, scrapes: &Path, gpus: &[Gpu]) -> u64 {
     samples
 }
 
-const MANIFESTS: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata: {name: llm, namespace: ml}
+/// A one-GPU serving workload on g5.xlarge in namespace `ml`.
+fn gpu_workload(kind: &str, name: &str, replicas: u32, image: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: {kind}
+metadata: {{name: {name}, namespace: ml}}
 spec:
-  replicas: 2
-  selector: {matchLabels: {app: llm}}
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: {name}}}}}
   template:
-    metadata: {labels: {app: llm}}
+    metadata: {{labels: {{app: {name}}}}}
     spec:
-      nodeSelector: {node.kubernetes.io/instance-type: g5.xlarge}
+      nodeSelector: {{node.kubernetes.io/instance-type: g5.xlarge}}
       containers:
         - name: server
-          image: vllm:1
-          resources: {limits: {nvidia.com/gpu: 1}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: chat, namespace: ml}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: chat}}
-  template:
-    metadata: {labels: {app: chat}}
-    spec:
-      nodeSelector: {node.kubernetes.io/instance-type: g5.xlarge}
-      containers:
-        - name: server
-          image: vllm:1
-          resources: {limits: {nvidia.com/gpu: 1}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: embed, namespace: ml}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: embed}}
-  template:
-    metadata: {labels: {app: embed}}
-    spec:
-      nodeSelector: {node.kubernetes.io/instance-type: g5.xlarge}
-      containers:
-        - name: server
-          image: tei:1
-          resources: {limits: {nvidia.com/gpu: 1}}
-";
+          image: {image}
+          resources: {{limits: {{nvidia.com/gpu: 1}}}}
+"
+    )
+}
+
+/// The over-provisioned `llm`, the busy `chat` and `embed`, which has no series.
+fn manifests() -> String {
+    [
+        gpu_workload("Deployment", "llm", 2, "vllm:1"),
+        gpu_workload("StatefulSet", "chat", 1, "vllm:1"),
+        gpu_workload("Deployment", "embed", 1, "tei:1"),
+    ]
+    .join("---\n")
+}
 
 fn run(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
     let mut c = common::command(dir);
@@ -305,7 +290,7 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("m.yaml"), MANIFESTS).unwrap();
+    std::fs::write(d.join("m.yaml"), manifests()).unwrap();
     let om = d.join("dcgm.om");
     let gpus = [
         // Over-provisioned: p95 15% and 6 GiB of a 24 GB A10G, two replicas.

@@ -199,6 +199,19 @@ fn first_rule(doc: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
         .find(|r| r.get("expr").is_some())
 }
 
+/// Sets a label of a rule; false when there is no rule or its labels are not a map.
+fn set_label(rule: Option<&mut serde_json::Value>, key: &str, value: &str) -> bool {
+    let Some(r) = rule.and_then(|r| r.as_object_mut()) else {
+        return false;
+    };
+    let labels = r.entry("labels").or_insert_with(|| serde_json::json!({}));
+    let Some(l) = labels.as_object_mut() else {
+        return false;
+    };
+    l.insert(key.into(), value.into());
+    true
+}
+
 const MUTATIONS: &[Mutation] = &[
     ("unchanged", |_| true),
     ("broken template", |doc| {
@@ -225,34 +238,10 @@ const MUTATIONS: &[Mutation] = &[
         true
     }),
     ("undefined template variable", |doc| {
-        let Some(r) = first_alert(doc) else {
-            return false;
-        };
-        let labels = r
-            .as_object_mut()
-            .unwrap()
-            .entry("labels")
-            .or_insert_with(|| serde_json::json!({}));
-        let Some(l) = labels.as_object_mut() else {
-            return false;
-        };
-        l.insert("instance".into(), "{{ $label.instance }}".into());
-        true
+        set_label(first_alert(doc), "instance", "{{ $label.instance }}")
     }),
     ("invalid label name", |doc| {
-        let Some(r) = first_rule(doc) else {
-            return false;
-        };
-        let labels = r
-            .as_object_mut()
-            .unwrap()
-            .entry("labels")
-            .or_insert_with(|| serde_json::json!({}));
-        let Some(l) = labels.as_object_mut() else {
-            return false;
-        };
-        l.insert("cost-center".into(), "ml-serving".into());
-        true
+        set_label(first_rule(doc), "cost-center", "ml-serving")
     }),
     ("bad duration", |doc| {
         let Some(r) = first_alert(doc) else {

@@ -2,25 +2,13 @@
 //! matching resources matches a regular expression (a `latest` image tag, a public
 //! registry, an instance family the team does not buy).
 
-use super::field_path::{FieldPath, Reached};
-use super::{matching, policy_hit};
+use super::field_path::Reached;
+use super::{matching, policy_hit, PatternParams};
 use crate::checks::CheckCtx;
-use crate::rule::params::ParamRegex;
-use crate::rule::resource_match::ResourceMatch;
 use crate::rule::Hit;
 
-/// The parameters, declared in the custom rule file.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Params {
-    #[serde(rename = "match")]
-    matches: ResourceMatch,
-    path: FieldPath,
-    pattern: ParamRegex,
-}
-
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let Some(p) = crate::checks::params::<Params>(ctx) else {
+    let Some(p) = crate::checks::params::<PatternParams>(ctx) else {
         return Vec::new();
     };
     let mut hits = Vec::new();

@@ -11,9 +11,21 @@ pub const GENERIC_CHECKS: &[&str] = &["forbidden-pattern", "json-schema", "requi
 
 use crate::checks::CheckCtx;
 use crate::model::Resource;
+use crate::rule::params::ParamRegex;
 use crate::rule::resource_match::ResourceMatch;
 use crate::rule::Hit;
 use std::ops::Range;
+
+/// The parameters of `forbidden-pattern` and `required-pattern`, declared in the custom
+/// rule file: the resources, the field path and the regular expression.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PatternParams {
+    #[serde(rename = "match")]
+    matches: ResourceMatch,
+    path: field_path::FieldPath,
+    pattern: ParamRegex,
+}
 
 /// The resources a policy applies to, with their index in the model.
 pub fn matching<'a>(

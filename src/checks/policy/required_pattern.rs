@@ -2,25 +2,13 @@
 //! a field path and that each such value matches a regular expression (a `team` label, an
 //! image from the team's registry).
 
-use super::field_path::{missing_span, FieldPath, Reached};
-use super::{matching, policy_hit};
+use super::field_path::{missing_span, Reached};
+use super::{matching, policy_hit, PatternParams};
 use crate::checks::CheckCtx;
-use crate::rule::params::ParamRegex;
-use crate::rule::resource_match::ResourceMatch;
 use crate::rule::Hit;
 
-/// The parameters, declared in the custom rule file.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Params {
-    #[serde(rename = "match")]
-    matches: ResourceMatch,
-    path: FieldPath,
-    pattern: ParamRegex,
-}
-
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
-    let Some(p) = crate::checks::params::<Params>(ctx) else {
+    let Some(p) = crate::checks::params::<PatternParams>(ctx) else {
         return Vec::new();
     };
     let pattern = p.pattern.0.as_str();
