@@ -125,6 +125,46 @@ pub fn mismatches(found: &[(usize, usize, String)], expected: &[Expect]) -> Vec<
     problems
 }
 
+/// A GPU serving workload `ml/NAME` of KIND: `replicas` pods of one `server` container
+/// with a GPU limit, CPU and memory requests when given, pinned to an instance type when
+/// given.
+pub fn gpu_serving(
+    kind: &str,
+    name: &str,
+    replicas: u32,
+    gpus: u32,
+    requests: Option<(&str, &str)>,
+    pin: Option<&str>,
+) -> String {
+    let selector = pin.map_or(String::new(), |t| {
+        format!("      nodeSelector: {{node.kubernetes.io/instance-type: {t}}}\n")
+    });
+    let resources = match requests {
+        Some((cpu, memory)) => format!(
+            "          resources:
+            requests: {{cpu: \"{cpu}\", memory: {memory}}}
+            limits: {{nvidia.com/gpu: {gpus}}}
+"
+        ),
+        None => format!("          resources: {{limits: {{nvidia.com/gpu: {gpus}}}}}\n"),
+    };
+    format!(
+        "apiVersion: apps/v1
+kind: {kind}
+metadata: {{name: {name}, namespace: ml}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+{selector}      containers:
+        - name: server
+          image: vllm:1
+{resources}"
+    )
+}
+
 /// Write a generated nvidia-smi CSV of A10Gs: `gpus` GPUs sampled every `interval_s` for
 /// `hours`; the first `busy` GPUs cycle utilisation up to `util`% and memory up to
 /// `mem_mib`, the others idle with 500 MiB used.

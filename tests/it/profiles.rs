@@ -263,23 +263,7 @@ fn rules_for(
 }
 
 fn deployment(name: &str, instance: &str, gpus: u32) -> String {
-    format!(
-        "apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: ml}}
-spec:
-  replicas: 3
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      nodeSelector: {{node.kubernetes.io/instance-type: {instance}}}
-      containers:
-        - name: server
-          image: vllm:1
-          resources: {{limits: {{nvidia.com/gpu: {gpus}}}}}
-"
-    )
+    crate::common::gpu_serving("Deployment", name, 3, gpus, None, Some(instance))
 }
 
 #[test]
@@ -736,27 +720,7 @@ fn serving(
     gpus: u32,
     pin: Option<&str>,
 ) -> String {
-    let selector = pin.map_or(String::new(), |t| {
-        format!("      nodeSelector: {{node.kubernetes.io/instance-type: {t}}}\n")
-    });
-    format!(
-        "apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: ml}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-{selector}      containers:
-        - name: server
-          image: vllm:1
-          resources:
-            requests: {{cpu: \"{cpu}\", memory: {memory}}}
-            limits: {{nvidia.com/gpu: {gpus}}}
-"
-    )
+    crate::common::gpu_serving("Deployment", name, replicas, gpus, Some((cpu, memory)), pin)
 }
 
 /// Replays `profile` against `manifest` with `skinflint replay --format json` and runs the

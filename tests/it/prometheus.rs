@@ -183,32 +183,16 @@ fn recordings(om: &Path, scrapes: &Path, gpus: &[Gpu]) -> u64 {
 }
 
 /// A one-GPU serving workload on g5.xlarge in namespace `ml`.
-fn gpu_workload(kind: &str, name: &str, replicas: u32, image: &str) -> String {
-    format!(
-        "apiVersion: apps/v1
-kind: {kind}
-metadata: {{name: {name}, namespace: ml}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      nodeSelector: {{node.kubernetes.io/instance-type: g5.xlarge}}
-      containers:
-        - name: server
-          image: {image}
-          resources: {{limits: {{nvidia.com/gpu: 1}}}}
-"
-    )
+fn gpu_workload(kind: &str, name: &str, replicas: u32) -> String {
+    crate::common::gpu_serving(kind, name, replicas, 1, None, Some("g5.xlarge"))
 }
 
 /// The over-provisioned `llm`, the busy `chat` and `embed`, which has no series.
 fn manifests() -> String {
     [
-        gpu_workload("Deployment", "llm", 2, "vllm:1"),
-        gpu_workload("StatefulSet", "chat", 1, "vllm:1"),
-        gpu_workload("Deployment", "embed", 1, "tei:1"),
+        gpu_workload("Deployment", "llm", 2),
+        gpu_workload("StatefulSet", "chat", 1),
+        gpu_workload("Deployment", "embed", 1),
     ]
     .join("---\n")
 }
