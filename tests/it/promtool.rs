@@ -100,38 +100,12 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
         req.config = ConfigChoice::None;
         req.select = Some(PARITY_RULES.iter().map(|r| r.to_string()).collect());
         let outcome = engine::check(&req).unwrap();
-        let loaded = skinflint::source::load_all(
-            &[Input::File(path.clone())],
-            Default::default(),
-            None,
-            None,
-        );
-        for (di, doc) in loaded[0].documents.iter().enumerate() {
-            let Some(root) = NodeRef::root(doc) else {
+        for (di, doc) in documents(path).iter().enumerate() {
+            let Some((rule_file, range)) = as_rule_file(doc) else {
                 continue;
             };
-            let (groups, range) =
-                if let Some((_, groups)) = skinflint::model::alerts::plain_groups(doc) {
-                    (groups, root.span())
-                } else if root.get("kind").and_then(|k| k.as_str()) == Some("PrometheusRule") {
-                    match root.path(&["spec", "groups"]) {
-                        Some(g) => (g, g.span()),
-                        None => continue,
-                    }
-                } else {
-                    continue;
-                };
-            let mut obj = serde_json::Map::new();
-            // A plain file's own top-level keys matter to promtool too.
-            if let Some(entries) = root.entries().filter(|_| range == root.span()) {
-                for (k, v) in entries {
-                    obj.insert(k.to_string(), to_json(v, 0));
-                }
-            } else {
-                obj.insert("groups".into(), to_json(groups, 0));
-            }
             let file = tmp.path().join(format!("doc-{compared}.json"));
-            std::fs::write(&file, serde_json::Value::Object(obj).to_string()).unwrap();
+            std::fs::write(&file, rule_file.to_string()).unwrap();
             let out = Command::new(&promtool)
                 .args(["check", "rules"])
                 .arg(&file)
@@ -282,6 +256,37 @@ const MUTATIONS: &[Mutation] = &[
     }),
 ];
 
+/// The YAML documents of a file.
+fn documents(path: &Path) -> Vec<skinflint::source::Document> {
+    let mut loaded = skinflint::source::load_all(
+        &[Input::File(path.to_path_buf())],
+        Default::default(),
+        None,
+        None,
+    );
+    std::mem::take(&mut loaded[0].documents)
+}
+
+/// A rule document as the plain rule file promtool checks (a plain file with its own
+/// top-level keys, which matter to promtool too; a PrometheusRule unwrapped to its
+/// `spec.groups`), with the bytes its rules span.
+fn as_rule_file(
+    doc: &skinflint::source::Document,
+) -> Option<(serde_json::Value, std::ops::Range<usize>)> {
+    let root = NodeRef::root(doc)?;
+    if skinflint::model::alerts::plain_groups(doc).is_some() {
+        Some((to_json(root, 0), root.span()))
+    } else if root.get("kind").and_then(|k| k.as_str()) == Some("PrometheusRule") {
+        let groups = root.path(&["spec", "groups"])?;
+        Some((
+            serde_json::json!({ "groups": to_json(groups, 0) }),
+            groups.span(),
+        ))
+    } else {
+        None
+    }
+}
+
 /// Every rule document of the alerts corpus as a plain rule file (PrometheusRule objects
 /// unwrapped to their `spec`), with its name.
 fn corpus_rule_documents(dir: &Path) -> Vec<(String, serde_json::Value)> {
@@ -290,24 +295,8 @@ fn corpus_rule_documents(dir: &Path) -> Vec<(String, serde_json::Value)> {
     files.sort();
     let mut docs = Vec::new();
     for path in &files {
-        let loaded = skinflint::source::load_all(
-            &[Input::File(path.clone())],
-            Default::default(),
-            None,
-            None,
-        );
-        for (di, doc) in loaded[0].documents.iter().enumerate() {
-            let Some(root) = NodeRef::root(doc) else {
-                continue;
-            };
-            let value = if skinflint::model::alerts::plain_groups(doc).is_some() {
-                to_json(root, 0)
-            } else if root.get("kind").and_then(|k| k.as_str()) == Some("PrometheusRule") {
-                match root.path(&["spec", "groups"]) {
-                    Some(g) => serde_json::json!({ "groups": to_json(g, 0) }),
-                    None => continue,
-                }
-            } else {
+        for (di, doc) in documents(path).iter().enumerate() {
+            let Some((value, _)) = as_rule_file(doc) else {
                 continue;
             };
             let name = path.strip_prefix(dir).unwrap_or(path).to_string_lossy();
