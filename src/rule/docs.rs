@@ -213,6 +213,20 @@ fn param_schema(d: &ParamDecl) -> Value {
     schema
 }
 
+/// A rule's settings object in the config: enabled, severities, and `params` as given.
+fn rule_settings(severity: &Value, params: Value) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "enabled": {"type": "boolean"},
+            "severity": severity,
+            "gpu-severity": severity,
+            "params": params
+        }
+    })
+}
+
 /// The settings of a custom rule (from `rules-dirs:`), set like a built-in rule's (its
 /// parameters are checked against its own declaration when skinflint runs), and a rule
 /// id: a built-in one, or any kebab-case id a custom rule may have.
@@ -222,16 +236,7 @@ fn custom_rule_schemas(severity: &Value, ids: &[&str]) -> (Value, Value) {
         "oneOf": [
             {"type": "boolean"},
             {"enum": ["off", "on", "error", "warning", "info"]},
-            {
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                    "enabled": {"type": "boolean"},
-                    "severity": severity,
-                    "gpu-severity": severity,
-                    "params": {"type": "object"}
-                }
-            }
+            rule_settings(severity, json!({"type": "object"}))
         ]
     });
     let rule_id = json!({"anyOf": [{"enum": ids}, {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)+$"}]});
@@ -247,16 +252,10 @@ pub fn config_schema(rules: &[RuleDef]) -> Value {
         for d in r.params.decls() {
             params.insert(d.name.clone(), param_schema(d));
         }
-        let settings = json!({
-            "type": "object",
-            "additionalProperties": false,
-            "properties": {
-                "enabled": {"type": "boolean"},
-                "severity": severity,
-                "gpu-severity": severity,
-                "params": {"type": "object", "additionalProperties": false, "properties": params}
-            }
-        });
+        let settings = rule_settings(
+            &severity,
+            json!({"type": "object", "additionalProperties": false, "properties": params}),
+        );
         rule_props.insert(
             r.id.clone(),
             json!({
