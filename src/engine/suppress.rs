@@ -11,7 +11,6 @@ use crate::model::ModelSet;
 use crate::rule::config::ConfigIgnore;
 pub use crate::rule::suppression::{Scope, Suppression, ANNOTATION};
 use crate::rule::Finding;
-use crate::source::yaml::{NodeKind, Style};
 use crate::source::Loaded;
 use regex::Regex;
 use std::ops::Range;
@@ -82,9 +81,7 @@ fn text_ranges(f: &Loaded) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = f
         .documents
         .iter()
-        .flat_map(|d| d.nodes.iter())
-        .filter(|n| matches!(n.kind, NodeKind::Scalar { style, .. } if style != Style::Plain))
-        .map(|n| n.span.clone())
+        .flat_map(|d| d.quoted_scalar_spans())
         .collect();
     out.sort_by_key(|r| r.start);
     out

@@ -30,6 +30,10 @@ pub enum ReadError {
 }
 pub use yaml::{Document, Limits, NodeRef, Parsed, ProblemKind, YamlProblem};
 
+/// Largest input skinflint reads whatever `--max-file-size` says: spans and line offsets
+/// are 32-bit, which halves what a large run keeps in memory.
+pub const MAX_TEXT: u64 = u32::MAX as u64 - 1;
+
 /// Default largest input read, in bytes.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
@@ -330,6 +334,7 @@ pub fn load_all(
 
 /// Standard input, up to one byte over `max` (so that an oversized input is reported).
 pub fn read_stdin(max: u64) -> Result<Vec<u8>, ReadError> {
+    let max = max.min(MAX_TEXT);
     let mut buf = Vec::new();
     std::io::stdin()
         .take(max + 1)
@@ -340,6 +345,7 @@ pub fn read_stdin(max: u64) -> Result<Vec<u8>, ReadError> {
 
 /// A file's bytes, refused unread when it is larger than `max`.
 pub fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let max = max.min(MAX_TEXT);
     let meta = std::fs::metadata(path).map_err(|e| ReadError::File(e.to_string()))?;
     if meta.len() > max {
         return Err(ReadError::TooLarge {
@@ -347,7 +353,8 @@ pub fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
             max,
         });
     }
-    let mut buf = Vec::new();
+    // Sized from the file so the bytes are read into one allocation, not a doubling one.
+    let mut buf = Vec::with_capacity(meta.len() as usize + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut buf))
         .map_err(|e| ReadError::File(e.to_string()))?;
@@ -370,10 +377,10 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOpt
             );
         }
     };
-    if bytes.len() as u64 > opts.max_file_size {
+    if bytes.len() as u64 > opts.max_file_size.min(MAX_TEXT) {
         let message = format!(
             "input is larger than the {} byte limit (raise it with --max-file-size)",
-            opts.max_file_size
+            opts.max_file_size.min(MAX_TEXT)
         );
         return Loaded::unread(
             name,

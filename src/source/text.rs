@@ -13,7 +13,9 @@ pub struct SourceFile {
     pub path: String,
     /// The full text. Empty when the file could not be decoded.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start; 32-bit, as inputs are capped below 4 GiB
+    /// ([`super::MAX_TEXT`]).
+    line_starts: Vec<u32>,
 }
 
 /// A 1-based line and 1-based character column.
@@ -26,15 +28,18 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
         // A line ends at `\n`, `\r\n`, or a lone `\r` (as the YAML parser reads it).
-        let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
-            }
-        }
+        let breaks = || {
+            bytes.iter().enumerate().filter_map(|(i, b)| match b {
+                b'\n' => Some(i as u32 + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i as u32 + 1),
+                _ => None,
+            })
+        };
+        // Counted first so the index is allocated once, at its size.
+        let mut line_starts = Vec::with_capacity(1 + breaks().count());
+        line_starts.push(0);
+        line_starts.extend(breaks());
         SourceFile {
             path: path.into(),
             text,
@@ -45,11 +50,11 @@ impl SourceFile {
     /// Line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -71,7 +76,9 @@ impl SourceFile {
 
     /// Byte offset of the first character of a 1-based line.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).copied()
+        self.line_starts
+            .get(line.checked_sub(1)?)
+            .map(|&s| s as usize)
     }
 
     /// Number of lines in the text.
@@ -80,7 +87,7 @@ impl SourceFile {
     }
 
     fn clamp(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len()).min(super::MAX_TEXT as usize);
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }

@@ -38,31 +38,103 @@ pub enum Style {
     Block,
 }
 
-#[derive(Debug, Clone)]
-pub enum NodeKind {
-    Scalar {
-        text: String,
-        style: Style,
-        tag: Option<String>,
-    },
-    Seq(Vec<NodeId>),
-    Map(Vec<(NodeId, NodeId)>),
-    /// Reference to an earlier anchored node in the same document.
-    Alias(NodeId),
+/// What a node is. Collections keep their children in [`Document::children`]; scalars keep
+/// their text in [`Document::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Scalar,
+    Seq,
+    Map,
+    /// Reference to an earlier anchored node in the same document (`a`).
+    Alias,
 }
 
-#[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: NodeKind,
+/// One node in 20 bytes: documents are kept while checks run, so their size is most of
+/// what a large run holds in memory.
+#[derive(Debug, Clone, Copy)]
+struct Node {
     /// Byte range in the source text.
-    pub span: Range<usize>,
+    start: u32,
+    end: u32,
+    /// Scalar: offset of its text in [`Document::text`]; Seq, Map: first child in
+    /// [`Document::children`]; Alias: the anchored node.
+    a: u32,
+    /// Scalar: text length; Seq: item count; Map: entry count (keys and values alternate).
+    b: u32,
+    kind: Kind,
+    style: Style,
+    /// The scalar has an explicit tag (in [`Document::tags`]).
+    tagged: bool,
 }
 
-/// One YAML document of a stream.
+impl Node {
+    fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// One YAML document of a stream, in three flat arrays rather than a tree of allocations.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    pub nodes: Vec<Node>,
+    nodes: Vec<Node>,
+    /// Children of every collection, each collection's contiguous: a sequence's items, a
+    /// mapping's keys and values alternating.
+    children: Vec<NodeId>,
+    /// Every scalar's text, one after the other.
+    text: String,
+    /// Explicit tags of scalars, ascending by node.
+    tags: Vec<(NodeId, Box<str>)>,
     pub root: Option<NodeId>,
+}
+
+impl Document {
+    /// How many nodes the document holds (aliases count one each).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Byte ranges of the quoted and block scalars, in document order.
+    pub fn quoted_scalar_spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.nodes
+            .iter()
+            .filter(|n| n.kind == Kind::Scalar && n.style != Style::Plain)
+            .map(Node::span)
+    }
+
+    fn scalar_text(&self, n: &Node) -> &str {
+        self.text
+            .get(n.a as usize..(n.a + n.b) as usize)
+            .unwrap_or("")
+    }
+
+    fn tag(&self, id: NodeId) -> Option<&str> {
+        let i = self.tags.binary_search_by_key(&id, |(n, _)| *n).ok()?;
+        Some(&self.tags[i].1)
+    }
+
+    fn kids(&self, n: &Node) -> &[NodeId] {
+        let len = match n.kind {
+            Kind::Seq => n.b as usize,
+            Kind::Map => 2 * n.b as usize,
+            _ => 0,
+        };
+        self.children
+            .get(n.a as usize..n.a as usize + len)
+            .unwrap_or(&[])
+    }
+
+    /// A mapping's (key, value) pairs.
+    fn pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        let n = &self.nodes[id as usize];
+        let kids = if n.kind == Kind::Map { self.kids(n) } else { &[] };
+        kids.chunks_exact(2).map(|kv| (kv[0], kv[1]))
+    }
+
+    /// The text of a scalar node, None for anything else.
+    fn key_text(&self, id: NodeId) -> Option<&str> {
+        let n = &self.nodes[id as usize];
+        (n.kind == Kind::Scalar).then(|| self.scalar_text(n))
+    }
 }
 
 /// A problem found while parsing: a syntax error, a duplicate key or an exceeded limit.
@@ -95,16 +167,13 @@ pub struct Parsed {
     pub problems: Vec<YamlProblem>,
 }
 
-enum Frame {
-    Seq {
-        id: NodeId,
-        items: Vec<NodeId>,
-    },
-    Map {
-        id: NodeId,
-        entries: Vec<(NodeId, NodeId)>,
-        key: Option<NodeId>,
-    },
+/// A collection being built: its children wait here until it closes, then move to
+/// [`Document::children`] in one piece.
+struct Frame {
+    id: NodeId,
+    is_map: bool,
+    /// Items, or keys and values alternating.
+    kids: Vec<NodeId>,
 }
 
 struct Builder {
@@ -116,10 +185,20 @@ struct Builder {
     in_document: bool,
 }
 
+thread_local! {
+    /// Each thread's building arrays, kept from one input to the next: documents are
+    /// copied out at their final size, so parsing many files leaves no trail of outgrown
+    /// allocations (which a long run would hold as fragmented memory).
+    static SCRATCH: std::cell::Cell<Document> = std::cell::Cell::new(Document::default());
+}
+
+/// Scratch arrays larger than this are released after the input rather than kept.
+const MAX_SCRATCH_BYTES: usize = 16 << 20;
+
 impl Builder {
     fn new() -> Self {
         Builder {
-            doc: Document::default(),
+            doc: SCRATCH.with(std::cell::Cell::take),
             stack: Vec::new(),
             anchors: HashMap::new(),
             problems: Vec::new(),
@@ -127,9 +206,17 @@ impl Builder {
         }
     }
 
-    fn push_node(&mut self, kind: NodeKind, span: Range<usize>, anchor: usize) -> NodeId {
+    fn push_node(&mut self, kind: Kind, span: Range<usize>, anchor: usize) -> NodeId {
         let id = self.doc.nodes.len() as NodeId;
-        self.doc.nodes.push(Node { kind, span });
+        self.doc.nodes.push(Node {
+            start: span.start as u32,
+            end: span.end as u32,
+            a: 0,
+            b: 0,
+            kind,
+            style: Style::Plain,
+            tagged: false,
+        });
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
@@ -140,50 +227,52 @@ impl Builder {
     fn attach(&mut self, id: NodeId) {
         match self.stack.last_mut() {
             None => self.doc.root = Some(id),
-            Some(Frame::Seq { items, .. }) => items.push(id),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                None => *key = Some(id),
-                Some(k) => entries.push((k, id)),
-            },
+            Some(frame) => frame.kids.push(id),
         }
     }
 
     fn close(&mut self, end: usize) {
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return;
         };
-        let id = match frame {
-            Frame::Seq { id, items } => {
-                self.doc.nodes[id as usize].kind = NodeKind::Seq(items);
-                id
+        if frame.is_map {
+            // A key without its value (only after an error) is dropped.
+            if frame.kids.len() % 2 == 1 {
+                frame.kids.pop();
             }
-            Frame::Map { id, entries, .. } => {
-                self.report_duplicates(&entries);
-                self.doc.nodes[id as usize].kind = NodeKind::Map(entries);
-                id
-            }
+            self.report_duplicates(&frame.kids);
+        }
+        let first = self.doc.children.len() as u32;
+        self.doc.children.extend_from_slice(&frame.kids);
+        let node = &mut self.doc.nodes[frame.id as usize];
+        node.a = first;
+        node.b = if frame.is_map {
+            frame.kids.len() as u32 / 2
+        } else {
+            frame.kids.len() as u32
         };
-        let node = &mut self.doc.nodes[id as usize];
-        node.span.end = node.span.end.max(end);
-        self.attach(id);
+        node.end = node.end.max(end as u32);
+        self.attach(frame.id);
     }
 
-    fn report_duplicates(&mut self, entries: &[(NodeId, NodeId)]) {
+    fn report_duplicates(&mut self, kids: &[NodeId]) {
+        let doc = &self.doc;
         let mut seen: HashMap<&str, NodeId> = HashMap::new();
-        for (k, _) in entries {
-            let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind else {
+        for k in kids.iter().step_by(2) {
+            let Some(text) = doc.key_text(*k) else {
                 continue;
             };
             if text == "<<" {
                 continue;
             }
-            match seen.get(text.as_str()) {
+            match seen.get(text) {
                 Some(first) => {
-                    let first_span = self.doc.nodes[*first as usize].span.clone();
                     self.problems.push(YamlProblem {
-                        span: self.doc.nodes[*k as usize].span.clone(),
+                        span: doc.nodes[*k as usize].span(),
                         message: format!("duplicate mapping key `{text}`"),
-                        kind: ProblemKind::DuplicateKey { first: first_span },
+                        kind: ProblemKind::DuplicateKey {
+                            first: doc.nodes[*first as usize].span(),
+                        },
                     });
                 }
                 None => {
@@ -199,7 +288,34 @@ impl Builder {
             self.close(0);
         }
         self.anchors.clear();
-        std::mem::take(&mut self.doc)
+        let scratch = &mut self.doc;
+        let doc = Document {
+            nodes: scratch.nodes.as_slice().to_vec(),
+            children: scratch.children.as_slice().to_vec(),
+            text: scratch.text.as_str().to_owned(),
+            tags: std::mem::take(&mut scratch.tags),
+            root: scratch.root.take(),
+        };
+        scratch.nodes.clear();
+        scratch.children.clear();
+        scratch.text.clear();
+        doc
+    }
+
+    /// Give the scratch arrays back to the thread for its next input.
+    fn release(self) {
+        let mut d = self.doc;
+        d.nodes.clear();
+        d.children.clear();
+        d.text.clear();
+        d.tags.clear();
+        d.root = None;
+        let bytes = d.nodes.capacity() * std::mem::size_of::<Node>()
+            + d.children.capacity() * std::mem::size_of::<NodeId>()
+            + d.text.capacity();
+        if bytes <= MAX_SCRATCH_BYTES {
+            SCRATCH.with(|s| s.set(d));
+        }
     }
 }
 
@@ -218,9 +334,18 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
         flow_nesting_limit: limits.max_depth.min(255),
         block_nesting_limit: limits.max_depth.min(255),
     };
+    let mut out = Parsed::default();
+    if text.len() >= u32::MAX as usize {
+        // Spans are 32-bit: no manifest comes near 4 GiB.
+        out.problems.push(YamlProblem {
+            span: 0..0,
+            message: "input of 4 GiB or more; skinflint does not parse it".to_string(),
+            kind: ProblemKind::TooManyNodes,
+        });
+        return out;
+    }
     let parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder::new();
-    let mut out = Parsed::default();
     let mut total_nodes = 0usize;
     for item in parser {
         let (event, span) = match item {
@@ -248,6 +373,7 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
     }
     out.problems = std::mem::take(&mut b.problems);
     out.problems.sort_by_key(|p| p.span.start);
+    b.release();
     out
 }
 
@@ -295,12 +421,17 @@ impl Builder {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     _ => Style::Block,
                 };
-                let kind = NodeKind::Scalar {
-                    text: value.into_owned(),
-                    style,
-                    tag: tag.map(|t| t.to_string()),
-                };
-                let id = self.push_node(kind, range, anchor);
+                let id = self.push_node(Kind::Scalar, range, anchor);
+                let offset = self.doc.text.len() as u32;
+                self.doc.text.push_str(&value);
+                let node = &mut self.doc.nodes[id as usize];
+                node.a = offset;
+                node.b = value.len() as u32;
+                node.style = style;
+                if let Some(tag) = tag {
+                    node.tagged = true;
+                    self.doc.tags.push((id, tag.to_string().into()));
+                }
                 self.attach(id);
             }
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
@@ -323,7 +454,8 @@ impl Builder {
                         kind: ProblemKind::UnknownAlias,
                     });
                 };
-                let id = self.push_node(NodeKind::Alias(t), range, 0);
+                let id = self.push_node(Kind::Alias, range, 0);
+                self.doc.nodes[id as usize].a = t;
                 self.attach(id);
             }
             _ => {}
@@ -333,18 +465,12 @@ impl Builder {
 
     /// Start a sequence or mapping; [`Builder::close`] finishes it.
     fn open(&mut self, is_map: bool, range: Range<usize>, anchor: usize) {
-        let id = self.push_node(NodeKind::Seq(Vec::new()), range, anchor);
-        self.stack.push(if is_map {
-            Frame::Map {
-                id,
-                entries: Vec::new(),
-                key: None,
-            }
-        } else {
-            Frame::Seq {
-                id,
-                items: Vec::new(),
-            }
+        let kind = if is_map { Kind::Map } else { Kind::Seq };
+        let id = self.push_node(kind, range, anchor);
+        self.stack.push(Frame {
+            id,
+            is_map,
+            kids: Vec::new(),
         });
     }
 }
@@ -360,7 +486,7 @@ pub struct NodeRef<'a> {
 
 impl std::fmt::Debug for NodeRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NodeRef({}@{:?})", self.id, self.node().span)
+        write!(f, "NodeRef({}@{:?})", self.id, self.span())
     }
 }
 
@@ -373,23 +499,19 @@ impl<'a> NodeRef<'a> {
     }
 
     /// The node itself, with aliases followed (one hop: aliases always point at a real node).
-    pub fn node(&self) -> &'a Node {
-        let n = &self.doc.nodes[self.id as usize];
-        match n.kind {
-            NodeKind::Alias(t) => &self.doc.nodes[t as usize],
-            _ => n,
-        }
+    fn node(&self) -> &'a Node {
+        &self.doc.nodes[self.resolved_id() as usize]
     }
 
     /// Span of the value as written (an alias's own `*name` token, not its target).
     pub fn span(&self) -> Range<usize> {
-        self.doc.nodes[self.id as usize].span.clone()
+        self.doc.nodes[self.id as usize].span()
     }
 
     /// Span of the key that led here, or of the value when there is no key.
     pub fn key_span(&self) -> Range<usize> {
         match self.key {
-            Some(k) => self.doc.nodes[k as usize].span.clone(),
+            Some(k) => self.doc.nodes[k as usize].span(),
             None => self.span(),
         }
     }
@@ -397,19 +519,18 @@ impl<'a> NodeRef<'a> {
     /// Look up a key in a mapping, honouring `<<` merge keys (explicit keys win, then
     /// merge sources in order).
     pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        if key == "<<" {
+            return None;
+        }
+        let doc = self.doc;
         for map in self.merge_chain() {
-            let NodeKind::Map(entries) = &self.doc.nodes[map as usize].kind else {
-                continue;
-            };
-            for (k, v) in entries {
-                if let NodeKind::Scalar { text, .. } = &self.doc.nodes[*k as usize].kind {
-                    if text == key && text != "<<" {
-                        return Some(NodeRef {
-                            doc: self.doc,
-                            id: *v,
-                            key: Some(*k),
-                        });
-                    }
+            for (k, v) in doc.pairs(map) {
+                if doc.key_text(k) == Some(key) {
+                    return Some(NodeRef {
+                        doc,
+                        id: v,
+                        key: Some(k),
+                    });
                 }
             }
         }
@@ -419,29 +540,26 @@ impl<'a> NodeRef<'a> {
     /// This mapping followed by the mappings it merges with `<<`, breadth first, each at
     /// most once and at most [`MAX_MERGE_MAPS`] in all, so a merge bomb costs nothing.
     fn merge_chain(&self) -> Vec<NodeId> {
+        let doc = self.doc;
         let start = self.resolved_id();
-        if !matches!(self.doc.nodes[start as usize].kind, NodeKind::Map(_)) {
+        if doc.nodes[start as usize].kind != Kind::Map {
             return Vec::new();
         }
         let mut chain = vec![start];
         let mut i = 0;
         while i < chain.len() && chain.len() < MAX_MERGE_MAPS {
-            let NodeKind::Map(entries) = &self.doc.nodes[chain[i] as usize].kind else {
-                i += 1;
-                continue;
-            };
-            for (k, v) in entries {
-                let is_merge = matches!(&self.doc.nodes[*k as usize].kind, NodeKind::Scalar { text, .. } if text == "<<");
-                if !is_merge {
+            for (k, v) in doc.pairs(chain[i]) {
+                if doc.key_text(k) != Some("<<") {
                     continue;
                 }
-                let v = self.resolve(*v);
-                let sources: Vec<NodeId> = match &self.doc.nodes[v as usize].kind {
-                    NodeKind::Seq(items) => items.iter().map(|x| self.resolve(*x)).collect(),
+                let v = self.resolve(v);
+                let n = &doc.nodes[v as usize];
+                let sources: Vec<NodeId> = match n.kind {
+                    Kind::Seq => doc.kids(n).iter().map(|x| self.resolve(*x)).collect(),
                     _ => vec![v],
                 };
                 for src in sources {
-                    let is_map = matches!(self.doc.nodes[src as usize].kind, NodeKind::Map(_));
+                    let is_map = doc.nodes[src as usize].kind == Kind::Map;
                     if is_map && !chain.contains(&src) && chain.len() < MAX_MERGE_MAPS {
                         chain.push(src);
                     }
@@ -453,8 +571,9 @@ impl<'a> NodeRef<'a> {
     }
 
     fn resolve(&self, id: NodeId) -> NodeId {
-        match self.doc.nodes[id as usize].kind {
-            NodeKind::Alias(t) => t,
+        let n = &self.doc.nodes[id as usize];
+        match n.kind {
+            Kind::Alias => n.a,
             _ => id,
         }
     }
@@ -475,14 +594,14 @@ impl<'a> NodeRef<'a> {
     /// Items of a sequence.
     pub fn items(&self) -> Option<impl Iterator<Item = NodeRef<'a>> + 'a> {
         let doc = self.doc;
-        match &self.node().kind {
-            NodeKind::Seq(items) => Some(items.iter().map(move |id| NodeRef {
+        let n = self.node();
+        (n.kind == Kind::Seq).then(|| {
+            doc.kids(n).iter().map(move |id| NodeRef {
                 doc,
                 id: *id,
                 key: None,
-            })),
-            _ => None,
-        }
+            })
+        })
     }
 
     /// Entries of a mapping as (key text, value) pairs, with `<<` merges applied (an
@@ -497,52 +616,56 @@ impl<'a> NodeRef<'a> {
         let merged = chain.len() > 1;
         let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
         for map in chain {
-            let NodeKind::Map(entries) = &doc.nodes[map as usize].kind else {
-                continue;
-            };
-            for (k, v) in entries {
-                if let NodeKind::Scalar { text, .. } = &doc.nodes[*k as usize].kind {
-                    if text == "<<" || (merged && !seen.insert(text.as_str())) {
-                        continue;
-                    }
-                    out.push((
-                        text.as_str(),
-                        NodeRef {
-                            doc,
-                            id: *v,
-                            key: Some(*k),
-                        },
-                    ));
+            for (k, v) in doc.pairs(map) {
+                let Some(text) = doc.key_text(k) else {
+                    continue;
+                };
+                if text == "<<" || (merged && !seen.insert(text)) {
+                    continue;
                 }
+                out.push((
+                    text,
+                    NodeRef {
+                        doc,
+                        id: v,
+                        key: Some(k),
+                    },
+                ));
             }
         }
         Some(out.into_iter())
     }
 
     pub fn is_map(&self) -> bool {
-        matches!(self.node().kind, NodeKind::Map(_))
+        self.node().kind == Kind::Map
     }
 
     pub fn is_seq(&self) -> bool {
-        matches!(self.node().kind, NodeKind::Seq(_))
+        self.node().kind == Kind::Seq
     }
 
     /// The scalar's text and style, if this is a scalar.
     pub fn scalar(&self) -> Option<(&'a str, Style)> {
-        match &self.node().kind {
-            NodeKind::Scalar { text, style, .. } => Some((text.as_str(), *style)),
-            _ => None,
-        }
+        let n = self.node();
+        (n.kind == Kind::Scalar).then(|| (self.doc.scalar_text(n), n.style))
     }
 
     /// The scalar resolved the way Kubernetes reads YAML (YAML 1.1).
     pub fn value(&self) -> Option<super::scalar::Scalar<'a>> {
-        match &self.node().kind {
-            NodeKind::Scalar { text, style, tag } => {
-                Some(super::scalar::resolve(text, *style, tag.as_deref()))
-            }
-            _ => None,
+        let n = self.node();
+        if n.kind != Kind::Scalar {
+            return None;
         }
+        let tag = if n.tagged {
+            self.doc.tag(self.resolved_id())
+        } else {
+            None
+        };
+        Some(super::scalar::resolve(
+            self.doc.scalar_text(n),
+            n.style,
+            tag,
+        ))
     }
 
     /// The scalar as a string when it resolves to a string (or to anything but null when
@@ -592,7 +715,7 @@ mod tests {
         }
         let p = parse(&src, Limits::default());
         assert!(p.problems.is_empty());
-        assert!(p.documents[0].nodes.len() < 200);
+        assert!(p.documents[0].node_count() < 200);
     }
 
     #[test]
