@@ -184,7 +184,7 @@ fn recordings(om: &Path, scrapes: &Path, gpus: &[Gpu]) -> u64 {
 }
 
 /// kube-state-metrics' series for `llm` only, every 5 minutes: its pods' owner (a
-/// ReplicaSet of Deployment `llm`) and its nodes' instance type. `chat`'s owner and node
+/// ReplicaSet of Deployment `llm`), requests and its nodes' instance type. `chat`'s owner and node
 /// type are not there: replay without manifests infers the one and leaves the other
 /// unknown.
 fn kube_state(text: &mut String, gpus: &[Gpu]) {
@@ -201,6 +201,20 @@ fn kube_state(text: &mut String, gpus: &[Gpu]) {
             text,
             &format!("kube_pod_owner{{namespace=\"ml\",pod=\"{}\",owner_kind=\"ReplicaSet\",owner_name=\"{rs}\",owner_is_controller=\"true\"}}", g.pod),
         );
+    }
+    // Requests small enough to leave the recommendation as the manifests (which have
+    // none) give it.
+    writeln!(text, "# TYPE kube_pod_container_resource_requests gauge").unwrap();
+    for g in &llm {
+        for (resource, unit, value) in [("cpu", "core", "1"), ("memory", "byte", "536870912")] {
+            let series = format!(
+                "kube_pod_container_resource_requests{{namespace=\"ml\",pod=\"{}\",container=\"server\",resource=\"{resource}\",unit=\"{unit}\"}}",
+                g.pod
+            );
+            for t in (T0..=T0 + WEEK).step_by(300) {
+                writeln!(text, "{series} {value} {t}").unwrap();
+            }
+        }
     }
     writeln!(text, "# TYPE kube_node_labels gauge").unwrap();
     for g in &llm {
@@ -475,8 +489,12 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
         "{notes}"
     );
     assert!(
-        stderr_found.contains("inferred from pod names: ml/chat"),
+        stderr_found.contains("inferred from pod names: ml/chat\n"),
         "{stderr_found}"
+    );
+    assert!(
+        stderr_found.contains("may not hold them: ml/chat\n"),
+        "llm's requests were read: {stderr_found}"
     );
     // Discovery costs two queries (the pods, then their owners and nodes), then the
     // statistics' three, for a week as for two days.
@@ -544,5 +562,20 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     eprintln!(
         "prometheus replay: {samples} samples per series, {queries} queries, {bytes_week} bytes (week) / {bytes_2d} (2 days), {:.1} s in all",
         started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn replay_without_manifests_needs_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::command(dir.path())
+        .args(["replay", "p.csv"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("give the manifests of the workloads with --manifests PATH"),
+        "{stderr}"
     );
 }

@@ -143,7 +143,7 @@ pub fn owner_from_kube(pod: &str, kind: &str, name: &str) -> Owner {
 }
 
 /// A GPU workload the series show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Found {
     pub namespace: Option<String>,
     pub owner: Owner,
@@ -155,6 +155,25 @@ pub struct Found {
     pub nodes: BTreeSet<String>,
     /// Instance types of its nodes, from `kube_node_labels`; empty when unknown.
     pub node_types: BTreeSet<String>,
+    /// The largest cpu (cores) and memory (bytes) requests of one pod, summed over its
+    /// containers (`kube_pod_container_resource_requests`); `None` when unknown.
+    pub requests: Option<Requests>,
+}
+
+/// A pod's cpu (cores) and memory (bytes) requests, summed over its containers.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Requests {
+    pub cpu: f64,
+    pub memory: f64,
+}
+
+impl Requests {
+    fn max(self, o: Requests) -> Requests {
+        Requests {
+            cpu: self.cpu.max(o.cpu),
+            memory: self.memory.max(o.memory),
+        }
+    }
 }
 
 impl Found {
@@ -181,16 +200,22 @@ impl Found {
     }
 
     /// The manifest the workload model reads: the controller, its replicas, one
-    /// container holding the GPUs a pod's series show, pinned to the instance type when
-    /// it is known.
+    /// container holding the GPUs a pod's series show and the pod's requests, pinned to
+    /// the instance type when it is known.
     pub fn manifest(&self) -> serde_json::Value {
         use serde_json::json;
-        let mut pod = json!({
-            "containers": [{
-                "name": "gpu",
-                "resources": {"limits": {"nvidia.com/gpu": self.gpus_per_pod.max(1)}}
-            }]
-        });
+        let mut resources = json!({"limits": {"nvidia.com/gpu": self.gpus_per_pod.max(1)}});
+        if let Some(r) = self.requests {
+            let mut requests = serde_json::Map::new();
+            if r.cpu > 0.0 {
+                requests.insert("cpu".into(), json!(format!("{}m", (r.cpu * 1000.0).ceil())));
+            }
+            if r.memory > 0.0 {
+                requests.insert("memory".into(), json!(format!("{}", r.memory.ceil())));
+            }
+            resources["requests"] = serde_json::Value::Object(requests);
+        }
+        let mut pod = json!({"containers": [{"name": "gpu", "resources": resources}]});
         if let Some(t) = self.instance_type() {
             pod["nodeSelector"] = json!({"node.kubernetes.io/instance-type": t.name});
         }
@@ -239,13 +264,12 @@ impl Discovered {
 pub fn discover(client: &mut Client, req: &Request) -> Result<Discovered, PromError> {
     let series = list_pods(client, req, req.window.window_s, 0, 0)?;
     let pods = pods_of(&series, req.namespaces);
-    let mut owners: BTreeMap<(Option<String>, String), Owner> = BTreeMap::new();
-    let mut node_types: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut kube = Kube::default();
     for batch in pods.chunks(POD_BATCH) {
         let facts = client.query(&kube_query(batch, req.window.window_s), req.at)?;
-        read_kube(&facts, batch, &mut owners, &mut node_types);
+        kube.read(&facts, batch);
     }
-    Ok(group(pods, &owners, &node_types))
+    Ok(group(pods, &kube))
 }
 
 /// The pods' series over `range_s` ending `offset_s` before the evaluation time; a
@@ -321,9 +345,10 @@ pub fn pods_query(namespaces: &[String], range_s: u64, offset_s: u64) -> String 
     q
 }
 
-/// The owners of a batch of pods (`kube_pod_owner`) and the instance types of their
-/// nodes (`kube_node_labels`), tagged `owner` and `node`; nothing when the server does
-/// not have them.
+/// The owners of a batch of pods (`kube_pod_owner`), their containers' cpu and memory
+/// requests (`kube_pod_container_resource_requests`) and the instance types of their
+/// nodes (`kube_node_labels`), tagged `owner`, `requests` and `node`; nothing when the
+/// server does not have them.
 pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
     let range = query::duration(window_s);
     let names = alternation(pods.iter().map(|p| p.name.as_str()));
@@ -353,6 +378,25 @@ pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
             sel("kube_pod_owner", ""),
             sel("kube_pod_owner", "exported_")
         ),
+    );
+    let sel = |metric: &str, prefix: &str| {
+        let ns = ns
+            .as_ref()
+            .map(|n| format!(",{prefix}namespace=~{n}"))
+            .unwrap_or_default();
+        format!("last_over_time({metric}{{{prefix}pod=~{names}{ns},resource=~\"cpu|memory\"}}[{range}])")
+    };
+    let requests = "kube_pod_container_resource_requests";
+    q = format!(
+        "{q} or {}",
+        tag(
+            "requests",
+            format!(
+                "max by (namespace, pod, exported_namespace, exported_pod, container, exported_container, resource) ({} or {})",
+                sel(requests, ""),
+                sel(requests, "exported_")
+            )
+        )
     );
     let nodes: BTreeSet<&str> = pods
         .iter()
@@ -422,64 +466,101 @@ pub fn pods_of(series: &[super::Series], namespaces: &[String]) -> Vec<Pod> {
     pods.into_values().collect()
 }
 
-/// Owners and node instance types from a [`kube_query`] answer.
-fn read_kube(
-    facts: &[super::Series],
-    pods: &[Pod],
-    owners: &mut BTreeMap<(Option<String>, String), Owner>,
-    node_types: &mut BTreeMap<String, BTreeSet<String>>,
-) {
-    let asked: BTreeSet<(Option<&String>, &String)> = pods
-        .iter()
-        .map(|p| (p.namespace.as_ref(), &p.name))
-        .collect();
-    // The controlling owner first (a pod may list others).
-    let mut rows: Vec<&super::Series> = facts.iter().collect();
-    rows.sort_by_key(|s| s.labels.get("owner_is_controller").map(String::as_str) != Some("true"));
-    for s in rows {
-        let l = &s.labels;
-        match l.get(STAT_LABEL).map(String::as_str) {
-            Some("owner") => {
-                let (ns, Some(pod)) = pod_key(l) else {
-                    continue;
-                };
-                if !asked.contains(&(ns.as_ref(), &pod)) {
-                    continue;
+type PodId = (Option<String>, String);
+
+/// What kube-state-metrics says about the pods and their nodes.
+#[derive(Debug, Default)]
+struct Kube {
+    owners: BTreeMap<PodId, Owner>,
+    /// Per pod, per container: cpu (cores) and memory (bytes) requests.
+    requests: BTreeMap<PodId, BTreeMap<String, Requests>>,
+    node_types: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Kube {
+    /// Reads a [`kube_query`] answer for `pods`.
+    fn read(&mut self, facts: &[super::Series], pods: &[Pod]) {
+        let asked: BTreeSet<(Option<&String>, &String)> = pods
+            .iter()
+            .map(|p| (p.namespace.as_ref(), &p.name))
+            .collect();
+        // The controlling owner first (a pod may list others).
+        let mut rows: Vec<&super::Series> = facts.iter().collect();
+        rows.sort_by_key(|s| {
+            s.labels.get("owner_is_controller").map(String::as_str) != Some("true")
+        });
+        for s in rows {
+            let l = &s.labels;
+            let get = |k: &str| l.get(k).map_or("", String::as_str);
+            let pod = match pod_key(l) {
+                (ns, Some(pod)) if asked.contains(&(ns.as_ref(), &pod)) => Some((ns, pod)),
+                _ => None,
+            };
+            match (get(STAT_LABEL), pod) {
+                ("owner", Some(id)) => {
+                    let owner = owner_from_kube(&id.1, get("owner_kind"), get("owner_name"));
+                    self.owners.entry(id).or_insert(owner);
                 }
-                let get = |k: &str| l.get(k).map_or("", String::as_str);
-                let owner = owner_from_kube(&pod, get("owner_kind"), get("owner_name"));
-                owners.entry((ns, pod)).or_insert(owner);
+                ("requests", Some(id)) => {
+                    let Some((_, v)) = s.values.first() else {
+                        continue;
+                    };
+                    let container = l
+                        .get("exported_container")
+                        .or_else(|| l.get("container"))
+                        .cloned()
+                        .unwrap_or_default();
+                    let r = self
+                        .requests
+                        .entry(id)
+                        .or_default()
+                        .entry(container)
+                        .or_default();
+                    match get("resource") {
+                        "cpu" => r.cpu = v.max(0.0),
+                        "memory" => r.memory = v.max(0.0),
+                        _ => {}
+                    }
+                }
+                ("node", _) => {
+                    let Some(node) = l.get("exported_node").or_else(|| l.get("node")) else {
+                        continue;
+                    };
+                    let types = self.node_types.entry(node.clone()).or_default();
+                    types.extend(
+                        TYPE_LABELS
+                            .iter()
+                            .filter_map(|k| l.get(*k))
+                            .filter(|v| !v.is_empty())
+                            .take(1)
+                            .cloned(),
+                    );
+                }
+                _ => {}
             }
-            Some("node") => {
-                let Some(node) = l.get("exported_node").or_else(|| l.get("node")) else {
-                    continue;
-                };
-                let types = node_types.entry(node.clone()).or_default();
-                types.extend(
-                    TYPE_LABELS
-                        .iter()
-                        .filter_map(|k| l.get(*k))
-                        .filter(|v| !v.is_empty())
-                        .take(1)
-                        .cloned(),
-                );
-            }
-            _ => {}
         }
+    }
+
+    /// A pod's requests, summed over its containers.
+    fn pod_requests(&self, id: &PodId) -> Option<Requests> {
+        self.requests.get(id).map(|c| {
+            c.values().fold(Requests::default(), |a, r| Requests {
+                cpu: a.cpu + r.cpu,
+                memory: a.memory + r.memory,
+            })
+        })
     }
 }
 
 /// Pods grouped by owner (the server's, else the one their names suggest), with the
 /// notes that say what was inferred and what is unknown.
-fn group(
-    pods: Vec<Pod>,
-    owners: &BTreeMap<(Option<String>, String), Owner>,
-    node_types: &BTreeMap<String, BTreeSet<String>>,
-) -> Discovered {
+fn group(pods: Vec<Pod>, kube: &Kube) -> Discovered {
     let mut by_owner: BTreeMap<(Option<String>, String, String), Found> = BTreeMap::new();
     for p in pods {
-        let owner = owners
-            .get(&(p.namespace.clone(), p.name.clone()))
+        let id = (p.namespace.clone(), p.name.clone());
+        let owner = kube
+            .owners
+            .get(&id)
             .cloned()
             .unwrap_or_else(|| infer_owner(&p.name));
         let key = (
@@ -495,11 +576,15 @@ fn group(
             replicas: 0,
             nodes: BTreeSet::new(),
             node_types: BTreeSet::new(),
+            requests: None,
         });
+        if let Some(r) = kube.pod_requests(&id) {
+            f.requests = Some(f.requests.map_or(r, |a| a.max(r)));
+        }
         f.gpus_per_pod = f.gpus_per_pod.max(p.gpus.len());
         f.replicas += usize::from(p.recent);
         for n in &p.nodes {
-            if let Some(t) = node_types.get(n) {
+            if let Some(t) = kube.node_types.get(n) {
                 f.node_types.extend(t.iter().cloned());
             }
         }
@@ -530,6 +615,17 @@ fn group(
         notes.push(format!(
             "no owner could be told for these pods, so each is replayed as its own workload: {}",
             alone.join(", ")
+        ));
+    }
+    let unknown: Vec<String> = workloads
+        .iter()
+        .filter(|w| w.requests.is_none())
+        .map(Found::full_name)
+        .collect();
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "the server has no kube_pod_container_resource_requests (kube-state-metrics) for their pods, so their cpu and memory requests are unknown and a recommended type may not hold them: {}",
+            unknown.join(", ")
         ));
     }
     for w in &workloads {
@@ -652,15 +748,21 @@ mod tests {
         }
     }
 
+    /// An instant vector answer; a series' value is its `__value` label, else 1.
     fn vector(series: &[&[(&str, &str)]]) -> &'static str {
         let result: Vec<serde_json::Value> = series
             .iter()
             .map(|labels| {
                 let metric: serde_json::Map<String, serde_json::Value> = labels
                     .iter()
+                    .filter(|(k, _)| *k != "__value")
                     .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
                     .collect();
-                serde_json::json!({"metric": metric, "value": [1_795_343_671.0, "1"]})
+                let value = labels
+                    .iter()
+                    .find(|(k, _)| *k == "__value")
+                    .map_or("1", |l| l.1);
+                serde_json::json!({"metric": metric, "value": [1_795_343_671.0, value]})
             })
             .collect();
         let body = serde_json::json!({
@@ -748,6 +850,38 @@ mod tests {
                 ("node", "node-a"),
                 ("label_node_kubernetes_io_instance_type", "g5.12xlarge"),
             ],
+            // Requests of the server and a sidecar, on a kube-state-metrics scraped
+            // without honorLabels.
+            &[
+                (STAT_LABEL, "requests"),
+                ("namespace", "monitoring"),
+                ("pod", "kube-state-metrics-x7k2p"),
+                ("container", "kube-state-metrics"),
+                ("exported_namespace", "ml"),
+                ("exported_pod", "llm-5d8f7c9b6-x2k4q"),
+                ("exported_container", "server"),
+                ("resource", "cpu"),
+                ("__value", "1.5"),
+            ],
+            &[
+                (STAT_LABEL, "requests"),
+                ("namespace", "monitoring"),
+                ("pod", "kube-state-metrics-x7k2p"),
+                ("container", "kube-state-metrics"),
+                ("exported_namespace", "ml"),
+                ("exported_pod", "llm-5d8f7c9b6-x2k4q"),
+                ("exported_container", "proxy"),
+                ("resource", "cpu"),
+                ("__value", "0.5"),
+            ],
+            &[
+                (STAT_LABEL, "requests"),
+                ("namespace", "ml"),
+                ("pod", "llm-5d8f7c9b6-b7n9z"),
+                ("container", "server"),
+                ("resource", "memory"),
+                ("__value", "17179869184"),
+            ],
         ]);
         let (url, h) = serve(vec![(200, listing()), (200, kube)]);
         let mut c = client(&url, Auth::None, 0);
@@ -782,9 +916,22 @@ mod tests {
             d.workloads[0].instance_type().is_none(),
             "node-c has no labels"
         );
-        assert_eq!(d.notes.len(), 1, "{:?}", d.notes);
+        assert_eq!(
+            llm.requests,
+            Some(Requests {
+                cpu: 2.0,
+                memory: 17_179_869_184.0
+            }),
+            "the larger pod's, summed over its containers"
+        );
+        assert_eq!(d.notes.len(), 2, "{:?}", d.notes);
         assert!(
             d.notes[0].contains("inferred from pod names: ml/chat"),
+            "{:?}",
+            d.notes
+        );
+        assert!(
+            d.notes[1].contains("requests are unknown") && d.notes[1].ends_with(": ml/chat"),
             "{:?}",
             d.notes
         );
@@ -801,6 +948,8 @@ mod tests {
         let w = model.workloads.iter().find(|w| w.name == "llm").unwrap();
         assert_eq!(w.static_replicas(), 2);
         assert_eq!(w.accelerator_demand()[0].1, 1.0);
+        let r = w.pod_requests();
+        assert_eq!((r.cpu_millicores, r.memory_mib), (2000.0, 16_384.0));
         assert_eq!(
             crate::profile::recommend::pinned(w).map(|r| r.values[0].as_str()),
             Some("g5.12xlarge")
