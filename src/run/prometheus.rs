@@ -216,22 +216,8 @@ pub fn unpriced(rows: &mut [ReplayRow], found: &Discovered) {
         else {
             continue;
         };
-        if w.instance_type().is_some() {
+        let Err(why) = w.instance_type() else {
             continue;
-        }
-        let list = |s: &std::collections::BTreeSet<String>| {
-            s.iter().cloned().collect::<Vec<_>>().join(", ")
-        };
-        let why = if w.node_types.is_empty() {
-            format!(
-                "the server has no instance-type label (kube_node_labels) for its nodes ({})",
-                list(&w.nodes)
-            )
-        } else {
-            format!(
-                "its nodes' types ({}) have no price in skinflint's catalog",
-                list(&w.node_types)
-            )
         };
         let weighed = match (&r.current, &r.recommended) {
             (Some(c), Some(rec)) => {

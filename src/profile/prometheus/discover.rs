@@ -38,11 +38,26 @@ pub const NODE_LABELS_HELP: &str =
 pub struct Pod {
     pub namespace: Option<String>,
     pub name: String,
-    /// Its GPUs (UUID, or index on the node).
-    pub gpus: BTreeSet<String>,
-    pub nodes: BTreeSet<String>,
-    /// It had a sample in the [`RECENT_S`] before the evaluation time.
-    pub recent: bool,
+    /// Its GPUs (UUID, or index on the node) by node (`""` when the series name none).
+    pub gpus: BTreeMap<String, BTreeSet<String>>,
+    /// Its GPUs with a sample in the [`RECENT_S`] before the evaluation time.
+    pub recent: BTreeSet<String>,
+}
+
+impl Pod {
+    pub fn nodes(&self) -> impl Iterator<Item = &String> {
+        self.gpus.keys().filter(|n| !n.is_empty())
+    }
+
+    /// The GPUs it holds at once: those with recent samples, else the most on one node
+    /// (a StatefulSet's pod keeps its name on another node, with other GPUs).
+    pub fn gpus_held(&self) -> usize {
+        if self.recent.is_empty() {
+            self.gpus.values().map(BTreeSet::len).max().unwrap_or(0)
+        } else {
+            self.recent.len()
+        }
+    }
 }
 
 /// Where a workload's name comes from.
@@ -148,16 +163,29 @@ pub struct Found {
     pub namespace: Option<String>,
     pub owner: Owner,
     pub pods: Vec<String>,
-    /// The most GPUs one pod's series show.
+    /// The most GPUs one pod held at once ([`Pod::gpus_held`]).
     pub gpus_per_pod: usize,
     /// Pods with a sample in the [`RECENT_S`] before the evaluation time (at least 1).
     pub replicas: usize,
     pub nodes: BTreeSet<String>,
     /// Instance types of its nodes, from `kube_node_labels`; empty when unknown.
     pub node_types: BTreeSet<String>,
+    /// The most GPUs pods held on one of its nodes: a type with fewer is not the node's.
+    pub gpus_on_node: usize,
     /// The largest cpu (cores) and memory (bytes) requests of one pod, summed over its
     /// containers (`kube_pod_container_resource_requests`); `None` when unknown.
     pub requests: Option<Requests>,
+}
+
+/// Why a discovered workload has no instance type to price it by.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unpriced {
+    #[error("the server has no instance-type label (kube_node_labels) for its nodes ({0})")]
+    NoLabel(String),
+    #[error("its nodes' types ({0}) have no price in skinflint's catalog")]
+    NoPrice(String),
+    #[error("its nodes are of several types ({0}), and no one of them prices every replica at no more than it costs")]
+    Mixed(String),
 }
 
 /// A pod's cpu (cores) and memory (bytes) requests, summed over its containers.
@@ -185,18 +213,47 @@ impl Found {
         }
     }
 
-    /// The type it is priced as: the cheapest of its nodes' types skinflint prices
-    /// (never more than what it runs on); `None` when none is known.
-    pub fn instance_type(&self) -> Option<&'static InstanceType> {
-        self.node_types
+    /// The type it is priced as: its nodes' type, or of several the one that costs a
+    /// replica least, as the replay prices it (a GPU's share of a node other pods use
+    /// too), provided no replica costs less on its own node's type: a dollar figure is
+    /// never more than what is at stake.
+    pub fn instance_type(&self) -> Result<&'static InstanceType, Unpriced> {
+        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        if self.node_types.is_empty() {
+            return Err(Unpriced::NoLabel(list(&self.nodes)));
+        }
+        let types: Vec<&'static InstanceType> = self
+            .node_types
             .iter()
             .filter_map(|t| catalog().get(t))
             .filter(|t| t.on_demand_usd_hour().is_some())
-            .min_by(|a, b| {
-                a.on_demand_usd_hour()
-                    .partial_cmp(&b.on_demand_usd_hour())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
+            .collect();
+        if types.len() < self.node_types.len() {
+            return Err(Unpriced::NoPrice(list(&self.node_types)));
+        }
+        let per_pod = self.gpus_per_pod.max(1);
+        let price = |t: &InstanceType| t.on_demand_usd_hour().unwrap_or(0.0);
+        // What the replay charges a replica on `t` (see `recommend::current_from`).
+        let charged = |t: &InstanceType| {
+            let gpus = t.gpu_count as usize;
+            if self.gpus_on_node > per_pod && gpus > per_pod {
+                price(t) * per_pod as f64 / gpus as f64
+            } else {
+                price(t)
+            }
+        };
+        // The least a replica can cost on `t`: its GPUs' share of the node.
+        let least =
+            |t: &InstanceType| price(t) * (per_pod as f64 / t.gpu_count.max(1) as f64).min(1.0);
+        let best = types
+            .iter()
+            .filter(|t| t.gpu_count as usize >= self.gpus_on_node)
+            .min_by(|a, b| charged(a).total_cmp(&charged(b)));
+        match best {
+            Some(t) if types.len() == 1 => Ok(t),
+            Some(t) if types.iter().all(|u| charged(t) <= least(u) + 1e-9) => Ok(t),
+            _ => Err(Unpriced::Mixed(list(&self.node_types))),
+        }
     }
 
     /// The manifest the workload model reads: the controller, its replicas, one
@@ -216,7 +273,7 @@ impl Found {
             resources["requests"] = serde_json::Value::Object(requests);
         }
         let mut pod = json!({"containers": [{"name": "gpu", "resources": resources}]});
-        if let Some(t) = self.instance_type() {
+        if let Ok(t) = self.instance_type() {
             pod["nodeSelector"] = json!({"node.kubernetes.io/instance-type": t.name});
         }
         let mut metadata = json!({ "name": self.owner.name });
@@ -400,7 +457,7 @@ pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
     );
     let nodes: BTreeSet<&str> = pods
         .iter()
-        .flat_map(|p| p.nodes.iter().map(String::as_str))
+        .flat_map(|p| p.nodes().map(String::as_str))
         .collect();
     if !nodes.is_empty() {
         let nodes = alternation(nodes);
@@ -457,11 +514,15 @@ pub fn pods_of(series: &[super::Series], namespaces: &[String]) -> Vec<Pod> {
                 name,
                 ..Pod::default()
             });
-        p.gpus.insert(gpu_key(&labels));
-        if let Some(n) = crate::profile::read::node_label(|k| labels.get(k).map(String::as_str)) {
-            p.nodes.insert(n);
+        let node = crate::profile::read::node_label(|k| labels.get(k).map(String::as_str));
+        let gpu = gpu_key(&labels);
+        if stat.as_deref() == Some("recent") {
+            p.recent.insert(gpu.clone());
         }
-        p.recent |= stat.as_deref() == Some("recent");
+        p.gpus
+            .entry(node.unwrap_or_default())
+            .or_default()
+            .insert(gpu);
     }
     pods.into_values().collect()
 }
@@ -555,6 +616,17 @@ impl Kube {
 /// Pods grouped by owner (the server's, else the one their names suggest), with the
 /// notes that say what was inferred and what is unknown.
 fn group(pods: Vec<Pod>, kube: &Kube) -> Discovered {
+    // GPUs pods held on each node over the window, as the statistics count them.
+    let mut on_node: BTreeMap<&String, BTreeSet<&String>> = BTreeMap::new();
+    for p in &pods {
+        for (n, gpus) in p.gpus.iter().filter(|(n, _)| !n.is_empty()) {
+            on_node.entry(n).or_default().extend(gpus);
+        }
+    }
+    let on_node: BTreeMap<String, usize> = on_node
+        .into_iter()
+        .map(|(n, g)| (n.clone(), g.len()))
+        .collect();
     let mut by_owner: BTreeMap<(Option<String>, String, String), Found> = BTreeMap::new();
     for p in pods {
         let id = (p.namespace.clone(), p.name.clone());
@@ -576,19 +648,21 @@ fn group(pods: Vec<Pod>, kube: &Kube) -> Discovered {
             replicas: 0,
             nodes: BTreeSet::new(),
             node_types: BTreeSet::new(),
+            gpus_on_node: 0,
             requests: None,
         });
         if let Some(r) = kube.pod_requests(&id) {
             f.requests = Some(f.requests.map_or(r, |a| a.max(r)));
         }
-        f.gpus_per_pod = f.gpus_per_pod.max(p.gpus.len());
-        f.replicas += usize::from(p.recent);
-        for n in &p.nodes {
+        f.gpus_per_pod = f.gpus_per_pod.max(p.gpus_held());
+        f.replicas += usize::from(!p.recent.is_empty());
+        for n in p.nodes() {
             if let Some(t) = kube.node_types.get(n) {
                 f.node_types.extend(t.iter().cloned());
             }
+            f.gpus_on_node = f.gpus_on_node.max(on_node.get(n).copied().unwrap_or(0));
         }
-        f.nodes.extend(p.nodes);
+        f.nodes.extend(p.nodes().cloned());
         f.pods.push(p.name);
     }
     let mut workloads: Vec<Found> = by_owner.into_values().collect();
@@ -629,9 +703,9 @@ fn group(pods: Vec<Pod>, kube: &Kube) -> Discovered {
         ));
     }
     for w in &workloads {
-        if let (Some(t), true) = (w.instance_type(), w.node_types.len() > 1) {
+        if let (Ok(t), true) = (w.instance_type(), w.node_types.len() > 1) {
             notes.push(format!(
-                "{}: its nodes are of several types ({}); it is priced as the cheapest, {}",
+                "{}: its nodes are of several types ({}); it is priced as {}, which charges a replica no more than any of them",
                 w.full_name(),
                 w.node_types.iter().cloned().collect::<Vec<_>>().join(", "),
                 t.name
@@ -910,10 +984,10 @@ mod tests {
         assert_eq!((llm.replicas, llm.gpus_per_pod), (2, 1));
         assert_eq!(
             llm.instance_type().map(|t| t.name.as_str()),
-            Some("g5.12xlarge")
+            Ok("g5.12xlarge")
         );
         assert!(
-            d.workloads[0].instance_type().is_none(),
+            d.workloads[0].instance_type().err() == Some(Unpriced::NoLabel("node-c".into())),
             "node-c has no labels"
         );
         assert_eq!(
@@ -971,7 +1045,7 @@ mod tests {
         assert!(d
             .workloads
             .iter()
-            .all(|w| w.owner.naming == Naming::Inferred && w.instance_type().is_none()));
+            .all(|w| w.owner.naming == Naming::Inferred && w.instance_type().is_err()));
         assert_eq!(d.workloads[1].owner.kind, WorkloadKind::Deployment);
         assert!(d.notes[0].ends_with("ml/chat, ml/llm"), "{:?}", d.notes);
         let files = vec![crate::source::load_bytes(
@@ -984,6 +1058,85 @@ mod tests {
             .workloads
             .iter()
             .all(|w| crate::profile::recommend::pinned(w).is_none()));
+    }
+
+    #[test]
+    fn gpus_held_at_once_and_the_type_that_holds_a_nodes_gpus() {
+        let gpu = |pod: &'static str, node: &'static str, uuid: &'static str, t: &'static str| {
+            vec![
+                ("pod", pod),
+                ("namespace", "ml"),
+                ("Hostname", node),
+                ("UUID", uuid),
+                (STAT_LABEL, t),
+            ]
+        };
+        let series = [
+            // chat-0 moved from node-a to node-b: one GPU at a time.
+            gpu("chat-0", "node-a", "GPU-x", "seen"),
+            gpu("chat-0", "node-b", "GPU-y", "seen"),
+            gpu("chat-0", "node-b", "GPU-y", "recent"),
+            // web's pods on a 1-GPU node and on a node where pods held 4 GPUs.
+            gpu("web-0", "node-s", "GPU-s0", "seen"),
+            gpu("web-1", "node-m", "GPU-m0", "seen"),
+            gpu("other-0", "node-m", "GPU-m1", "seen"),
+            gpu("other-1", "node-m", "GPU-m2", "seen"),
+            gpu("other-2", "node-m", "GPU-m3", "seen"),
+            gpu("api-0", "node-x", "GPU-x0", "seen"),
+            gpu("api-1", "node-y", "GPU-y0", "seen"),
+        ];
+        let refs: Vec<&[(&str, &str)]> = series.iter().map(|v| v.as_slice()).collect();
+        let kube = vector(&[
+            &[
+                (STAT_LABEL, "node"),
+                ("node", "node-s"),
+                ("label_node_kubernetes_io_instance_type", "g5.xlarge"),
+            ],
+            &[
+                (STAT_LABEL, "node"),
+                ("node", "node-m"),
+                ("label_beta_kubernetes_io_instance_type", "g5.12xlarge"),
+            ],
+            &[
+                (STAT_LABEL, "node"),
+                ("node", "node-x"),
+                ("label_node_kubernetes_io_instance_type", "g5.xlarge"),
+            ],
+            &[
+                (STAT_LABEL, "node"),
+                ("node", "node-y"),
+                ("label_node_kubernetes_io_instance_type", "g5.2xlarge"),
+            ],
+        ]);
+        let (url, _h) = serve(vec![(200, vector(&refs)), (200, kube)]);
+        let mut c = client(&url, Auth::None, 0);
+        let d = discover(&mut c, &request(&[])).unwrap();
+        let w = |name: &str| d.workloads.iter().find(|w| w.owner.name == name).unwrap();
+        assert_eq!((w("chat").gpus_per_pod, w("chat").replicas), (1, 1));
+        assert_eq!((w("web").gpus_per_pod, w("web").gpus_on_node), (1, 4));
+        // A g5.xlarge does not hold the 4 GPUs held on node-m, and the g5.12xlarge's
+        // quarter ($1.42 an hour) is more than web-0's g5.xlarge costs ($1.01).
+        assert_eq!(
+            w("web").instance_type().map(|t| t.name.as_str()),
+            Err(Unpriced::Mixed("g5.12xlarge, g5.xlarge".into()))
+        );
+        assert_eq!(
+            w("other").instance_type().map(|t| t.name.as_str()),
+            Ok("g5.12xlarge")
+        );
+        // One GPU a node, on two sizes: priced as the cheaper.
+        assert_eq!(
+            w("api").instance_type().map(|t| t.name.as_str()),
+            Ok("g5.xlarge")
+        );
+        assert!(
+            d.notes.iter().any(|n| n.starts_with(
+                "ml/api: its nodes are of several types (g5.2xlarge, g5.xlarge); it is priced as g5.xlarge"
+            )),
+            "{:?}",
+            d.notes
+        );
+        assert!(!d.notes.iter().any(|n| n.starts_with("ml/web")));
     }
 
     #[test]
@@ -1001,7 +1154,7 @@ mod tests {
         let pods = vec![Pod {
             namespace: Some("ml".into()),
             name: "llm-5d8f7c9b6-x2k4q".into(),
-            nodes: ["node-a".to_string()].into(),
+            gpus: [("node-a".to_string(), ["GPU-a".to_string()].into())].into(),
             ..Pod::default()
         }];
         let listing = pods_query(&ns, 604_800, 0);
