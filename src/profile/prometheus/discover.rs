@@ -1,10 +1,12 @@
 //! Replay without manifests: the GPU workloads a server's DCGM series show. Pods with
-//! GPU series in the window are listed in one query; their owners (kube-state-metrics'
-//! `kube_pod_owner`) and their nodes' instance types (`kube_node_labels`) come from one
-//! more query per batch of pods, when the server has them. Pods are grouped by owner
-//! (from the shape of pod names when the server has no owner), and each workload is
-//! written as the minimal manifest the workload model reads, so the recommendation takes
-//! the path manifests take.
+//! GPU series in the window are listed in one query; their owners (`kube_pod_owner`),
+//! requests (`kube_pod_container_resource_requests`) and their nodes' instance types
+//! (`kube_node_labels`) come from kube-state-metrics' series, one more query per batch
+//! of pods, when the server has them. Pods are grouped by owner (from the shape of pod
+//! names when the server has no owner), and each workload is written as the minimal
+//! manifest the workload model reads, so the recommendation takes the path manifests
+//! take. What the server does not know (an owner, requests, an instance type) is said
+//! in a note, never guessed into a dollar figure.
 
 use super::client::Client;
 use super::query::{self, GROUP_BY, STAT_LABEL, UTIL};
@@ -290,12 +292,11 @@ impl Found {
                 return json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": pod})
             }
         };
-        json!({
-            "apiVersion": api,
-            "kind": kind,
-            "metadata": metadata,
-            "spec": {"replicas": self.replicas, "template": {"spec": pod}}
-        })
+        let mut spec = json!({"template": {"spec": pod}});
+        if matches!(api, "apps/v1") && kind != "DaemonSet" {
+            spec["replicas"] = json!(self.replicas);
+        }
+        json!({"apiVersion": api, "kind": kind, "metadata": metadata, "spec": spec})
     }
 }
 
