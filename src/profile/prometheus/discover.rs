@@ -901,9 +901,10 @@ mod tests {
         vector(&refs)
     }
 
-    #[test]
-    fn owners_and_instance_types_from_kube_state_metrics() {
-        let kube = vector(&[
+    /// kube-state-metrics' answer for [`listing`]: `llm`'s owner and requests, node-a's
+    /// instance type.
+    fn kube_answer() -> &'static str {
+        vector(&[
             &[
                 (STAT_LABEL, "owner"),
                 ("namespace", "ml"),
@@ -957,7 +958,12 @@ mod tests {
                 ("resource", "memory"),
                 ("__value", "17179869184"),
             ],
-        ]);
+        ])
+    }
+
+    #[test]
+    fn owners_and_instance_types_from_kube_state_metrics() {
+        let kube = kube_answer();
         let (url, h) = serve(vec![(200, listing()), (200, kube)]);
         let mut c = client(&url, Auth::None, 0);
         let d = discover(&mut c, &request(&[])).unwrap();
