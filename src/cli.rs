@@ -61,7 +61,8 @@ pub enum Command {
         /// or the statistics come from --prometheus.
         #[arg(required_unless_present_any = ["profile", "prometheus"])]
         profiles: Vec<PathBuf>,
-        /// Manifests holding the workloads (and their node pools).
+        /// Manifests holding the workloads (and their node pools); with --prometheus they
+        /// may be left out, and the workloads are those its DCGM series show.
         #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
         manifests: Vec<String>,
         /// A profile for one workload: NAMESPACE/WORKLOAD=PATH.
@@ -176,7 +177,8 @@ pub struct CheckArgs {
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PrometheusArgs {
     /// Query DCGM series on this server (for example http://prometheus:9090, or
-    /// https://mimir/prometheus) for every GPU workload in the manifests.
+    /// https://mimir/prometheus) for every GPU workload in the manifests (for replay
+    /// without manifests, every workload the DCGM series show).
     #[arg(long, value_name = "URL")]
     pub prometheus: Option<String>,
     /// How far back the statistics reach from the evaluation time.

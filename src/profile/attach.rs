@@ -43,11 +43,21 @@ pub struct Attached {
 
 /// Kubernetes' random suffixes and pod-template hashes use this alphabet (no vowels, no
 /// 0, 1 or 3), so `llm-train-x7k2p` is not mistaken for a pod of Deployment `llm`.
-const SAFE: &str = "[bcdfghjklmnpqrstvwxz2456789]";
+pub(crate) const SAFE: &str = "[bcdfghjklmnpqrstvwxz2456789]";
 
 pub fn pod_pattern(w: &Workload) -> Option<Regex> {
-    let name = regex::escape(w.object_name());
-    let p = match w.kind {
+    pod_name_pattern(
+        w.kind,
+        w.object_name(),
+        w.component.as_ref().map(|c| c.id.as_str()),
+    )
+}
+
+/// The names the controller of `kind` called `name` (and its `component`, for kinds
+/// with several pod templates) gives its pods.
+pub fn pod_name_pattern(kind: WorkloadKind, name: &str, component: Option<&str>) -> Option<Regex> {
+    let name = regex::escape(name);
+    let p = match kind {
         WorkloadKind::Deployment => format!("^{name}-{SAFE}{{5,10}}-{SAFE}{{5}}$"),
         WorkloadKind::StatefulSet => format!("^{name}-[0-9]+$"),
         WorkloadKind::ReplicaSet | WorkloadKind::DaemonSet | WorkloadKind::Job => {
@@ -57,23 +67,19 @@ pub fn pod_pattern(w: &Workload) -> Option<Regex> {
         WorkloadKind::Pod => format!("^{name}$"),
         WorkloadKind::InferenceService => format!(
             "^{name}-{}(-[0-9]+)?-(deployment-)?[a-z0-9-]+$",
-            w.component.as_ref().map_or("predictor", |c| c.id.as_str())
+            component.unwrap_or("predictor")
         ),
         // LeaderWorkerSet: `name-<group>` leaders, `name-<group>-<worker>` workers (the
         // worker template also runs the leader when there is no leader template; a leader
         // template, listed first, wins the tie).
-        WorkloadKind::LeaderWorkerSet => match w.component.as_ref().map(|c| c.id.as_str()) {
+        WorkloadKind::LeaderWorkerSet => match component {
             Some("leader") => format!("^{name}-[0-9]+$"),
             _ => format!("^{name}-[0-9]+(-[0-9]+)?$"),
         },
         // KubeRay: `<cluster>-head-<suffix>`, `<cluster>-<group>-worker-<suffix>`; the
         // clusters of a RayService or RayJob carry a generated suffix themselves.
         WorkloadKind::RayCluster | WorkloadKind::RayService | WorkloadKind::RayJob => {
-            match w
-                .component
-                .as_ref()
-                .and_then(|c| c.id.strip_prefix("worker-"))
-            {
+            match component.and_then(|c| c.strip_prefix("worker-")) {
                 Some(group) => format!(
                     "^{name}-([a-z0-9-]*-)?{}-worker-[a-z0-9]+$",
                     regex::escape(group)
@@ -84,18 +90,17 @@ pub fn pod_pattern(w: &Workload) -> Option<Regex> {
         // Kubeflow: `<job>-<replica type>-<index>`; MPIJob's launcher is a Job's pod.
         WorkloadKind::PyTorchJob | WorkloadKind::TFJob | WorkloadKind::MPIJob => format!(
             "^{name}-{}-([0-9]+|{SAFE}{{5}})$",
-            regex::escape(w.component.as_ref().map_or("worker", |c| c.id.as_str()))
+            regex::escape(component.unwrap_or("worker"))
         ),
         // JobSet: `<jobset>-<replicated job>-<job index>-<pod index>-<suffix>`.
         WorkloadKind::JobSet => format!(
             "^{name}-{}-[0-9]+-[0-9]+-{SAFE}{{5}}$",
-            regex::escape(w.component.as_ref().map_or("", |c| c.id.as_str()))
+            regex::escape(component.unwrap_or(""))
         ),
         // Volcano: `<job>-<task>-<index>`.
-        WorkloadKind::VolcanoJob => format!(
-            "^{name}-{}-[0-9]+$",
-            regex::escape(w.component.as_ref().map_or("", |c| c.id.as_str()))
-        ),
+        WorkloadKind::VolcanoJob => {
+            format!("^{name}-{}-[0-9]+$", regex::escape(component.unwrap_or("")))
+        }
     };
     Regex::new(&p).ok()
 }

@@ -67,6 +67,18 @@ pub struct ReplayRow {
     pub recommended_gpu_memory_mib: Option<f64>,
 }
 
+impl ReplayRow {
+    /// For a workload whose instance type is not known: the type its recommendation was
+    /// weighed against is an assumption, so no current instance, price or saving is
+    /// shown; `why` says so, and how to get them.
+    pub fn unpriced(&mut self, why: String) {
+        self.current = None;
+        self.current_usd_hour_per_replica = None;
+        self.savings_usd_month = None;
+        self.notes.push(why);
+    }
+}
+
 pub fn rows(model: &ModelSet, profiles: &[Attached], params: &Params) -> Vec<ReplayRow> {
     let gib = |m: f64| m / 1024.0;
     profiles

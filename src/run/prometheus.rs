@@ -5,9 +5,11 @@ use super::RunError;
 use crate::cli::PrometheusArgs;
 use crate::engine::{self, CheckRequest, ToolError};
 use crate::model::ModelSet;
+use crate::profile::prometheus::discover::{self, Discovered, NODE_LABELS_HELP};
 use crate::profile::prometheus::{self, client, query, PromError};
 use crate::profile::read::NamedProfile;
 use crate::profile::recommend::{Params, SUSTAINED_QUANTILE};
+use crate::profile::table::ReplayRow;
 use std::time::Duration;
 
 /// Profiles from the server, and notes for the user.
@@ -123,6 +125,30 @@ impl<'a> Session<'a> {
         Ok((fetched.profiles, notes))
     }
 
+    /// Without manifests: the GPU workloads the server's DCGM series show, as the
+    /// manifests the workload model reads, and what was found about them.
+    pub fn discover(&mut self) -> Result<(crate::source::Loaded, Discovered), RunError> {
+        let mut found = discover::discover(&mut self.client, &self.req).map_err(err)?;
+        if found.workloads.is_empty() {
+            found.notes.push(format!(
+                "{}: no pod has DCGM GPU series in the {} before the evaluation time{}",
+                self.url,
+                self.args.window,
+                if self.args.namespace.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in namespace {}", self.args.namespace.join(", "))
+                }
+            ));
+        }
+        let file = crate::source::load_bytes(
+            format!("{} (workloads from its DCGM series)", self.url),
+            Ok(found.manifests().into_bytes()),
+            Default::default(),
+        );
+        Ok((file, found))
+    }
+
     /// For `replay --plot`: each workload's raw series over the window, so its plot
     /// shows what the statistics summarise.
     pub fn plot_series(
@@ -176,4 +202,31 @@ pub fn for_check(args: &PrometheusArgs, req: &CheckRequest) -> Result<Option<Rem
     let remote = session.fetch(&model)?;
     session.report();
     Ok(Some(remote))
+}
+
+/// Rows of discovered workloads whose instance type the server does not know: the type
+/// the recommendation was weighed against is an assumption, so neither it nor a dollar
+/// figure is shown, and the note says how to get them.
+pub fn unpriced(rows: &mut [ReplayRow], found: &Discovered) {
+    for r in rows {
+        let Some(w) = found
+            .workloads
+            .iter()
+            .find(|w| w.namespace == r.namespace && w.owner.name == r.workload)
+        else {
+            continue;
+        };
+        let Err(why) = w.instance_type() else {
+            continue;
+        };
+        let weighed = match (&r.current, &r.recommended) {
+            (Some(c), Some(rec)) => {
+                format!("; {rec} was weighed against {c}, the cheapest type that holds its GPUs")
+            }
+            _ => String::new(),
+        };
+        r.unpriced(format!(
+            "current instance unknown: {why}, so no dollar figure is given{weighed}; for one, give the manifests with --manifests, or have kube-state-metrics export node labels ({NODE_LABELS_HELP})"
+        ));
+    }
 }

@@ -19,36 +19,12 @@ pub fn run(
     plot: Option<&Path>,
     prometheus: &crate::cli::PrometheusArgs,
 ) -> Result<u8, RunError> {
-    if manifests.is_empty() {
+    if manifests.is_empty() && prometheus.prometheus.is_none() {
         return Err(RunError::Usage(
             "give the manifests of the workloads with --manifests PATH".to_string(),
         ));
     }
-    let mut req = CheckRequest::new(manifests);
-    req.config = ConfigChoice::None;
-    req.select = Some(vec!["invalid-yaml".to_string()]);
     let inputs = profile_inputs(profiles, named)?;
-    let outcome = engine::check(&req)?;
-    for n in &outcome.notes {
-        note(n);
-    }
-    // Manifests that do not parse hold no workloads: say where, as `check` would.
-    for f in &outcome.findings {
-        let file = &outcome.files[f.file].file;
-        let at = file.line_col(f.span.start);
-        eprintln!(
-            "skinflint: error: {}:{}:{}: {}",
-            crate::source::display_path(&file.path),
-            at.line,
-            at.column,
-            f.message
-        );
-    }
-    let model = crate::model::ModelSet::build(&outcome.files);
-    let (mut read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
-    for n in notes {
-        note(&n);
-    }
     // The sizing parameters are the profile rules' built-in ones (`replay` reads no config).
     let rules = engine::configured_rules(&ConfigChoice::None, &[])?.0;
     let mut params = crate::checks::gpu_profile::sizing(&rules).ok_or_else(|| {
@@ -58,6 +34,22 @@ pub fn run(
         params.memory_headroom = h;
     }
     let mut session = super::prometheus::Session::open(prometheus, &params)?;
+    let (files, discovered) = match &mut session {
+        // Without manifests, the workloads are those the server's DCGM series show.
+        Some(s) if manifests.is_empty() => {
+            let (file, found) = s.discover()?;
+            for n in &found.notes {
+                note(n);
+            }
+            (vec![file], Some(found))
+        }
+        _ => (load_manifests(manifests)?, None),
+    };
+    let model = crate::model::ModelSet::build(&files);
+    let (mut read, notes) = profile::read::read_inputs(&inputs).map_err(ToolError::Profile)?;
+    for n in notes {
+        note(&n);
+    }
     if let Some(s) = &mut session {
         let (profiles, notes) = s.fetch(&model)?;
         for n in notes {
@@ -69,7 +61,10 @@ pub fn run(
     for u in unmatched {
         note(&u);
     }
-    let rows = profile::table::rows(&model, &attached, &params);
+    let mut rows = profile::table::rows(&model, &attached, &params);
+    if let Some(found) = &discovered {
+        super::prometheus::unpriced(&mut rows, found);
+    }
     if let Some(dir) = plot {
         if let Some(s) = &mut session {
             s.plot_series(&mut attached)?;
@@ -86,6 +81,30 @@ pub fn run(
         ReplayFormat::Csv => report::csv(&rows),
     })?;
     Ok(0)
+}
+
+/// The manifests' files, with their parse errors on standard error (a file that does not
+/// parse holds no workloads: say where, as `check` would).
+fn load_manifests(manifests: Vec<String>) -> Result<Vec<crate::source::Loaded>, RunError> {
+    let mut req = CheckRequest::new(manifests);
+    req.config = ConfigChoice::None;
+    req.select = Some(vec!["invalid-yaml".to_string()]);
+    let outcome = engine::check(&req)?;
+    for n in &outcome.notes {
+        note(n);
+    }
+    for f in &outcome.findings {
+        let file = &outcome.files[f.file].file;
+        let at = file.line_col(f.span.start);
+        eprintln!(
+            "skinflint: error: {}:{}:{}: {}",
+            crate::source::display_path(&file.path),
+            at.line,
+            at.column,
+            f.message
+        );
+    }
+    Ok(outcome.files)
 }
 
 /// One SVG per replayed workload; a plot that cannot be drawn is a note, not a failure.

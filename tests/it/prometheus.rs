@@ -168,6 +168,7 @@ fn recordings(om: &Path, scrapes: &Path, gpus: &[Gpu]) -> u64 {
             }
         }
     }
+    kube_state(&mut text, gpus);
     text.push_str("# EOF\n");
     std::fs::write(om, text).unwrap();
     let mut text = String::new();
@@ -180,6 +181,48 @@ fn recordings(om: &Path, scrapes: &Path, gpus: &[Gpu]) -> u64 {
     }
     std::fs::write(scrapes, text).unwrap();
     samples
+}
+
+/// kube-state-metrics' series for `llm` only, every 5 minutes: its pods' owner (a
+/// ReplicaSet of Deployment `llm`), requests and its nodes' instance type. `chat`'s owner and node
+/// type are not there: replay without manifests infers the one and leaves the other
+/// unknown.
+fn kube_state(text: &mut String, gpus: &[Gpu]) {
+    let llm: Vec<&Gpu> = gpus.iter().filter(|g| g.pod.starts_with("llm-")).collect();
+    let every = |text: &mut String, series: &str| {
+        for t in (T0..=T0 + WEEK).step_by(300) {
+            writeln!(text, "{series} 1 {t}").unwrap();
+        }
+    };
+    writeln!(text, "# TYPE kube_pod_owner gauge").unwrap();
+    for g in &llm {
+        let rs = g.pod.rsplit_once('-').unwrap().0;
+        every(
+            text,
+            &format!("kube_pod_owner{{namespace=\"ml\",pod=\"{}\",owner_kind=\"ReplicaSet\",owner_name=\"{rs}\",owner_is_controller=\"true\"}}", g.pod),
+        );
+    }
+    // Requests small enough to leave the recommendation as the manifests (which have
+    // none) give it.
+    writeln!(text, "# TYPE kube_pod_container_resource_requests gauge").unwrap();
+    for g in &llm {
+        for (resource, unit, value) in [("cpu", "core", "1"), ("memory", "byte", "536870912")] {
+            let series = format!(
+                "kube_pod_container_resource_requests{{namespace=\"ml\",pod=\"{}\",container=\"server\",resource=\"{resource}\",unit=\"{unit}\"}}",
+                g.pod
+            );
+            for t in (T0..=T0 + WEEK).step_by(300) {
+                writeln!(text, "{series} {value} {t}").unwrap();
+            }
+        }
+    }
+    writeln!(text, "# TYPE kube_node_labels gauge").unwrap();
+    for g in &llm {
+        every(
+            text,
+            &format!("kube_node_labels{{node=\"{}\",label_node_kubernetes_io_instance_type=\"g5.xlarge\"}}", g.node),
+        );
+    }
 }
 
 /// A one-GPU serving workload on g5.xlarge in namespace `ml`.
@@ -401,6 +444,65 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     assert_eq!(rows_file.as_array().unwrap().len(), 2);
     assert_eq!(rows_file[0]["samples"], samples);
 
+    // Without manifests: the workloads the server's series show, named by kube_pod_owner
+    // (llm) or from pod names (chat), priced where kube_node_labels has the instance
+    // type (llm's nodes) and without a dollar figure where it does not (chat's).
+    let bare = ["replay", "--format", "json"];
+    let (found, stderr_found) = prom("8d", &bare);
+    lap("server replay without manifests");
+    let row = |rows: &serde_json::Value, name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["workload"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {rows:#}"))
+            .clone()
+    };
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found:#}");
+    assert_eq!(row(&found, "llm"), row(&rows_file, "llm"));
+    assert!(row(&rows_file, "llm")["recommended"].is_string());
+    let (chat, chat_file) = (row(&found, "chat"), row(&rows_file, "chat"));
+    for field in [
+        "namespace",
+        "gpu_model",
+        "recommended",
+        "p99_memory_gib",
+        "peak_memory_gib",
+        "sustained_utilization",
+        "confidence",
+        "samples",
+        "replicas",
+        "gpus",
+        "per_gpu",
+    ] {
+        assert_eq!(chat[field], chat_file[field], "{field}");
+    }
+    assert_eq!(chat_file["current"], "g5.xlarge");
+    assert!(chat["current"].is_null() && chat["savings_usd_month"].is_null());
+    assert!(chat["current_usd_hour_per_replica"].is_null());
+    let notes = chat["notes"].to_string();
+    assert!(
+        notes.contains("current instance unknown")
+            && notes.contains("node-c")
+            && notes.contains("--manifests")
+            && notes.contains("--metric-labels-allowlist=nodes=[node.kubernetes.io/instance-type]"),
+        "{notes}"
+    );
+    assert!(
+        stderr_found.contains("inferred from pod names: ml/chat\n"),
+        "{stderr_found}"
+    );
+    assert!(
+        stderr_found.contains("may not hold them: ml/chat\n"),
+        "llm's requests were read: {stderr_found}"
+    );
+    // Discovery costs two queries (the pods, then their owners and nodes), then the
+    // statistics' three, for a week as for two days.
+    let (queries_found, _) = stats(&stderr_found);
+    assert_eq!(queries_found, 2 + queries);
+    let (_, stderr_found_2d) = prom("2d", &bare);
+    assert_eq!(stats(&stderr_found_2d).0, queries_found);
+
     // Queries do not grow with samples: two days hold under a third of the samples of
     // the week and take as many queries; bytes grow with hours of coverage only.
     let (_, stderr_2d) = prom("2d", &check);
@@ -460,5 +562,20 @@ fn replay_from_prometheus_equals_replay_from_the_file() {
     eprintln!(
         "prometheus replay: {samples} samples per series, {queries} queries, {bytes_week} bytes (week) / {bytes_2d} (2 days), {:.1} s in all",
         started.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn replay_without_manifests_needs_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::command(dir.path())
+        .args(["replay", "p.csv"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("give the manifests of the workloads with --manifests PATH"),
+        "{stderr}"
     );
 }

@@ -4,6 +4,7 @@
 //! replay reads, so recommendations, confidence and rules take one code path.
 
 pub mod client;
+pub mod discover;
 pub mod query;
 pub mod response;
 
@@ -477,7 +478,9 @@ mod tests {
 
     /// A loopback server answering each connection with the next canned (status, body),
     /// handing back the requests it saw.
-    fn serve(answers: Vec<(u16, &'static str)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    pub(super) fn serve(
+        answers: Vec<(u16, &'static str)>,
+    ) -> (String, std::thread::JoinHandle<Vec<String>>) {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", l.local_addr().unwrap());
         let h = std::thread::spawn(move || {
@@ -515,7 +518,7 @@ mod tests {
         (url, h)
     }
 
-    fn client(url: &str, auth: Auth, retries: u32) -> Client {
+    pub(super) fn client(url: &str, auth: Auth, retries: u32) -> Client {
         Client::new(&Options {
             url: url.to_string(),
             auth,
@@ -528,7 +531,8 @@ mod tests {
         .with_backoff(Duration::from_millis(1))
     }
 
-    const EMPTY: &str = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+    pub(super) const EMPTY: &str =
+        r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
 
     #[test]
     fn requests_carry_time_credentials_and_headers() {
