@@ -191,7 +191,7 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
         if w.kind == WorkloadKind::DaemonSet {
             continue; // runs once per node; priced with the nodes
         }
-        let hosts = &model.relations.hosts[wi];
+        let hosts = &model.relations.hosts(wi);
         let candidates: Vec<&InstanceType> = if hosts.is_empty() {
             catalog()
                 .types

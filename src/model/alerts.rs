@@ -7,7 +7,9 @@ use crate::promql::{self, ParseError};
 use crate::source::yaml::Style;
 use crate::source::{Document, NodeRef, SourceFile};
 use promql_parser::parser::Expr;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Where a set of groups was written.
 #[derive(Debug, Clone)]
@@ -39,7 +41,10 @@ pub struct AlertRule<'a> {
     pub expr: Option<NodeRef<'a>>,
     /// The expression text and, for each of its bytes, where it is in the file.
     pub expr_text: String,
-    pub parsed: Option<Result<Expr, ParseError>>,
+    /// Shared by every rule with the same expression text: repositories repeat rule
+    /// files across clusters, and a parsed expression (with its compiled regular
+    /// expressions) costs far more memory than its text.
+    pub parsed: Option<Arc<Result<Expr, ParseError>>>,
     pub for_: Option<NodeRef<'a>>,
     pub keep_firing_for: Option<NodeRef<'a>>,
     pub labels: Vec<(String, String, NodeRef<'a>)>,
@@ -60,7 +65,7 @@ impl AlertRule<'_> {
     /// constant expression, like the Watchdog's `vector(1)`) or an inhibitor reading only
     /// the `ALERTS` series. Such alerts need no `for` and may carry severity `none`.
     pub fn fires_on_purpose(&self) -> bool {
-        matches!(&self.parsed, Some(Ok(e)) if promql::is_constant(e) || promql::reads_only_alerts(e))
+        matches!(self.parsed.as_deref(), Some(Ok(e)) if promql::is_constant(e) || promql::reads_only_alerts(e))
     }
 
     pub fn label(&self, key: &str) -> Option<&(String, String, NodeRef<'_>)> {
@@ -170,6 +175,7 @@ pub fn collect<'a>(
     }
     let mut groups = Vec::new();
     let mut rules = Vec::new();
+    let mut parses: HashMap<String, Arc<Result<Expr, ParseError>>> = HashMap::new();
     for (si, s) in sources.iter().enumerate() {
         for g in s.groups_node.items().into_iter().flatten() {
             let gi = groups.len();
@@ -185,9 +191,12 @@ pub fn collect<'a>(
                     .and_then(|e| e.scalar())
                     .map(|(t, _)| t.to_string())
                     .unwrap_or_default();
-                let parsed = expr
-                    .filter(|e| e.scalar().is_some())
-                    .map(|_| promql::parse(&expr_text));
+                let parsed = expr.filter(|e| e.scalar().is_some()).map(|_| {
+                    parses
+                        .entry(expr_text.clone())
+                        .or_insert_with(|| Arc::new(promql::parse(&expr_text)))
+                        .clone()
+                });
                 group.rules.push(rules.len());
                 rules.push(AlertRule {
                     group: gi,

@@ -20,7 +20,7 @@ pub const SELF_MANAGED_AWS_GROUP: &str = "karpenter.k8s.aws";
 pub const AUTO_MODE_GROUP: &str = "eks.amazonaws.com";
 
 /// Which Karpenter API generation a pool was written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PoolApi {
     V1Alpha5,
     V1Beta1,

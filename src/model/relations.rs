@@ -20,6 +20,11 @@ pub struct Blocked {
     pub closeness: u8,
 }
 
+/// The relations. Hosting is worked out per class rather than per pair: workloads whose
+/// pods ask the same of a node (scope, tolerations, node requirements, requests) share a
+/// hosting class, and pools that offer the same (scope, name, taints, labels,
+/// requirements, instance types) share a pool class, so a repository of many similar
+/// clusters costs what its distinct shapes cost, not the square of its size.
 #[derive(Debug, Default)]
 pub struct Relations {
     /// Per workload: autoscalers targeting it.
@@ -28,18 +33,28 @@ pub struct Relations {
     pub targets: Vec<Vec<usize>>,
     /// Per workload: disruption budgets selecting its pods.
     pub budgets: Vec<Vec<usize>>,
-    /// Per workload: pools that can host it.
-    pub hosts: Vec<Vec<usize>>,
-    /// Per workload: pools that cannot, with the reason.
-    pub blocked: Vec<Vec<Blocked>>,
     /// Per workload: whether it runs on spot capacity.
     pub spot_exposed: Vec<bool>,
-    /// Per workload: pools in `hosts` that host it only because the ExtendedResourceToleration
-    /// admission plugin gives its pods a toleration for a taint keyed by a resource they
-    /// request, with the reason they could not host it without the plugin.
-    pub hosts_by_ert: Vec<Vec<Blocked>>,
-    /// Per pool: the workloads it can host (the inverse of `hosts`), ascending.
-    pub hosted: Vec<Vec<usize>>,
+    /// Per workload: its hosting class.
+    host_class: Vec<usize>,
+    /// Per hosting class: pools that can host its pods, ascending.
+    class_hosts: Vec<Vec<usize>>,
+    /// Per hosting class: the pools in `class_hosts` that host its pods only because the
+    /// ExtendedResourceToleration admission plugin gives them a toleration for a taint
+    /// keyed by a resource they request, ascending.
+    class_hosts_by_ert: Vec<Vec<usize>>,
+    /// Per hosting class: whether its pods are DaemonSet pods (Karpenter provisions no
+    /// node for them).
+    class_daemon: Vec<bool>,
+    /// Per pool: its pool class.
+    pool_class: Vec<usize>,
+    /// Per pool class: the workloads its pools can host, ascending.
+    class_hosted: Vec<Vec<usize>>,
+    /// Per pool class: the hosting classes its pools can host, ascending.
+    pool_class_hosts: Vec<Vec<usize>>,
+    /// Whether two pool classes host a pod in common (see [`Relations::host_a_pod_of`]),
+    /// worked out when first asked.
+    shared_pods: std::sync::Mutex<HashMap<(usize, usize), bool>>,
 }
 
 /// Same namespace; an object without one is applied into whatever namespace the tool
@@ -549,31 +564,56 @@ pub fn can_host_facts(
 }
 
 impl Relations {
+    /// Pools that can host workload `wi` (in its scope), ascending.
+    pub fn hosts(&self, wi: usize) -> &[usize] {
+        self.host_class
+            .get(wi)
+            .map_or(&[][..], |c| &self.class_hosts[*c])
+    }
+
+    /// Workloads pool `pi` can host (in its scope), ascending: the inverse of `hosts`.
+    pub fn hosted(&self, pi: usize) -> &[usize] {
+        self.pool_class
+            .get(pi)
+            .map_or(&[][..], |c| &self.class_hosted[*c])
+    }
+
     /// Whether pool `pi` can host workload `wi` (both in one scope), by the computed
-    /// relation: `hosts` is ascending.
+    /// relation.
     pub fn hosts_pool(&self, wi: usize, pi: usize) -> bool {
-        self.hosts[wi].binary_search(&pi).is_ok()
+        self.hosts(wi).binary_search(&pi).is_ok()
     }
 
     /// Pools that can host workload `wi`, with or without the ExtendedResourceToleration
     /// admission plugin (a rule's `extended-resource-toleration` parameter).
     pub fn hosts_for(&self, wi: usize, ert: bool) -> Vec<usize> {
-        self.hosts[wi]
+        let Some(&c) = self.host_class.get(wi) else {
+            return Vec::new();
+        };
+        let by_ert = &self.class_hosts_by_ert[c];
+        self.class_hosts[c]
             .iter()
             .copied()
-            .filter(|pi| ert || !self.hosts_by_ert[wi].iter().any(|b| b.pool == *pi))
+            .filter(|pi| ert || by_ert.binary_search(pi).is_err())
             .collect()
     }
 
-    /// Pools that cannot host workload `wi`, with the reason, with or without the
-    /// ExtendedResourceToleration admission plugin.
-    pub fn blocked_for(&self, wi: usize, ert: bool) -> Vec<&Blocked> {
-        let extra = if ert {
-            &[][..]
-        } else {
-            &self.hosts_by_ert[wi][..]
+    /// Whether pool `other` can host a pod of some workload (not a DaemonSet) that pool
+    /// `pool` hosts, both in one scope: answered once per pair of pool classes.
+    pub fn host_a_pod_of(&self, pool: usize, other: usize) -> bool {
+        let (Some(&a), Some(&b)) = (self.pool_class.get(pool), self.pool_class.get(other)) else {
+            return false;
         };
-        self.blocked[wi].iter().chain(extra.iter()).collect()
+        let mut memo = self
+            .shared_pods
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *memo.entry((a, b)).or_insert_with(|| {
+            let theirs = &self.pool_class_hosts[b];
+            self.pool_class_hosts[a]
+                .iter()
+                .any(|c| !self.class_daemon[*c] && theirs.binary_search(c).is_ok())
+        })
     }
 
     /// Relations never cross clusters (see [`super::same_scope`]); `resources` gives each
@@ -590,11 +630,8 @@ impl Relations {
             autoscalers: vec![Vec::new(); workloads.len()],
             targets: vec![Vec::new(); autoscalers.len()],
             budgets: vec![Vec::new(); workloads.len()],
-            hosts: vec![Vec::new(); workloads.len()],
-            blocked: vec![Vec::new(); workloads.len()],
             spot_exposed: vec![false; workloads.len()],
-            hosts_by_ert: vec![Vec::new(); workloads.len()],
-            hosted: vec![Vec::new(); pools.len()],
+            ..Relations::default()
         };
         let cluster = |ri: usize| resources.get(ri).and_then(|r| r.cluster);
         let mut by_target: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
@@ -629,27 +666,42 @@ impl Relations {
                 }
             }
         }
-        let by_cluster = ScopeIndex::new(pools.iter().map(|p| p.cluster));
-        for (wi, w) in workloads.iter().enumerate() {
+        rel.compute_hosting(workloads, pools, cluster);
+        rel
+    }
+
+    /// Hosting, per hosting class and pool class; see [`Relations`].
+    fn compute_hosting<'c>(
+        &mut self,
+        workloads: &[Workload],
+        pools: &[NodePool],
+        cluster: impl Fn(usize) -> Option<&'c str>,
+    ) {
+        let (pool_class, pool_reps) = classes(pools.iter().map(PoolShape::of));
+        let (host_class, host_reps) = classes(
+            workloads
+                .iter()
+                .map(|w| PodShape::of(w, cluster(w.resource))),
+        );
+        let class_scope: Vec<Option<&str>> =
+            pool_reps.iter().map(|&pi| pools[pi].cluster).collect();
+        let by_cluster = ScopeIndex::new(class_scope.iter().copied());
+        // Pool classes that host each hosting class, and those that do only through ERT.
+        let mut hosting: Vec<Vec<usize>> = Vec::with_capacity(host_reps.len());
+        let mut by_ert: Vec<Vec<usize>> = Vec::with_capacity(host_reps.len());
+        let mut spot: Vec<bool> = Vec::with_capacity(host_reps.len());
+        for &wi in &host_reps {
+            let w = &workloads[wi];
             let facts = PodFacts::of(w);
-            for &pi in by_cluster.in_scope(cluster(w.resource)) {
-                let p = &pools[pi];
-                match can_host_facts(p, w, &facts, true) {
-                    Ok(()) => {
-                        rel.hosts[wi].push(pi);
-                        rel.hosted[pi].push(wi);
-                        // Without the plugin only the taints judgement can change.
-                        if !taints_tolerated(p, w) {
-                            let Err(mut b) = can_host_facts(p, w, &facts, false) else {
-                                continue;
-                            };
-                            b.pool = pi;
-                            rel.hosts_by_ert[wi].push(b);
-                        }
-                    }
-                    Err(mut b) => {
-                        b.pool = pi;
-                        rel.blocked[wi].push(b);
+            let mut yes = Vec::new();
+            let mut ert_only = Vec::new();
+            for &pc in by_cluster.in_scope(cluster(w.resource)) {
+                let p = &pools[pool_reps[pc]];
+                if can_host_facts(p, w, &facts, true).is_ok() {
+                    yes.push(pc);
+                    // Without the plugin only the taints judgement can change.
+                    if !taints_tolerated(p, w) && can_host_facts(p, w, &facts, false).is_err() {
+                        ert_only.push(pc);
                     }
                 }
             }
@@ -663,15 +715,218 @@ impl Relations {
                     && r.operator == "In"
                     && r.values.iter().all(|v| v == "spot")
             });
-            let hosts = &rel.hosts[wi];
             // Karpenter launches spot first wherever the pod allows it.
-            rel.spot_exposed[wi] = asks_spot
-                || (!hosts.is_empty()
-                    && hosts
-                        .iter()
-                        .all(|pi| effective_capacity(&pools[*pi], &pod_reqs).contains(&"spot")));
+            spot.push(
+                asks_spot
+                    || (!yes.is_empty()
+                        && yes.iter().all(|pc| {
+                            effective_capacity(&pools[pool_reps[*pc]], &pod_reqs).contains(&"spot")
+                        })),
+            );
+            hosting.push(yes);
+            by_ert.push(ert_only);
         }
-        rel
+        // Expand pool classes into pools, ascending.
+        let mut of_class: Vec<Vec<usize>> = vec![Vec::new(); pool_reps.len()];
+        for (pi, &pc) in pool_class.iter().enumerate() {
+            of_class[pc].push(pi);
+        }
+        let members = |classes: &[usize]| -> Vec<usize> {
+            let mut v: Vec<usize> = classes
+                .iter()
+                .flat_map(|&pc| of_class[pc].iter().copied())
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        self.class_hosts = hosting.iter().map(|h| members(h)).collect();
+        self.class_hosts_by_ert = by_ert.iter().map(|h| members(h)).collect();
+        self.class_daemon = host_reps
+            .iter()
+            .map(|&wi| workloads[wi].kind == super::WorkloadKind::DaemonSet)
+            .collect();
+        self.pool_class_hosts = vec![Vec::new(); pool_reps.len()];
+        for (hc, pcs) in hosting.iter().enumerate() {
+            for &pc in pcs {
+                self.pool_class_hosts[pc].push(hc);
+            }
+        }
+        self.class_hosted = vec![Vec::new(); pool_reps.len()];
+        for (wi, &hc) in host_class.iter().enumerate() {
+            self.spot_exposed[wi] = spot[hc];
+            for &pc in &hosting[hc] {
+                self.class_hosted[pc].push(wi);
+            }
+        }
+        self.host_class = host_class;
+        self.pool_class = pool_class;
+    }
+}
+
+/// Number items by equal keys: each item's class, and each class's first item.
+fn classes<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> (Vec<usize>, Vec<usize>) {
+    let mut ids: HashMap<K, usize> = HashMap::new();
+    let mut of = Vec::new();
+    let mut reps = Vec::new();
+    for (i, k) in keys.enumerate() {
+        let next = reps.len();
+        let id = *ids.entry(k).or_insert(next);
+        if id == next {
+            reps.push(i);
+        }
+        of.push(id);
+    }
+    (of, reps)
+}
+
+/// A node requirement as hosting reads it.
+type ReqShape<'a> = (&'a str, &'a str, Vec<&'a str>);
+
+fn req_shape<'a>(r: &'a NodeReq) -> ReqShape<'a> {
+    (
+        &r.key,
+        &r.operator,
+        r.values.iter().map(String::as_str).collect(),
+    )
+}
+
+/// A toleration as hosting reads it: key, operator, value, effect.
+type TolerationShape<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+
+/// Everything hosting reads of a workload: two workloads with equal shapes are hosted by
+/// the same pools.
+#[derive(PartialEq, Eq, Hash)]
+struct PodShape<'a> {
+    cluster: Option<&'a str>,
+    daemon: bool,
+    tolerations: Vec<TolerationShape<'a>>,
+    node_selector: Vec<ReqShape<'a>>,
+    affinity: Vec<Option<Vec<ReqShape<'a>>>>,
+    /// The pod's summed requests, as exact text (they hold floats).
+    requests: String,
+    extended: Vec<&'a str>,
+}
+
+impl<'a> PodShape<'a> {
+    fn of(w: &'a Workload<'a>, cluster: Option<&'a str>) -> Self {
+        PodShape {
+            cluster,
+            daemon: w.kind == super::WorkloadKind::DaemonSet,
+            tolerations: w
+                .tolerations
+                .iter()
+                .map(|t| {
+                    (
+                        t.key.as_deref(),
+                        t.operator.as_str(),
+                        t.value.as_deref(),
+                        t.effect.as_deref(),
+                    )
+                })
+                .collect(),
+            node_selector: w.node_selector.iter().map(req_shape).collect(),
+            affinity: w
+                .affinity_terms
+                .iter()
+                .map(|t| t.as_ref().map(|t| t.iter().map(req_shape).collect()))
+                .collect(),
+            requests: format!("{:?}", w.pod_requests()),
+            extended: extended_resources(w),
+        }
+    }
+}
+
+/// Everything hosting reads of a pool: two pools with equal shapes host the same pods.
+#[derive(PartialEq, Eq, Hash)]
+struct PoolShape<'a> {
+    cluster: Option<&'a str>,
+    api: super::PoolApi,
+    name: &'a str,
+    taints: Vec<(&'a str, Option<&'a str>, &'a str)>,
+    labels: Vec<(&'a str, &'a str)>,
+    requirements: Vec<(&'a str, &'a str, Vec<&'a str>)>,
+    types: Vec<*const InstanceType>,
+    exact: bool,
+}
+
+impl<'a> PoolShape<'a> {
+    fn of(p: &'a NodePool<'a>) -> Self {
+        PoolShape {
+            cluster: p.cluster,
+            api: p.api,
+            name: &p.name,
+            taints: p
+                .taints
+                .iter()
+                .map(|t| (t.key.as_str(), t.value.as_deref(), t.effect.as_str()))
+                .collect(),
+            labels: p
+                .labels
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            requirements: p
+                .requirements
+                .iter()
+                .map(|r| {
+                    (
+                        r.key.as_str(),
+                        r.operator.as_str(),
+                        r.values.iter().map(|v| v.value.as_str()).collect(),
+                    )
+                })
+                .collect(),
+            types: p
+                .instances
+                .types
+                .iter()
+                .map(|t| std::ptr::from_ref::<InstanceType>(t))
+                .collect(),
+            exact: p.instances.exact,
+        }
+    }
+}
+
+impl super::ModelSet<'_> {
+    /// The pools of workload `wi`'s scope that cannot host it, each with the reason, with
+    /// or without the ExtendedResourceToleration admission plugin: worked out when a
+    /// finding needs them.
+    pub fn blocked_for(&self, wi: usize, ert: bool) -> Vec<Blocked> {
+        let Some(w) = self.workloads.get(wi) else {
+            return Vec::new();
+        };
+        let facts = PodFacts::of(w);
+        let cluster = self.resources.get(w.resource).and_then(|r| r.cluster);
+        let hosts = self.relations.hosts(wi);
+        let in_scope = || {
+            self.node_pools
+                .iter()
+                .enumerate()
+                .filter(move |(_, p)| same_scope(p.cluster, cluster))
+        };
+        let judge = |pi: usize, p: &NodePool, ert: bool| {
+            can_host_facts(p, w, &facts, ert).err().map(|mut b| {
+                b.pool = pi;
+                b
+            })
+        };
+        // Those no pod can use, then (without the plugin) those it could use only
+        // through the plugin.
+        let mut out: Vec<Blocked> = in_scope()
+            .filter(|(pi, _)| hosts.binary_search(pi).is_err())
+            .filter_map(|(pi, p)| judge(pi, p, true))
+            .collect();
+        if !ert {
+            let by_ert = self.relations.hosts_for(wi, true);
+            let plain = self.relations.hosts_for(wi, false);
+            out.extend(
+                by_ert
+                    .into_iter()
+                    .filter(|pi| plain.binary_search(pi).is_err())
+                    .filter_map(|pi| judge(pi, &self.node_pools[pi], false)),
+            );
+        }
+        out
     }
 }
 

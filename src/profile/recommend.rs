@@ -35,7 +35,7 @@ pub fn pinned<'w, 'a>(w: &'w Workload<'a>) -> Option<&'w NodeReq<'a>> {
 
 /// Types the workload's hosting pools allow (the whole catalog when no pool hosts it).
 fn allowed(model: &ModelSet, wi: usize) -> Vec<&'static InstanceType> {
-    let hosts = &model.relations.hosts[wi];
+    let hosts = &model.relations.hosts(wi);
     if hosts.is_empty() {
         catalog().types.iter().collect()
     } else {

@@ -31,6 +31,20 @@ struct JsonReport<'a> {
 
 /// The report, naming files as `paths` says.
 pub fn render(outcome: &Outcome, paths: super::uri::PathFormat) -> String {
+    let mut out = Vec::new();
+    // Writing into memory fails only if serialisation does.
+    if let Err(e) = write(outcome, paths, &mut out) {
+        return format!("{{\"error\":\"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` as it is serialised.
+pub fn write(
+    outcome: &Outcome,
+    paths: super::uri::PathFormat,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let findings = outcome
         .findings
         .iter()
@@ -60,8 +74,6 @@ pub fn render(outcome: &Outcome, paths: super::uri::PathFormat) -> String {
         findings,
         summary: &outcome.summary,
     };
-    let mut s =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }

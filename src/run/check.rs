@@ -1,7 +1,9 @@
 //! `skinflint check`: the run's findings, rendered in each requested format, with the
 //! baseline recorded when asked.
 
-use super::{config_choice, fail_severity, note, write_file, write_out, RunError};
+use super::{
+    config_choice, fail_severity, note, write_file, write_file_with, write_out_with, RunError,
+};
 use crate::cli::{CheckArgs, Color, Format, PathFormat};
 use crate::engine::{self, Baseline, CheckRequest, Outcome};
 use crate::report;
@@ -24,10 +26,17 @@ pub fn run(args: CheckArgs) -> Result<u8, RunError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     for (format, output) in &reports {
-        let text = render(&outcome, *format, output.is_none(), color, args.path_format);
+        // JSON is written as it is serialised: on a large tree it is the largest output.
+        let fill = |w: &mut dyn std::io::Write| match format {
+            Format::Json => report::json::write(&outcome, args.path_format, w),
+            _ => {
+                let text = render(&outcome, *format, output.is_none(), color, args.path_format);
+                w.write_all(text.as_bytes())
+            }
+        };
         match output {
-            Some(path) => write_file(path, &text)?,
-            None => write_out(&text)?,
+            Some(path) => write_file_with(path, fill)?,
+            None => write_out_with(fill)?,
         }
     }
     if args.write_baseline.is_some() {

@@ -112,8 +112,16 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
 /// Print to standard output. A closed pipe (`| head`) is not an error worth reporting; any
 /// other failure is, or the report would be lost silently.
 pub fn write_out(text: &str) -> Result<(), RunError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_out_with(|w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_out`] for output written piece by piece, so a large report is never held
+/// whole in memory.
+pub fn write_out_with(
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match fill(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(RunError::Stdout(e)),
         _ => Ok(()),
     }
@@ -122,7 +130,20 @@ pub fn write_out(text: &str) -> Result<(), RunError> {
 /// Write a file the user asked for (report, baseline, config) whole: a temporary file
 /// in the same directory, renamed into place.
 pub fn write_file(path: &Path, text: &str) -> Result<(), RunError> {
-    crate::report::write::write_atomic(path, text.as_bytes()).map_err(|error| RunError::Write {
+    write_file_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_file`] for output written piece by piece.
+pub fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
+    crate::report::write::write_atomic_with(path, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        fill(&mut w)?;
+        w.flush()
+    })
+    .map_err(|error| RunError::Write {
         path: path.to_path_buf(),
         error,
     })

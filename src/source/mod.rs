@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use text::{LineCol, SourceFile};
 
@@ -427,7 +428,7 @@ pub fn load_bytes(name: String, bytes: Result<Vec<u8>, ReadError>, opts: LoadOpt
 impl Loaded {
     /// An input that could not be read as text: `text` is what could be (for the
     /// problem's line and column), and no documents.
-    fn unread(name: String, text: String, problem: LoadProblem) -> Loaded {
+    fn unread(name: String, text: impl Into<Arc<str>>, problem: LoadProblem) -> Loaded {
         Loaded {
             file: SourceFile::new(name, text),
             documents: Vec::new(),
@@ -438,7 +439,7 @@ impl Loaded {
     }
 
     /// A chart template, kept (for its name) but not parsed.
-    fn helm_template(name: String, text: String) -> Loaded {
+    fn helm_template(name: String, text: impl Into<Arc<str>>) -> Loaded {
         Loaded {
             file: SourceFile::new(name, text),
             documents: Vec::new(),
@@ -450,8 +451,9 @@ impl Loaded {
 }
 
 /// Parse decoded text as YAML.
-fn load_text(name: String, text: String, opts: LoadOptions) -> Loaded {
-    let parsed = yaml::parse(&text, opts.limits);
+fn load_text(name: String, text: impl Into<Arc<str>>, opts: LoadOptions) -> Loaded {
+    let text: Arc<str> = text.into();
+    let parsed = yaml::parse_shared(&text, opts.limits);
     let file = SourceFile::new(name, text);
     let problems = parsed
         .problems

@@ -11,8 +11,9 @@ use std::ops::Range;
 pub struct SourceFile {
     /// Path as given by the user or found by the walk (`<stdin>` for standard input).
     pub path: String,
-    /// The full text. Empty when the file could not be decoded.
-    pub text: String,
+    /// The full text, shared with the file's parsed documents. Empty when the file could
+    /// not be decoded.
+    pub text: std::sync::Arc<str>,
     /// Byte offset of each line's start; 32-bit, as inputs are capped below 4 GiB
     /// ([`super::MAX_TEXT`]).
     line_starts: Vec<u32>,
@@ -26,7 +27,8 @@ pub struct LineCol {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<String>, text: String) -> Self {
+    pub fn new(path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> Self {
+        let text: std::sync::Arc<str> = text.into();
         // A line ends at `\n`, `\r\n`, or a lone `\r` (as the YAML parser reads it).
         let bytes = text.as_bytes();
         let breaks = || {

@@ -8,6 +8,7 @@
 use granit_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of a node inside its [`Document`].
 pub type NodeId = u32;
@@ -49,27 +50,98 @@ enum Kind {
     Alias,
 }
 
-/// One node in 20 bytes: documents are kept while checks run, so their size is most of
+/// One node in 16 bytes: documents are kept while checks run, so their size is most of
 /// what a large run holds in memory.
 #[derive(Debug, Clone, Copy)]
 struct Node {
     /// Byte range in the source text.
     start: u32,
     end: u32,
-    /// Scalar: offset of its text in [`Document::text`]; Seq, Map: first child in
-    /// [`Document::children`]; Alias: the anchored node.
+    /// Scalar: offset of its text in the source (`in_source`) or in [`Document::text`];
+    /// Seq, Map: first child in [`Document::children`]; Alias: the anchored node.
     a: u32,
-    /// Scalar: text length; Seq: item count; Map: entry count (keys and values alternate).
-    b: u32,
-    kind: Kind,
-    style: Style,
-    /// The scalar has an explicit tag (in [`Document::tags`]).
-    tagged: bool,
+    /// The low [`COUNT_BITS`] bits: a scalar's text length, a sequence's item count, a
+    /// mapping's entry count (keys and values alternate). Above them: the kind (2 bits),
+    /// the scalar style (2 bits), whether the scalar has an explicit tag (in
+    /// [`Document::tags`]) and whether its text is the source's own bytes (a plain scalar
+    /// on one line, a quoted one without escapes: most are, and they are not copied).
+    packed: u32,
 }
+
+/// Bits of [`Node::packed`] that hold a length or count: scalars of 64 MiB or more are
+/// refused (no manifest holds one), and counts stay below the node limit.
+const COUNT_BITS: u32 = 26;
+const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
+const TAGGED: u32 = 1 << 30;
+const IN_SOURCE: u32 = 1 << 31;
 
 impl Node {
     fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
+    }
+
+    fn b(&self) -> u32 {
+        self.packed & COUNT_MASK
+    }
+
+    fn kind(&self) -> Kind {
+        match (self.packed >> COUNT_BITS) & 3 {
+            0 => Kind::Scalar,
+            1 => Kind::Seq,
+            2 => Kind::Map,
+            _ => Kind::Alias,
+        }
+    }
+
+    fn style(&self) -> Style {
+        match (self.packed >> (COUNT_BITS + 2)) & 3 {
+            0 => Style::Plain,
+            1 => Style::Quoted,
+            _ => Style::Block,
+        }
+    }
+
+    fn tagged(&self) -> bool {
+        self.packed & TAGGED != 0
+    }
+
+    fn in_source(&self) -> bool {
+        self.packed & IN_SOURCE != 0
+    }
+
+    fn new(kind: Kind, span: Range<usize>) -> Node {
+        let kind = match kind {
+            Kind::Scalar => 0,
+            Kind::Seq => 1,
+            Kind::Map => 2,
+            Kind::Alias => 3,
+        };
+        Node {
+            start: span.start as u32,
+            end: span.end as u32,
+            a: 0,
+            packed: kind << COUNT_BITS,
+        }
+    }
+
+    /// Set the length or count (callers keep it under [`COUNT_MASK`]).
+    fn set_b(&mut self, b: u32) {
+        self.packed = (self.packed & !COUNT_MASK) | (b & COUNT_MASK);
+    }
+
+    fn set_scalar(&mut self, style: Style, tagged: bool, in_source: bool) {
+        let style = match style {
+            Style::Plain => 0,
+            Style::Quoted => 1,
+            Style::Block => 2,
+        };
+        self.packed |= style << (COUNT_BITS + 2);
+        if tagged {
+            self.packed |= TAGGED;
+        }
+        if in_source {
+            self.packed |= IN_SOURCE;
+        }
     }
 }
 
@@ -80,8 +152,11 @@ pub struct Document {
     /// Children of every collection, each collection's contiguous: a sequence's items, a
     /// mapping's keys and values alternating.
     children: Vec<NodeId>,
-    /// Every scalar's text, one after the other.
+    /// The text of scalars that differ from their source bytes (escapes, folded lines,
+    /// block scalars), one after the other.
     text: String,
+    /// The input the document was parsed from, shared with its [`super::SourceFile`].
+    source: Arc<str>,
     /// Explicit tags of scalars, ascending by node.
     tags: Vec<(NodeId, Box<str>)>,
     pub root: Option<NodeId>,
@@ -97,14 +172,18 @@ impl Document {
     pub fn quoted_scalar_spans(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.nodes
             .iter()
-            .filter(|n| n.kind == Kind::Scalar && n.style != Style::Plain)
+            .filter(|n| n.kind() == Kind::Scalar && n.style() != Style::Plain)
             .map(Node::span)
     }
 
     fn scalar_text(&self, n: &Node) -> &str {
-        self.text
-            .get(n.a as usize..(n.a + n.b) as usize)
-            .unwrap_or("")
+        let range = n.a as usize..n.a as usize + n.b() as usize;
+        let text = if n.in_source() {
+            &*self.source
+        } else {
+            &self.text
+        };
+        text.get(range).unwrap_or("")
     }
 
     fn tag(&self, id: NodeId) -> Option<&str> {
@@ -113,9 +192,9 @@ impl Document {
     }
 
     fn kids(&self, n: &Node) -> &[NodeId] {
-        let len = match n.kind {
-            Kind::Seq => n.b as usize,
-            Kind::Map => 2 * n.b as usize,
+        let len = match n.kind() {
+            Kind::Seq => n.b() as usize,
+            Kind::Map => 2 * n.b() as usize,
             _ => 0,
         };
         self.children
@@ -126,14 +205,18 @@ impl Document {
     /// A mapping's (key, value) pairs.
     fn pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         let n = &self.nodes[id as usize];
-        let kids = if n.kind == Kind::Map { self.kids(n) } else { &[] };
+        let kids = if n.kind() == Kind::Map {
+            self.kids(n)
+        } else {
+            &[]
+        };
         kids.chunks_exact(2).map(|kv| (kv[0], kv[1]))
     }
 
     /// The text of a scalar node, None for anything else.
     fn key_text(&self, id: NodeId) -> Option<&str> {
         let n = &self.nodes[id as usize];
-        (n.kind == Kind::Scalar).then(|| self.scalar_text(n))
+        (n.kind() == Kind::Scalar).then(|| self.scalar_text(n))
     }
 }
 
@@ -185,20 +268,10 @@ struct Builder {
     in_document: bool,
 }
 
-thread_local! {
-    /// Each thread's building arrays, kept from one input to the next: documents are
-    /// copied out at their final size, so parsing many files leaves no trail of outgrown
-    /// allocations (which a long run would hold as fragmented memory).
-    static SCRATCH: std::cell::Cell<Document> = std::cell::Cell::new(Document::default());
-}
-
-/// Scratch arrays larger than this are released after the input rather than kept.
-const MAX_SCRATCH_BYTES: usize = 16 << 20;
-
 impl Builder {
     fn new() -> Self {
         Builder {
-            doc: SCRATCH.with(std::cell::Cell::take),
+            doc: Document::default(),
             stack: Vec::new(),
             anchors: HashMap::new(),
             problems: Vec::new(),
@@ -208,15 +281,7 @@ impl Builder {
 
     fn push_node(&mut self, kind: Kind, span: Range<usize>, anchor: usize) -> NodeId {
         let id = self.doc.nodes.len() as NodeId;
-        self.doc.nodes.push(Node {
-            start: span.start as u32,
-            end: span.end as u32,
-            a: 0,
-            b: 0,
-            kind,
-            style: Style::Plain,
-            tagged: false,
-        });
+        self.doc.nodes.push(Node::new(kind, span));
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
@@ -246,11 +311,12 @@ impl Builder {
         self.doc.children.extend_from_slice(&frame.kids);
         let node = &mut self.doc.nodes[frame.id as usize];
         node.a = first;
-        node.b = if frame.is_map {
+        // Counts stay under the node limit, far below `COUNT_MASK`.
+        node.set_b(if frame.is_map {
             frame.kids.len() as u32 / 2
         } else {
             frame.kids.len() as u32
-        };
+        });
         node.end = node.end.max(end as u32);
         self.attach(frame.id);
     }
@@ -294,28 +360,13 @@ impl Builder {
             children: scratch.children.as_slice().to_vec(),
             text: scratch.text.as_str().to_owned(),
             tags: std::mem::take(&mut scratch.tags),
+            source: scratch.source.clone(),
             root: scratch.root.take(),
         };
         scratch.nodes.clear();
         scratch.children.clear();
         scratch.text.clear();
         doc
-    }
-
-    /// Give the scratch arrays back to the thread for its next input.
-    fn release(self) {
-        let mut d = self.doc;
-        d.nodes.clear();
-        d.children.clear();
-        d.text.clear();
-        d.tags.clear();
-        d.root = None;
-        let bytes = d.nodes.capacity() * std::mem::size_of::<Node>()
-            + d.children.capacity() * std::mem::size_of::<NodeId>()
-            + d.text.capacity();
-        if bytes <= MAX_SCRATCH_BYTES {
-            SCRATCH.with(|s| s.set(d));
-        }
     }
 }
 
@@ -328,8 +379,26 @@ fn byte_range(span: &granit_parser::Span) -> Range<usize> {
     start..end.max(start)
 }
 
-/// Parse a YAML stream into documents. Never panics; problems are returned as values.
+/// Where a scalar's text lies in the source when it is the source's own bytes: a plain
+/// scalar written on one line, a quoted one without escapes or line breaks.
+fn source_offset(source: &str, span: &Range<usize>, style: Style, value: &str) -> Option<usize> {
+    let start = match style {
+        Style::Plain => span.start,
+        Style::Quoted => span.start + 1,
+        Style::Block => return None,
+    };
+    // Equal bytes are the same text, wherever the parser's span ends.
+    (source.get(start..start + value.len()) == Some(value)).then_some(start)
+}
+
+/// Parse a YAML stream into documents (a copy of `text` is kept with them; see
+/// [`parse_shared`]). Never panics; problems are returned as values.
 pub fn parse(text: &str, limits: Limits) -> Parsed {
+    parse_shared(&Arc::from(text), limits)
+}
+
+/// Parse a YAML stream into documents that share `text` with the caller.
+pub fn parse_shared(text: &Arc<str>, limits: Limits) -> Parsed {
     let options = granit_parser::options! {
         flow_nesting_limit: limits.max_depth.min(255),
         block_nesting_limit: limits.max_depth.min(255),
@@ -346,6 +415,7 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
     }
     let parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder::new();
+    b.doc.source = text.clone();
     let mut total_nodes = 0usize;
     for item in parser {
         let (event, span) = match item {
@@ -373,7 +443,6 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
     }
     out.problems = std::mem::take(&mut b.problems);
     out.problems.sort_by_key(|p| p.span.start);
-    b.release();
     out
 }
 
@@ -421,15 +490,25 @@ impl Builder {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     _ => Style::Block,
                 };
+                if value.len() > COUNT_MASK as usize {
+                    return Err(YamlProblem {
+                        span: range,
+                        message: "a scalar of 64 MiB or more".to_string(),
+                        kind: ProblemKind::TooManyNodes,
+                    });
+                }
+                let at = source_offset(&self.doc.source, &range, style, &value);
                 let id = self.push_node(Kind::Scalar, range, anchor);
-                let offset = self.doc.text.len() as u32;
-                self.doc.text.push_str(&value);
+                let offset = at.unwrap_or_else(|| {
+                    let o = self.doc.text.len();
+                    self.doc.text.push_str(&value);
+                    o
+                });
                 let node = &mut self.doc.nodes[id as usize];
-                node.a = offset;
-                node.b = value.len() as u32;
-                node.style = style;
+                node.a = offset as u32;
+                node.set_b(value.len() as u32);
+                node.set_scalar(style, tag.is_some(), at.is_some());
                 if let Some(tag) = tag {
-                    node.tagged = true;
                     self.doc.tags.push((id, tag.to_string().into()));
                 }
                 self.attach(id);
@@ -542,7 +621,7 @@ impl<'a> NodeRef<'a> {
     fn merge_chain(&self) -> Vec<NodeId> {
         let doc = self.doc;
         let start = self.resolved_id();
-        if doc.nodes[start as usize].kind != Kind::Map {
+        if doc.nodes[start as usize].kind() != Kind::Map {
             return Vec::new();
         }
         let mut chain = vec![start];
@@ -554,12 +633,12 @@ impl<'a> NodeRef<'a> {
                 }
                 let v = self.resolve(v);
                 let n = &doc.nodes[v as usize];
-                let sources: Vec<NodeId> = match n.kind {
+                let sources: Vec<NodeId> = match n.kind() {
                     Kind::Seq => doc.kids(n).iter().map(|x| self.resolve(*x)).collect(),
                     _ => vec![v],
                 };
                 for src in sources {
-                    let is_map = doc.nodes[src as usize].kind == Kind::Map;
+                    let is_map = doc.nodes[src as usize].kind() == Kind::Map;
                     if is_map && !chain.contains(&src) && chain.len() < MAX_MERGE_MAPS {
                         chain.push(src);
                     }
@@ -572,7 +651,7 @@ impl<'a> NodeRef<'a> {
 
     fn resolve(&self, id: NodeId) -> NodeId {
         let n = &self.doc.nodes[id as usize];
-        match n.kind {
+        match n.kind() {
             Kind::Alias => n.a,
             _ => id,
         }
@@ -595,7 +674,7 @@ impl<'a> NodeRef<'a> {
     pub fn items(&self) -> Option<impl Iterator<Item = NodeRef<'a>> + 'a> {
         let doc = self.doc;
         let n = self.node();
-        (n.kind == Kind::Seq).then(|| {
+        (n.kind() == Kind::Seq).then(|| {
             doc.kids(n).iter().map(move |id| NodeRef {
                 doc,
                 id: *id,
@@ -637,33 +716,33 @@ impl<'a> NodeRef<'a> {
     }
 
     pub fn is_map(&self) -> bool {
-        self.node().kind == Kind::Map
+        self.node().kind() == Kind::Map
     }
 
     pub fn is_seq(&self) -> bool {
-        self.node().kind == Kind::Seq
+        self.node().kind() == Kind::Seq
     }
 
     /// The scalar's text and style, if this is a scalar.
     pub fn scalar(&self) -> Option<(&'a str, Style)> {
         let n = self.node();
-        (n.kind == Kind::Scalar).then(|| (self.doc.scalar_text(n), n.style))
+        (n.kind() == Kind::Scalar).then(|| (self.doc.scalar_text(n), n.style()))
     }
 
     /// The scalar resolved the way Kubernetes reads YAML (YAML 1.1).
     pub fn value(&self) -> Option<super::scalar::Scalar<'a>> {
         let n = self.node();
-        if n.kind != Kind::Scalar {
+        if n.kind() != Kind::Scalar {
             return None;
         }
-        let tag = if n.tagged {
+        let tag = if n.tagged() {
             self.doc.tag(self.resolved_id())
         } else {
             None
         };
         Some(super::scalar::resolve(
             self.doc.scalar_text(n),
-            n.style,
+            n.style(),
             tag,
         ))
     }
@@ -694,6 +773,32 @@ mod tests {
         assert_eq!(&src[c.key_span()], "c");
         let b = root.path(&["a", "b"]).unwrap();
         assert_eq!(&src[b.span()], "[1, 2]");
+    }
+
+    #[test]
+    fn nodes_are_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 16);
+    }
+
+    #[test]
+    fn scalars_are_read_from_the_source_or_copied() {
+        let src = "a: plain\nb: 'it''s'\nc: \"tab\\there\"\nd: |\n  block\ne: !!str 5\nf: \"as is\"\ng: two\n  lines\n";
+        let p = parse(src, Limits::default());
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let root = NodeRef::root(&p.documents[0]).unwrap();
+        let text = |k: &str| root.get(k).and_then(|n| n.scalar()).unwrap();
+        assert_eq!(text("a"), ("plain", Style::Plain));
+        assert_eq!(text("b"), ("it's", Style::Quoted));
+        assert_eq!(text("c"), ("tab\there", Style::Quoted));
+        assert_eq!(text("d"), ("block\n", Style::Block));
+        assert_eq!(text("f"), ("as is", Style::Quoted));
+        assert_eq!(text("g"), ("two lines", Style::Plain));
+        assert_eq!(
+            root.get("e").and_then(|n| n.value()),
+            Some(super::super::scalar::Scalar::Str("5"))
+        );
+        // Only the scalars that differ from their bytes are copied.
+        assert_eq!(p.documents[0].text, "it'stab\thereblock\ntwo lines");
     }
 
     #[test]

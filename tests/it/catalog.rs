@@ -76,8 +76,8 @@ fn four_cpus_and_16gi_do_not_fit_a_g4dn_xlarge() {
     );
     // The relation says the same: the pool does not host it, for capacity.
     let model = skinflint::model::ModelSet::build(&o.files);
-    assert!(model.relations.hosts[0].is_empty());
-    assert_eq!(model.relations.blocked[0][0].closeness, 2);
+    assert!(model.relations.hosts(0).is_empty());
+    assert_eq!(model.blocked_for(0, true)[0].closeness, 2);
 
     // With g4dn.2xlarge allowed (7910m, 29636Mi) it fits, and the cost estimate picks the
     // smallest type that fits: g4dn.2xlarge at $0.752/h; the pod takes all of its one GPU,

@@ -94,7 +94,12 @@ fn seed_cost_alerts_lint_clean() {
     let rules: Vec<(String, bool)> = model
         .alert_rules
         .iter()
-        .map(|r| (r.name().to_string(), matches!(r.parsed, Some(Ok(_)))))
+        .map(|r| {
+            (
+                r.name().to_string(),
+                matches!(r.parsed.as_deref(), Some(Ok(_))),
+            )
+        })
         .collect();
     assert_eq!(
         rules,

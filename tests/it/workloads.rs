@@ -24,12 +24,15 @@ fn hosting_pools_and_why_the_others_cannot() {
         .iter()
         .position(|w| w.name == "llama-8b")
         .unwrap();
-    let hosts: Vec<&str> = model.relations.hosts[w]
+    let hosts: Vec<&str> = model
+        .relations
+        .hosts(w)
         .iter()
         .map(|p| model.node_pools[*p].name.as_str())
         .collect();
     assert_eq!(hosts, ["gpu-small"], "one of three pools");
-    let blocked: BTreeMap<&str, &str> = model.relations.blocked[w]
+    let blocked = model.blocked_for(w, true);
+    let blocked: BTreeMap<&str, &str> = blocked
         .iter()
         .map(|b| (model.node_pools[b.pool].name.as_str(), b.reason.as_str()))
         .collect();
@@ -50,8 +53,9 @@ fn hosting_pools_and_why_the_others_cannot() {
     let model = ModelSet::build(&bad);
     let reason = |name: &str, pool: &str| -> String {
         let w = model.workloads.iter().position(|w| w.name == name).unwrap();
-        assert!(model.relations.hosts[w].is_empty());
-        model.relations.blocked[w]
+        assert!(model.relations.hosts(w).is_empty());
+        model
+            .blocked_for(w, true)
             .iter()
             .find(|b| model.node_pools[b.pool].name == pool)
             .map(|b| b.reason.clone())

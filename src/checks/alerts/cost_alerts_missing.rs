@@ -33,7 +33,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         .iter()
         .filter(|r| r.alert.is_some())
         .collect();
-    let watches_cost = |r: &AlertRule| match &r.parsed {
+    let watches_cost = |r: &AlertRule| match r.parsed.as_deref() {
         Some(Ok(e)) => metric_uses(e)
             .iter()
             .any(|u| res.iter().any(|re| re.is_match(&u.name))),

@@ -75,7 +75,7 @@ pub fn parsed_rules<'a>(
     ctx.model
         .alert_rules
         .iter()
-        .filter_map(|r| match (&r.parsed, r.expr) {
+        .filter_map(|r| match (r.parsed.as_deref(), r.expr) {
             (Some(Ok(expr)), Some(node)) => Some((r, expr, node)),
             _ => None,
         })

@@ -10,7 +10,7 @@ use crate::rule::Hit;
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for r in &ctx.model.alert_rules {
-        let (Some(Err(e)), Some(expr)) = (&r.parsed, r.expr) else {
+        let (Some(Err(e)), Some(expr)) = (r.parsed.as_deref(), r.expr) else {
             continue;
         };
         if e.too_large {

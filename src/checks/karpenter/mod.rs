@@ -76,6 +76,7 @@ pub fn on_demand_fallbacks<'p, 'a>(
     spot: &NodePool<'a>,
 ) -> Vec<&'p NodePool<'a>> {
     let pools = &model.node_pools;
+    let spot_index = pools.iter().position(|p| p.resource == spot.resource);
     let spot_pods = pods_of(model, spot);
     let workloads = &model.workloads;
     // The cheap tests first (most pools drop out on capacity type), those that read the
@@ -91,20 +92,19 @@ pub fn on_demand_fallbacks<'p, 'a>(
         .filter(|(_, p)| !p.is_prepaid_before(spot))
         .filter(|(pi, p)| {
             if spot_pods.is_empty() {
-                p.taints_tolerated_by_pods_of(spot) && p.can_host_pods_of(spot)
-            } else {
-                // The computed relation where it covers the pair (one scope), else
-                // judged here (a shared spot pool's pods in another cluster than `p`).
-                spot_pods.iter().any(|&wi| {
-                    let w = &workloads[wi];
-                    let cluster = model.resources.get(w.resource).and_then(|r| r.cluster);
-                    if crate::model::same_scope(p.cluster, cluster) {
-                        model.relations.hosts_pool(wi, *pi)
-                    } else {
-                        can_host(p, w).is_ok()
-                    }
-                })
+                return p.taints_tolerated_by_pods_of(spot) && p.can_host_pods_of(spot);
             }
+            // The computed relation where it covers the pair (one scope, answered per
+            // pair of pool classes); a shared spot pool's pods in another cluster than
+            // `p` are judged here.
+            spot_index.is_some_and(|s| model.relations.host_a_pod_of(s, *pi))
+                || (spot.cluster.is_none()
+                    && p.cluster.is_some()
+                    && spot_pods.iter().any(|&wi| {
+                        let w = &workloads[wi];
+                        let cluster = model.resources.get(w.resource).and_then(|r| r.cluster);
+                        !crate::model::same_scope(p.cluster, cluster) && can_host(p, w).is_ok()
+                    }))
         })
         .map(|(_, p)| p)
         .collect()
@@ -120,7 +120,9 @@ fn pods_of(model: &ModelSet, pool: &NodePool) -> Vec<usize> {
     else {
         return Vec::new();
     };
-    model.relations.hosted[pi]
+    model
+        .relations
+        .hosted(pi)
         .iter()
         .copied()
         .filter(|wi| model.workloads[*wi].kind != WorkloadKind::DaemonSet)

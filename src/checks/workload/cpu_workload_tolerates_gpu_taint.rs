@@ -25,7 +25,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         {
             continue;
         }
-        let hosts = &model.relations.hosts[wi];
+        let hosts = &model.relations.hosts(wi);
         let gpu_pools: Vec<&crate::model::NodePool> = gpu_pools
             .iter()
             .copied()

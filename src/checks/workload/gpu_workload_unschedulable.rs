@@ -36,7 +36,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         if pools == 0 {
             continue;
         }
-        let blocked = model.relations.blocked_for(wi, ert);
+        let blocked = model.blocked_for(wi, ert);
         let closest = blocked.iter().max_by_key(|b| b.closeness);
         let why = closest
             .map(|b| {

@@ -34,7 +34,7 @@ fn savings(
         .into_iter()
         .find(|(r, _)| r == res)?
         .1;
-    let hosts = &ctx.model.relations.hosts[wi];
+    let hosts = &ctx.model.relations.hosts(wi);
     let pools: Vec<&crate::model::NodePool> =
         hosts.iter().map(|p| &ctx.model.node_pools[*p]).collect();
     let candidates: Vec<&crate::catalog::InstanceType> = if pools.is_empty() {
