@@ -191,3 +191,51 @@ fn workloads_corpus_snapshot() {
     }
     common::snapshot("workloads-corpus", &text);
 }
+
+/// Hosting is worked out per class of pod and pool shapes; it must say what judging
+/// every pair says. Every fixture, and every third one again (the copies share classes),
+/// against every pool.
+#[test]
+fn hosting_by_class_equals_judging_every_pair() {
+    let (inputs, _) =
+        skinflint::source::discover(&[repo().join("fixtures").display().to_string()], false)
+            .unwrap();
+    let twice: Vec<_> = inputs
+        .iter()
+        .chain(inputs.iter().step_by(3))
+        .cloned()
+        .collect();
+    let files = skinflint::source::load_all(&twice, Default::default(), None, None);
+    let model = ModelSet::build(&files);
+    assert!(model.node_pools.len() > 100 && model.workloads.len() > 100);
+    let mut pairs = 0;
+    for (wi, w) in model.workloads.iter().enumerate() {
+        let cluster = model.resources[w.resource].cluster;
+        for (pi, p) in model.node_pools.iter().enumerate() {
+            if !skinflint::model::same_scope(p.cluster, cluster) {
+                continue;
+            }
+            let judged = skinflint::model::relations::can_host(p, w).is_ok();
+            assert_eq!(
+                model.relations.hosts_pool(wi, pi),
+                judged,
+                "{} on {}",
+                w.name,
+                p.name
+            );
+            assert_eq!(
+                model.relations.hosted(pi).binary_search(&wi).is_ok(),
+                judged
+            );
+            pairs += 1;
+        }
+        let blocked = model.blocked_for(wi, true);
+        assert_eq!(
+            blocked.len() + model.relations.hosts(wi).len(),
+            model.node_pools.len(),
+            "{}: every pool hosts the pod or says why not",
+            w.name
+        );
+    }
+    assert!(pairs > 5_000, "{pairs} pairs");
+}
