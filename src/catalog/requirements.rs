@@ -18,8 +18,9 @@ pub struct Req<'r> {
 /// The instance types a pool may launch.
 #[derive(Debug, Clone)]
 pub struct InstanceSet {
-    /// Catalog types the requirements allow.
-    pub types: Vec<&'static InstanceType>,
+    /// Catalog types the requirements allow (shared: pools of many clusters often allow
+    /// the same hundreds of types; see [`InstanceSet::share`]).
+    pub types: std::sync::Arc<[&'static InstanceType]>,
     /// Types named by an `In` list on the instance-type key that the catalog has no facts
     /// for (for example `t3.large`): allowed, but not priced.
     pub unpriced: Vec<String>,
@@ -36,6 +37,19 @@ pub struct InstanceSet {
 }
 
 impl InstanceSet {
+    /// Make sets that allow the same types hold one list between them.
+    pub fn share<'s>(sets: impl Iterator<Item = &'s mut InstanceSet>) {
+        let mut lists: std::collections::HashMap<Vec<*const InstanceType>, _> =
+            std::collections::HashMap::new();
+        for set in sets {
+            let key = set.types.iter().map(|t| std::ptr::from_ref(*t)).collect();
+            set.types = lists
+                .entry(key)
+                .or_insert_with(|| set.types.clone())
+                .clone();
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.types.len() + self.unpriced.len()
     }
@@ -340,7 +354,8 @@ pub fn evaluate(reqs: &[Req<'_>]) -> InstanceSet {
             .iter()
             .all(|(attr, r)| matches(t, *attr, r.operator, &r.values))
     };
-    let types: Vec<&'static InstanceType> = cat.types.iter().filter(|t| allows(t)).collect();
+    let types: std::sync::Arc<[&'static InstanceType]> =
+        cat.types.iter().filter(|t| allows(t)).collect();
     // Retired types count only when named: a pool written before they were dropped.
     let retired: Vec<String> = cat
         .retired

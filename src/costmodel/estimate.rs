@@ -84,7 +84,7 @@ fn pod_allowed(w: &Workload) -> Option<std::collections::HashSet<&'static str>> 
     let base: Vec<&'static InstanceType> = if judged.is_empty() {
         catalog().types.iter().collect()
     } else {
-        evaluate(&judged).types
+        evaluate(&judged).types.to_vec()
     };
     Some(
         base.into_iter()
@@ -191,18 +191,14 @@ pub fn estimate(files: &[Loaded], spot_discount: f64) -> Estimate {
         if w.kind == WorkloadKind::DaemonSet {
             continue; // runs once per node; priced with the nodes
         }
-        let hosts = &model.relations.hosts(wi);
-        let candidates: Vec<&InstanceType> = if hosts.is_empty() {
+        let candidates: Vec<&InstanceType> = if model.relations.hosts(wi).is_empty() {
             catalog()
                 .types
                 .iter()
                 .filter(|t| t.arch == "amd64" || wants_arm(w))
                 .collect()
         } else {
-            hosts
-                .iter()
-                .flat_map(|h| model.node_pools[*h].instances.types.iter().copied())
-                .collect()
+            model.host_types(wi)
         };
         let pod = w.pod_requests();
         let allowed = pod_allowed(w);

@@ -17,6 +17,7 @@ pub use baseline::{Baseline, BaselineStats};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 pub use suppress::Suppressed;
 
 /// Which config file to use.
@@ -572,8 +573,9 @@ pub fn evaluate(setup: &Setup, inputs: Inputs) -> Evaluated {
                 rules,
                 asked: setup.asked.as_deref(),
             };
+            let fix = Arc::from(rule.docs.fix.as_str());
             for hit in check(&ctx) {
-                findings.push(to_finding(rule, &model, &keys, hit));
+                findings.push(to_finding_with(rule, &fix, &model, &keys, hit));
             }
         }
         let mut sups = suppress::collect(
@@ -681,6 +683,17 @@ impl Summary {
 }
 
 fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Finding {
+    to_finding_with(rule, &Arc::from(rule.docs.fix.as_str()), model, keys, hit)
+}
+
+/// [`to_finding`], with the rule's general advice (`fix`) shared by its findings.
+fn to_finding_with(
+    rule: &RuleDef,
+    fix: &Arc<str>,
+    model: &ModelSet,
+    keys: &[String],
+    hit: Hit,
+) -> Finding {
     let severity = match (hit.gpu, rule.gpu_severity) {
         _ if hit.low_confidence => Severity::Info,
         (true, Some(s)) => s,
@@ -697,7 +710,7 @@ fn to_finding(rule: &RuleDef, model: &ModelSet, keys: &[String], hit: Hit) -> Fi
         rule: rule.id.clone(),
         severity,
         message: hit.message,
-        help: hit.help.unwrap_or_else(|| rule.docs.fix.clone()),
+        help: hit.help.map_or_else(|| fix.clone(), Arc::from),
         file: hit.file,
         span: hit.span,
         resource: resource.map(|r| r.id.clone()),

@@ -47,11 +47,11 @@ pub struct AlertRule<'a> {
     pub parsed: Option<Arc<Result<Expr, ParseError>>>,
     pub for_: Option<NodeRef<'a>>,
     pub keep_firing_for: Option<NodeRef<'a>>,
-    pub labels: Vec<(String, String, NodeRef<'a>)>,
-    pub annotations: Vec<(String, String, NodeRef<'a>)>,
+    pub labels: Vec<(&'a str, &'a str, NodeRef<'a>)>,
+    pub annotations: Vec<(&'a str, &'a str, NodeRef<'a>)>,
 }
 
-impl AlertRule<'_> {
+impl<'a> AlertRule<'a> {
     /// The alert or record name, for messages.
     pub fn name(&self) -> &str {
         self.alert
@@ -68,21 +68,20 @@ impl AlertRule<'_> {
         matches!(self.parsed.as_deref(), Some(Ok(e)) if promql::is_constant(e) || promql::reads_only_alerts(e))
     }
 
-    pub fn label(&self, key: &str) -> Option<&(String, String, NodeRef<'_>)> {
-        self.labels.iter().find(|(k, _, _)| k == key)
+    pub fn label(&self, key: &str) -> Option<&(&'a str, &'a str, NodeRef<'a>)> {
+        self.labels.iter().find(|(k, _, _)| *k == key)
     }
 
-    pub fn annotation(&self, key: &str) -> Option<&(String, String, NodeRef<'_>)> {
-        self.annotations.iter().find(|(k, _, _)| k == key)
+    pub fn annotation(&self, key: &str) -> Option<&(&'a str, &'a str, NodeRef<'a>)> {
+        self.annotations.iter().find(|(k, _, _)| *k == key)
     }
 }
 
-fn string_map(n: Option<NodeRef<'_>>) -> Vec<(String, String, NodeRef<'_>)> {
+/// A mapping of strings, borrowed from the document (rule annotations are long, and
+/// repositories hold thousands of rules).
+fn string_map(n: Option<NodeRef<'_>>) -> Vec<(&str, &str, NodeRef<'_>)> {
     n.and_then(|m| m.entries())
-        .map(|e| {
-            e.filter_map(|(k, v)| Some((k.to_string(), v.scalar()?.0.to_string(), v)))
-                .collect()
-        })
+        .map(|e| e.filter_map(|(k, v)| Some((k, v.scalar()?.0, v))).collect())
         .unwrap_or_default()
 }
 

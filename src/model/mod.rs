@@ -104,6 +104,7 @@ impl<'a> ModelSet<'a> {
                 skipped += 1;
             }
         }
+        crate::catalog::InstanceSet::share(node_pools.iter_mut().map(|p| &mut p.instances));
         let relations =
             Relations::compute(&resources, &workloads, &node_pools, &autoscalers, &budgets);
         let (rule_sources, rule_groups, alert_rules) = alerts::collect(files, &resources);

@@ -37,19 +37,20 @@ pub struct Relations {
     pub spot_exposed: Vec<bool>,
     /// Per workload: its hosting class.
     host_class: Vec<usize>,
-    /// Per hosting class: pools that can host its pods, ascending.
-    class_hosts: Vec<Vec<usize>>,
+    /// Per hosting class: pools that can host its pods, ascending (32-bit: these lists
+    /// are the largest part of the relations).
+    class_hosts: Vec<Vec<u32>>,
     /// Per hosting class: the pools in `class_hosts` that host its pods only because the
     /// ExtendedResourceToleration admission plugin gives them a toleration for a taint
     /// keyed by a resource they request, ascending.
-    class_hosts_by_ert: Vec<Vec<usize>>,
+    class_hosts_by_ert: Vec<Vec<u32>>,
     /// Per hosting class: whether its pods are DaemonSet pods (Karpenter provisions no
     /// node for them).
     class_daemon: Vec<bool>,
     /// Per pool: its pool class.
     pool_class: Vec<usize>,
     /// Per pool class: the workloads its pools can host, ascending.
-    class_hosted: Vec<Vec<usize>>,
+    class_hosted: Vec<Vec<u32>>,
     /// Per pool class: the hosting classes its pools can host, ascending.
     pool_class_hosts: Vec<Vec<usize>>,
     /// Whether two pool classes host a pod in common (see [`Relations::host_a_pod_of`]),
@@ -364,8 +365,8 @@ impl<'w> PodFacts<'w> {
                 (!pod_reqs.is_empty()).then(|| {
                     evaluate(&pod_reqs)
                         .types
-                        .into_iter()
-                        .map(std::ptr::from_ref::<InstanceType>)
+                        .iter()
+                        .map(|t| std::ptr::from_ref::<InstanceType>(t))
                         .collect()
                 })
             })
@@ -565,14 +566,14 @@ pub fn can_host_facts(
 
 impl Relations {
     /// Pools that can host workload `wi` (in its scope), ascending.
-    pub fn hosts(&self, wi: usize) -> &[usize] {
+    pub fn hosts(&self, wi: usize) -> &[u32] {
         self.host_class
             .get(wi)
             .map_or(&[][..], |c| &self.class_hosts[*c])
     }
 
     /// Workloads pool `pi` can host (in its scope), ascending: the inverse of `hosts`.
-    pub fn hosted(&self, pi: usize) -> &[usize] {
+    pub fn hosted(&self, pi: usize) -> &[u32] {
         self.pool_class
             .get(pi)
             .map_or(&[][..], |c| &self.class_hosted[*c])
@@ -581,7 +582,7 @@ impl Relations {
     /// Whether pool `pi` can host workload `wi` (both in one scope), by the computed
     /// relation.
     pub fn hosts_pool(&self, wi: usize, pi: usize) -> bool {
-        self.hosts(wi).binary_search(&pi).is_ok()
+        self.hosts(wi).binary_search(&(pi as u32)).is_ok()
     }
 
     /// Pools that can host workload `wi`, with or without the ExtendedResourceToleration
@@ -593,8 +594,8 @@ impl Relations {
         let by_ert = &self.class_hosts_by_ert[c];
         self.class_hosts[c]
             .iter()
-            .copied()
             .filter(|pi| ert || by_ert.binary_search(pi).is_err())
+            .map(|pi| *pi as usize)
             .collect()
     }
 
@@ -731,10 +732,10 @@ impl Relations {
         for (pi, &pc) in pool_class.iter().enumerate() {
             of_class[pc].push(pi);
         }
-        let members = |classes: &[usize]| -> Vec<usize> {
-            let mut v: Vec<usize> = classes
+        let members = |classes: &[usize]| -> Vec<u32> {
+            let mut v: Vec<u32> = classes
                 .iter()
-                .flat_map(|&pc| of_class[pc].iter().copied())
+                .flat_map(|&pc| of_class[pc].iter().map(|pi| *pi as u32))
                 .collect();
             v.sort_unstable();
             v
@@ -755,7 +756,7 @@ impl Relations {
         for (wi, &hc) in host_class.iter().enumerate() {
             self.spot_exposed[wi] = spot[hc];
             for &pc in &hosting[hc] {
-                self.class_hosted[pc].push(wi);
+                self.class_hosted[pc].push(wi as u32);
             }
         }
         self.host_class = host_class;
@@ -888,6 +889,21 @@ impl<'a> PoolShape<'a> {
 }
 
 impl super::ModelSet<'_> {
+    /// The instance types the pools hosting workload `wi` allow, each pool's list once
+    /// however many pools share it (see [`crate::catalog::InstanceSet::share`]).
+    pub fn host_types(&self, wi: usize) -> Vec<&'static InstanceType> {
+        let mut seen: Vec<&std::sync::Arc<[&'static InstanceType]>> = Vec::new();
+        let mut out = Vec::new();
+        for &pi in self.relations.hosts(wi) {
+            let types = &self.node_pools[pi as usize].instances.types;
+            if !seen.iter().any(|s| std::sync::Arc::ptr_eq(s, types)) {
+                seen.push(types);
+                out.extend(types.iter().copied());
+            }
+        }
+        out
+    }
+
     /// The pools of workload `wi`'s scope that cannot host it, each with the reason, with
     /// or without the ExtendedResourceToleration admission plugin: worked out when a
     /// finding needs them.
@@ -913,7 +929,7 @@ impl super::ModelSet<'_> {
         // Those no pod can use, then (without the plugin) those it could use only
         // through the plugin.
         let mut out: Vec<Blocked> = in_scope()
-            .filter(|(pi, _)| hosts.binary_search(pi).is_err())
+            .filter(|(pi, _)| hosts.binary_search(&(*pi as u32)).is_err())
             .filter_map(|(pi, p)| judge(pi, p, true))
             .collect();
         if !ert {

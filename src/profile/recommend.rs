@@ -35,14 +35,10 @@ pub fn pinned<'w, 'a>(w: &'w Workload<'a>) -> Option<&'w NodeReq<'a>> {
 
 /// Types the workload's hosting pools allow (the whole catalog when no pool hosts it).
 fn allowed(model: &ModelSet, wi: usize) -> Vec<&'static InstanceType> {
-    let hosts = &model.relations.hosts(wi);
-    if hosts.is_empty() {
+    if model.relations.hosts(wi).is_empty() {
         catalog().types.iter().collect()
     } else {
-        let mut v: Vec<&'static InstanceType> = hosts
-            .iter()
-            .flat_map(|h| model.node_pools[*h].instances.types.iter().copied())
-            .collect();
+        let mut v = model.host_types(wi);
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v.dedup_by(|a, b| a.name == b.name);
         v

@@ -90,7 +90,8 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
+    /// Shared by the findings of a rule that use its general advice.
+    pub help: std::sync::Arc<str>,
     pub file: usize,
     pub span: Range<usize>,
     pub resource: Option<ResourceRef>,

@@ -15,8 +15,9 @@ pub struct SourceFile {
     /// not be decoded.
     pub text: std::sync::Arc<str>,
     /// Byte offset of each line's start; 32-bit, as inputs are capped below 4 GiB
-    /// ([`super::MAX_TEXT`]).
-    line_starts: Vec<u32>,
+    /// ([`super::MAX_TEXT`]). Built when a position is first asked for: most files of a
+    /// large tree have no finding and never need it.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// A 1-based line and 1-based character column.
@@ -28,35 +29,40 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> Self {
-        let text: std::sync::Arc<str> = text.into();
-        // A line ends at `\n`, `\r\n`, or a lone `\r` (as the YAML parser reads it).
-        let bytes = text.as_bytes();
-        let breaks = || {
-            bytes.iter().enumerate().filter_map(|(i, b)| match b {
-                b'\n' => Some(i as u32 + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i as u32 + 1),
-                _ => None,
-            })
-        };
-        // Counted first so the index is allocated once, at its size.
-        let mut line_starts = Vec::with_capacity(1 + breaks().count());
-        line_starts.push(0);
-        line_starts.extend(breaks());
         SourceFile {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A line ends at `\n`, `\r\n`, or a lone `\r` (as the YAML parser reads it).
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let breaks = || {
+                bytes.iter().enumerate().filter_map(|(i, b)| match b {
+                    b'\n' => Some(i as u32 + 1),
+                    b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i as u32 + 1),
+                    _ => None,
+                })
+            };
+            // Counted first so the index is allocated once, at its size.
+            let mut starts = Vec::with_capacity(1 + breaks().count());
+            starts.push(0);
+            starts.extend(breaks());
+            starts
+        })
     }
 
     /// Line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
+        let line = match self.line_starts().binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = self.line_starts()[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -78,14 +84,14 @@ impl SourceFile {
 
     /// Byte offset of the first character of a 1-based line.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts
+        self.line_starts()
             .get(line.checked_sub(1)?)
             .map(|&s| s as usize)
     }
 
     /// Number of lines in the text.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     fn clamp(&self, offset: usize) -> usize {

@@ -28,7 +28,7 @@ fn hosting_pools_and_why_the_others_cannot() {
         .relations
         .hosts(w)
         .iter()
-        .map(|p| model.node_pools[*p].name.as_str())
+        .map(|p| model.node_pools[*p as usize].name.as_str())
         .collect();
     assert_eq!(hosts, ["gpu-small"], "one of three pools");
     let blocked = model.blocked_for(w, true);
@@ -224,7 +224,11 @@ fn hosting_by_class_equals_judging_every_pair() {
                 p.name
             );
             assert_eq!(
-                model.relations.hosted(pi).binary_search(&wi).is_ok(),
+                model
+                    .relations
+                    .hosted(pi)
+                    .binary_search(&(wi as u32))
+                    .is_ok(),
                 judged
             );
             pairs += 1;

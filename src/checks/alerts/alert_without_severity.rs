@@ -23,8 +23,8 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         match r.label("severity") {
             // Heartbeats and inhibitors are routed to a dedicated or null receiver,
             // conventionally with severity `none`.
-            Some((_, v, _)) if v == "none" && r.fires_on_purpose() => {}
-            Some((_, v, n)) if !allowed.contains(v) => hits.push(
+            Some((_, v, _)) if *v == "none" && r.fires_on_purpose() => {}
+            Some((_, v, n)) if !allowed.iter().any(|a| a == v) => hits.push(
                 rule_hit(
                     r,
                     n.span(),

@@ -19,7 +19,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
         let mut labels: Vec<(String, String)> = r
             .labels
             .iter()
-            .map(|(k, v, _)| (k.clone(), v.clone()))
+            .map(|(k, v, _)| (k.to_string(), v.to_string()))
             .collect();
         labels.sort();
         let earlier = seen.entry((a.value.clone(), labels)).or_default();

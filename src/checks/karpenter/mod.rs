@@ -124,7 +124,7 @@ fn pods_of(model: &ModelSet, pool: &NodePool) -> Vec<usize> {
         .relations
         .hosted(pi)
         .iter()
-        .copied()
+        .map(|wi| *wi as usize)
         .filter(|wi| model.workloads[*wi].kind != WorkloadKind::DaemonSet)
         .collect()
 }

@@ -32,7 +32,7 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
             .filter(|p| {
                 hosts
                     .iter()
-                    .any(|h| std::ptr::eq(&model.node_pools[*h], *p))
+                    .any(|h| std::ptr::eq(&model.node_pools[*h as usize], *p))
             })
             .collect();
         let everything = w.tolerations.iter().any(|t| t.tolerates_everything());

@@ -35,8 +35,10 @@ fn savings(
         .find(|(r, _)| r == res)?
         .1;
     let hosts = &ctx.model.relations.hosts(wi);
-    let pools: Vec<&crate::model::NodePool> =
-        hosts.iter().map(|p| &ctx.model.node_pools[*p]).collect();
+    let pools: Vec<&crate::model::NodePool> = hosts
+        .iter()
+        .map(|p| &ctx.model.node_pools[*p as usize])
+        .collect();
     let candidates: Vec<&crate::catalog::InstanceType> = if pools.is_empty() {
         // No pool in the checked files: price on the types the pod's own requirements
         // allow (amd64 unless it asks otherwise); a label skinflint cannot resolve (such
@@ -65,7 +67,7 @@ fn savings(
                 values: vec!["amd64"],
             });
         }
-        evaluate(&cat).types
+        evaluate(&cat).types.to_vec()
     } else {
         pools
             .iter()
