@@ -374,10 +374,7 @@ fn alternation<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 pub fn pods_query(namespaces: &[String], range_s: u64, offset_s: u64) -> String {
     let ns = (!namespaces.is_empty()).then(|| alternation(namespaces.iter().map(String::as_str)));
     let sel = |prefix: &str| {
-        let ns = ns
-            .as_ref()
-            .map(|n| format!(",{prefix}namespace=~{n}"))
-            .unwrap_or_default();
+        let ns = query::namespace_matcher(prefix, ns.as_deref());
         format!("{UTIL}{{{prefix}pod!=\"\"{ns}}}")
     };
     let by = format!("by ({})", GROUP_BY.join(", "));
@@ -415,12 +412,10 @@ pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
         .map(|p| p.namespace.as_deref())
         .collect::<Option<Vec<&str>>>()
         .map(alternation);
-    let sel = |metric: &str, prefix: &str| {
-        let ns = ns
-            .as_ref()
-            .map(|n| format!(",{prefix}namespace=~{n}"))
-            .unwrap_or_default();
-        format!("last_over_time({metric}{{{prefix}pod=~{names}{ns}}}[{range}])")
+    // A pod's series of `metric`, with `extra` matchers, over the window.
+    let sel = |metric: &str, prefix: &str, extra: &str| {
+        let ns = query::namespace_matcher(prefix, ns.as_deref());
+        format!("last_over_time({metric}{{{prefix}pod=~{names}{ns}{extra}}}[{range}])")
     };
     let tag = |stat: &str, q: String| {
         format!(
@@ -433,17 +428,11 @@ pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
         "owner",
         format!(
             "max by (namespace, pod, exported_namespace, exported_pod, owner_kind, owner_name, owner_is_controller) ({} or {})",
-            sel("kube_pod_owner", ""),
-            sel("kube_pod_owner", "exported_")
+            sel("kube_pod_owner", "", ""),
+            sel("kube_pod_owner", "exported_", "")
         ),
     );
-    let sel = |metric: &str, prefix: &str| {
-        let ns = ns
-            .as_ref()
-            .map(|n| format!(",{prefix}namespace=~{n}"))
-            .unwrap_or_default();
-        format!("last_over_time({metric}{{{prefix}pod=~{names}{ns},resource=~\"cpu|memory\"}}[{range}])")
-    };
+    let resources = ",resource=~\"cpu|memory\"";
     let requests = "kube_pod_container_resource_requests";
     q = format!(
         "{q} or {}",
@@ -451,8 +440,8 @@ pub fn kube_query(pods: &[Pod], window_s: u64) -> String {
             "requests",
             format!(
                 "max by (namespace, pod, exported_namespace, exported_pod, container, exported_container, resource) ({} or {})",
-                sel(requests, ""),
-                sel(requests, "exported_")
+                sel(requests, "", resources),
+                sel(requests, "exported_", resources)
             )
         )
     );

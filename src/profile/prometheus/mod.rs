@@ -389,10 +389,7 @@ pub fn plot_series(client: &mut Client, p: &mut Profile, req: &Request) -> Resul
         .as_deref()
         .map(|n| query::quote(&regex::escape(n)));
     let sel = |prefix: &str| {
-        let ns = ns
-            .as_ref()
-            .map(|n| format!(",{prefix}namespace=~{n}"))
-            .unwrap_or_default();
+        let ns = query::namespace_matcher(prefix, ns.as_deref());
         format!("{{__name__=~{names},{prefix}pod=~{pods}{ns}}}")
     };
     let q = format!("{} or {}", sel(""), sel("exported_"));

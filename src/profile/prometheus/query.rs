@@ -87,6 +87,13 @@ impl PodMatch {
     }
 }
 
+/// `,namespace=~NS` (or `,exported_namespace=~NS` with `prefix` `exported_`) for a
+/// selector, where `ns` is a quoted PromQL pattern; nothing without one.
+pub fn namespace_matcher(prefix: &str, ns: Option<&str>) -> String {
+    ns.map(|n| format!(",{prefix}namespace=~{n}"))
+        .unwrap_or_default()
+}
+
 /// A PromQL string literal: backslashes and quotes escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
