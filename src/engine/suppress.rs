@@ -264,29 +264,35 @@ pub struct Suppressed {
 
 /// Split findings into kept and suppressed, marking the suppressions that were used.
 pub fn apply(
-    findings: Vec<Finding>,
+    mut findings: Vec<Finding>,
     sups: &mut [Suppression],
     files: &[Loaded],
     ignores: &[ConfigIgnore],
 ) -> (Vec<Finding>, Vec<Suppressed>) {
-    let mut kept = Vec::new();
-    let mut hidden = Vec::new();
-    for f in findings {
-        let mut by = None;
-        for (i, s) in sups.iter_mut().enumerate() {
-            if s.matches(&f, files, ignores) {
-                s.used = true;
-                by.get_or_insert(i);
+    // Suppressed findings are taken out in place: a large run holds many findings, and a
+    // second list of them would double what they cost.
+    let mut by_sup = Vec::new();
+    let taken: Vec<Finding> = findings
+        .extract_if(.., |f| {
+            let mut by = None;
+            for (i, s) in sups.iter_mut().enumerate() {
+                if s.matches(f, files, ignores) {
+                    s.used = true;
+                    by.get_or_insert(i);
+                }
             }
-        }
-        match by {
-            Some(i) => hidden.push(Suppressed {
-                finding: f,
-                in_source: sups[i].in_source,
-                reason: sups[i].reason.clone(),
-            }),
-            None => kept.push(f),
-        }
-    }
-    (kept, hidden)
+            by_sup.extend(by);
+            by.is_some()
+        })
+        .collect();
+    let hidden = taken
+        .into_iter()
+        .zip(by_sup)
+        .map(|(finding, i)| Suppressed {
+            finding,
+            in_source: sups[i].in_source,
+            reason: sups[i].reason.clone(),
+        })
+        .collect();
+    (findings, hidden)
 }

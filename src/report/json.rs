@@ -25,8 +25,50 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: &'a str,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     summary: &'a crate::engine::Summary,
+}
+
+/// The findings, each converted as it is written rather than all collected first.
+struct Findings<'a> {
+    outcome: &'a Outcome,
+    paths: super::uri::PathFormat,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.outcome
+                .findings
+                .iter()
+                .map(|f| json_finding(self.outcome, f, self.paths)),
+        )
+    }
+}
+
+fn json_finding<'a>(
+    outcome: &'a Outcome,
+    f: &'a crate::rule::Finding,
+    paths: super::uri::PathFormat,
+) -> JsonFinding<'a> {
+    let file = &outcome.files[f.file].file;
+    let start = file.line_col(f.span.start);
+    let end = file.end_line_col(&f.span);
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: &f.help,
+        file: super::uri::shown_path(&file.path, paths),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        resource: f.resource.as_ref(),
+        cluster: f.cluster.as_deref(),
+        savings_usd_month: f.savings_usd_month.map(|v| (v * 100.0).round() / 100.0),
+        fingerprint: &f.fingerprint,
+    }
 }
 
 /// The report, naming files as `paths` says.
@@ -45,33 +87,9 @@ pub fn write(
     paths: super::uri::PathFormat,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let findings = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let file = &outcome.files[f.file].file;
-            let start = file.line_col(f.span.start);
-            let end = file.end_line_col(&f.span);
-            JsonFinding {
-                rule: &f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                help: &f.help,
-                file: super::uri::shown_path(&file.path, paths),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                resource: f.resource.as_ref(),
-                cluster: f.cluster.as_deref(),
-                savings_usd_month: f.savings_usd_month.map(|v| (v * 100.0).round() / 100.0),
-                fingerprint: &f.fingerprint,
-            }
-        })
-        .collect();
     let report = JsonReport {
         version: env!("CARGO_PKG_VERSION"),
-        findings,
+        findings: Findings { outcome, paths },
         summary: &outcome.summary,
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;

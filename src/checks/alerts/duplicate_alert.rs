@@ -7,7 +7,7 @@ use crate::rule::Hit;
 use std::collections::HashMap;
 
 /// An alert's identity: its name and sorted labels.
-type AlertKey = (String, Vec<(String, String)>);
+type AlertKey<'a> = (&'a str, Vec<(&'a str, &'a str)>);
 
 pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let model = ctx.model;
@@ -16,13 +16,9 @@ pub fn run(ctx: &CheckCtx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (i, r) in model.alert_rules.iter().enumerate() {
         let Some(a) = &r.alert else { continue };
-        let mut labels: Vec<(String, String)> = r
-            .labels
-            .iter()
-            .map(|(k, v, _)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut labels: Vec<(&str, &str)> = r.labels.iter().map(|(k, v, _)| (*k, *v)).collect();
         labels.sort();
-        let earlier = seen.entry((a.value.clone(), labels)).or_default();
+        let earlier = seen.entry((a.value.as_str(), labels)).or_default();
         let first = earlier
             .iter()
             .copied()
