@@ -72,6 +72,9 @@ struct Node {
 /// refused (no manifest holds one), and counts stay below the node limit.
 const COUNT_BITS: u32 = 26;
 const COUNT_MASK: u32 = (1 << COUNT_BITS) - 1;
+/// For a mapping (in the bits a scalar keeps its style in): every value is the node right
+/// after its key, so only the keys are stored in [`Document::children`].
+const KEYS_ONLY: u32 = 1 << (COUNT_BITS + 2);
 const TAGGED: u32 = 1 << 30;
 const IN_SOURCE: u32 = 1 << 31;
 
@@ -99,6 +102,10 @@ impl Node {
             1 => Style::Quoted,
             _ => Style::Block,
         }
+    }
+
+    fn keys_only(&self) -> bool {
+        self.kind() == Kind::Map && self.packed & KEYS_ONLY != 0
     }
 
     fn tagged(&self) -> bool {
@@ -194,6 +201,7 @@ impl Document {
     fn kids(&self, n: &Node) -> &[NodeId] {
         let len = match n.kind() {
             Kind::Seq => n.b() as usize,
+            Kind::Map if n.keys_only() => n.b() as usize,
             Kind::Map => 2 * n.b() as usize,
             _ => 0,
         };
@@ -205,12 +213,18 @@ impl Document {
     /// A mapping's (key, value) pairs.
     fn pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         let n = &self.nodes[id as usize];
-        let kids = if n.kind() == Kind::Map {
-            self.kids(n)
-        } else {
-            &[]
+        let (kids, step) = match n.kind() {
+            Kind::Map if n.keys_only() => (self.kids(n), 1),
+            Kind::Map => (self.kids(n), 2),
+            _ => (&[][..], 2),
         };
-        kids.chunks_exact(2).map(|kv| (kv[0], kv[1]))
+        kids.chunks_exact(step).map(move |c| {
+            if step == 1 {
+                (c[0], c[0] + 1)
+            } else {
+                (c[0], c[1])
+            }
+        })
     }
 
     /// The text of a scalar node, None for anything else.
@@ -308,8 +322,17 @@ impl Builder {
             self.report_duplicates(&frame.kids);
         }
         let first = self.doc.children.len() as u32;
-        self.doc.children.extend_from_slice(&frame.kids);
+        // A key that is one node (a scalar, an alias) has its value right after it.
+        let keys_only = frame.is_map && frame.kids.chunks_exact(2).all(|kv| kv[1] == kv[0] + 1);
+        if keys_only {
+            self.doc.children.extend(frame.kids.iter().step_by(2));
+        } else {
+            self.doc.children.extend_from_slice(&frame.kids);
+        }
         let node = &mut self.doc.nodes[frame.id as usize];
+        if keys_only {
+            node.packed |= KEYS_ONLY;
+        }
         node.a = first;
         // Counts stay under the node limit, far below `COUNT_MASK`.
         node.set_b(if frame.is_map {
@@ -799,6 +822,27 @@ mod tests {
         );
         // Only the scalars that differ from their bytes are copied.
         assert_eq!(p.documents[0].text, "it'stab\thereblock\ntwo lines");
+    }
+
+    #[test]
+    fn values_follow_keys_simple_or_complex() {
+        let src = "k: &k key\nm:\n  ? [a, b]\n  : complex\n  *k : by alias\n  d: {e: f}\n";
+        let p = parse(src, Limits::default());
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let root = NodeRef::root(&p.documents[0]).unwrap();
+        assert_eq!(root.get("k").and_then(|n| n.as_str()), Some("key"));
+        let m = root.get("m").unwrap();
+        assert_eq!(m.path(&["d", "e"]).and_then(|n| n.as_str()), Some("f"));
+        // Keys that are not scalars (a sequence, an alias) are skipped by lookups; each
+        // value is still its own.
+        let keys: Vec<&str> = m.entries().unwrap().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["d"]);
+        let doc = &p.documents[0];
+        let values: Vec<&str> = doc
+            .pairs(m.resolved_id())
+            .map(|(_, v)| &src[doc.nodes[v as usize].span()])
+            .collect();
+        assert_eq!(values, ["complex", "by alias", "{e: f}"]);
     }
 
     #[test]
