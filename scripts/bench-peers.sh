@@ -12,6 +12,8 @@
 #        CORPUS=dir (default ../shared/corpus), BIN=path/to/skinflint to skip the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 root=$PWD
 install=0
 if [ "${1:-}" = "--install" ]; then install=1; shift; fi
@@ -26,10 +28,7 @@ if [ "$install" = 1 ]; then
   "$venv/bin/pip" install --quiet checkov yamllint
 fi
 export PATH="$venv/bin:$PATH"
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=$root/target/release/skinflint
-fi
+BIN=$(skinflint_bin)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -38,9 +37,6 @@ dirs=()
 for d in alerts bench-large karpenter peers-fixtures workloads yaml-test-suite; do
   [ -d "$corpus/$d" ] && dirs+=("$d")
 done
-yaml_bytes() { # DIR...
-  find "$@" \( -name '*.yaml' -o -name '*.yml' \) -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'
-}
 
 # best wall seconds and peak resident KB over RUNS runs: prints "WALL KB"
 measure() { # CMD...
@@ -73,7 +69,9 @@ k8s=(karpenter workloads)
 r=$(measure "${sk[@]}" "${k8s[@]}"); base=${r% *}
 row "skinflint: Kubernetes YAML ($(yaml_bytes "${k8s[@]}") B)" "$r"
 if command -v checkov >/dev/null; then
-  r=$(measure checkov --quiet --compact --skip-download --framework kubernetes --output json $(printf -- '-d %s ' "${k8s[@]}"))
+  dirs_args=()
+  for d in "${k8s[@]}"; do dirs_args+=(-d "$d"); done
+  r=$(measure checkov --quiet --compact --skip-download --framework kubernetes --output json "${dirs_args[@]}")
   row "checkov --framework kubernetes" "$r" "$base"
 else
   echo "checkov: not installed, skipped (scripts/bench-peers.sh --install, or pip install checkov)"

@@ -4,11 +4,12 @@
 # Usage: scripts/bench-replay.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 rows="${1:-10000000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet
-bin="$PWD/target/release/skinflint"
+bin=$(skinflint_bin)
 csv="$work/profile.csv"
 awk -v n="$rows" 'BEGIN {
   print "timestamp, name, index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]";

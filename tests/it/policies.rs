@@ -110,7 +110,7 @@ fn a_broken_custom_rule_stops_the_run_at_its_file_line_and_column() {
             "already taken by a built-in rule",
         ),
         (
-            "a parameter the check needs is missing",
+            "a parameter the check does not take",
             image.replace("  path:\n", "  paths:\n"),
             "rule.yaml:12:3",
             "unknown field `paths`",

@@ -564,11 +564,7 @@ fn replay_prints_a_table_in_every_format_and_plots() {
             .args(["--plot", plots.to_str().unwrap()])
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = common::succeeded(out, "replay");
         String::from_utf8(out.stdout).unwrap()
     };
     let json = replay("json");

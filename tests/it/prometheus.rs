@@ -63,11 +63,7 @@ fn start(prometheus: &Path, promtool: &Path, om: &Path, dir: &Path) -> Server {
         .arg(&data)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "promtool: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::succeeded(out, "promtool");
     let config = dir.join("prometheus.yml");
     std::fs::write(
         &config,

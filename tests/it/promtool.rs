@@ -8,7 +8,6 @@
 use crate::common;
 
 use crate::common::{corpus, repo};
-use skinflint::engine::{self, CheckRequest, ConfigChoice};
 use skinflint::source::scalar::Scalar;
 use skinflint::source::{Input, NodeRef};
 use std::path::{Path, PathBuf};
@@ -96,10 +95,7 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
     let mut compared = 0;
     let mut disagreements = Vec::new();
     for path in &files {
-        let mut req = CheckRequest::new(vec![path.to_string_lossy().into_owned()]);
-        req.config = ConfigChoice::None;
-        req.select = Some(PARITY_RULES.iter().map(|r| r.to_string()).collect());
-        let outcome = engine::check(&req).unwrap();
+        let outcome = common::run(&[path.as_path()], Some(PARITY_RULES));
         for (di, doc) in documents(path).iter().enumerate() {
             let Some((rule_file, range)) = as_rule_file(doc) else {
                 continue;
@@ -154,23 +150,15 @@ fn skinflint_rejects_exactly_what_promtool_rejects() {
 /// One mistake made in a copy of a rule document (a plain `{groups: …}` JSON value).
 type Mutation = (&'static str, fn(&mut serde_json::Value) -> bool);
 
-/// The first alerting rule of the document.
-fn first_alert(doc: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
+/// The first rule of the document that has `key` (`alert`: an alerting rule; `expr`:
+/// any rule).
+fn first_with<'d>(doc: &'d mut serde_json::Value, key: &str) -> Option<&'d mut serde_json::Value> {
     doc["groups"]
         .as_array_mut()?
         .iter_mut()
         .filter_map(|g| g["rules"].as_array_mut())
         .flatten()
-        .find(|r| r.get("alert").is_some())
-}
-
-fn first_rule(doc: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
-    doc["groups"]
-        .as_array_mut()?
-        .iter_mut()
-        .filter_map(|g| g["rules"].as_array_mut())
-        .flatten()
-        .find(|r| r.get("expr").is_some())
+        .find(|r| r.get(key).is_some())
 }
 
 /// Sets a label of a rule; false when there is no rule or its labels are not a map.
@@ -189,7 +177,7 @@ fn set_label(rule: Option<&mut serde_json::Value>, key: &str, value: &str) -> bo
 const MUTATIONS: &[Mutation] = &[
     ("unchanged", |_| true),
     ("broken template", |doc| {
-        let Some(r) = first_alert(doc) else {
+        let Some(r) = first_with(doc, "alert") else {
             return false;
         };
         let annotations = r
@@ -212,20 +200,24 @@ const MUTATIONS: &[Mutation] = &[
         true
     }),
     ("undefined template variable", |doc| {
-        set_label(first_alert(doc), "instance", "{{ $label.instance }}")
+        set_label(
+            first_with(doc, "alert"),
+            "instance",
+            "{{ $label.instance }}",
+        )
     }),
     ("invalid label name", |doc| {
-        set_label(first_rule(doc), "cost-center", "ml-serving")
+        set_label(first_with(doc, "expr"), "cost-center", "ml-serving")
     }),
     ("bad duration", |doc| {
-        let Some(r) = first_alert(doc) else {
+        let Some(r) = first_with(doc, "alert") else {
             return false;
         };
         r["for"] = "5x".into();
         true
     }),
     ("bad expression", |doc| {
-        let Some(r) = first_rule(doc) else {
+        let Some(r) = first_with(doc, "expr") else {
             return false;
         };
         let expr = match &r["expr"] {
@@ -369,15 +361,8 @@ fn skinflint_and_promtool_agree_on_mutated_corpus_rule_files() {
         promtool_ok.extend(promtool_accepts(&promtool, chunk));
     }
     let promtool_time = started.elapsed();
-    let mut req = CheckRequest::new(
-        files
-            .iter()
-            .map(|f| f.to_string_lossy().into_owned())
-            .collect(),
-    );
-    req.config = ConfigChoice::None;
-    req.select = Some(PARITY_RULES.iter().map(|r| r.to_string()).collect());
-    let outcome = engine::check(&req).unwrap();
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let outcome = common::run(&paths, Some(PARITY_RULES));
     let rejected: std::collections::HashSet<&str> = outcome
         .findings
         .iter()

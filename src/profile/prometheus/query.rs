@@ -123,31 +123,12 @@ pub fn duration(secs: u64) -> String {
     }
 }
 
-/// Parses `7d`, `36h`, `90m`, `1w`, `3600s` or `1d12h` to seconds.
+/// A window in whole seconds, written as Prometheus writes durations (`7d`, `36h`, `90m`,
+/// `1w`, `1d12h`); zero and sub-second windows are refused.
 pub fn parse_duration(text: &str) -> Option<u64> {
-    let mut total = 0u64;
-    let mut num = String::new();
-    let mut any = false;
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: u64 = num.parse().ok()?;
-        num.clear();
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            'y' => 31_536_000,
-            _ => return None,
-        };
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        any = true;
-    }
-    (num.is_empty() && any && total > 0).then_some(total)
+    crate::rule::params::parse_duration(text)
+        .map(|d| d.as_secs())
+        .filter(|s| *s > 0)
 }
 
 /// The `by (…)` clause.
